@@ -1,0 +1,376 @@
+"""Parse one line of Clerk's command language into a Command.
+
+The same words arrive as `/action close 74/18`, as a DM `action close 74/18`, after an
+@mention, or typed at the console. Parsing is pure: the caller passes today's date (in the
+board's zone) and the names of the boards, and gets a Command or a ParseError whose message
+says what was wrong and shows the right form.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from grammar.dates import DateError, ReadDate, read_date
+from grammar.refs import REF_FORMS, Ref, take_ref
+from grammar.who import MENTION, Who, WhoError, read_who
+
+MAX_TITLE = 500
+
+USAGE: dict[str, str] = {
+    "action new": "/action new <title> [owner <who>] [due <date>] [board <name>] [private]",
+    "action update": "/action update <ref> <text>",
+    "action close": "/action close <ref> [note]   or   /action close <ref> when <condition>",
+    "action confirm": "/action confirm <ref>",
+    "action reopen": "/action reopen <ref> [note]",
+    "action due": "/action due <ref> <date>",
+    "action assign": "/action assign <ref> <who>   (or + <who> to add an owner)",
+    "action show": "/action show <ref>",
+    "action list": "/action list [mine|open|overdue|closed|all|<who>] [board <name>]",
+    "action digest": "/action digest [board <name>]",
+    "action help": "/action help",
+    "clerk board": "/clerk board <name> [chair <who>] [secretary <who>] [channel #channel]",
+    "clerk person": "/clerk person <initials> <@user | Full Name>",
+    "clerk settings": "/clerk settings [closure direct|chair-confirms] [numbering calendar-year|municipal-year|continuous] [board <name>]",
+    "clerk help": "/clerk help",
+}
+VERBS = {
+    "action": ["new", "update", "close", "confirm", "reopen", "due", "assign", "show", "list", "digest", "help"],
+    "clerk": ["board", "person", "settings", "help"],
+}
+SYNONYMS = {"add": "new", "raise": "new", "create": "new", "view": "show", "ls": "list",
+            "owner": "assign", "owners": "assign", "reassign": "assign"}
+LIST_FILTERS = ("mine", "open", "overdue", "closed", "all")
+SETTINGS = {
+    "closure": ("direct", "chair-confirms"),
+    "numbering": ("calendar-year", "municipal-year", "continuous"),
+}
+
+
+class ParseError(ValueError):
+    def __init__(self, message: str, usage: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+    def __str__(self) -> str:
+        return f"{self.message}\nUsage: {self.usage}" if self.usage else self.message
+
+
+@dataclass
+class Command:
+    noun: str
+    verb: str
+    ref: Ref | None = None
+    text: str = ""
+    owners: list[Who] | None = None
+    add_owners: bool = False
+    due: ReadDate | None = None
+    board: str | None = None
+    private: bool = False
+    list_filter: str | None = None
+    list_who: list[Who] | None = None
+    chair: list[Who] | None = None
+    secretaries: list[Who] | None = None
+    channel: str | None = None
+    initials: str | None = None
+    person: Who | None = None
+    person_name: str | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    condition: str | None = None  # /action close <ref> when <condition>
+    topic: str | None = None  # for help
+
+    @property
+    def name(self) -> str:
+        return f"{self.noun} {self.verb}"
+
+
+def parse(text: str, *, today: dt.date, boards: Sequence[str] = ()) -> Command:
+    words = text.strip()
+    m = re.match(r"^/?(action|actions|clerk|plan|meeting)\b\s*", words, re.I)
+    if not m:
+        raise ParseError("I didn't recognise that command.",
+                         "action help · clerk help  (e.g. action new Circulate the OSG paper owner AH due 14/12)")
+    noun = m.group(1).lower().rstrip("s") if m.group(1).lower() == "actions" else m.group(1).lower()
+    if noun not in VERBS:
+        raise ParseError(f"/{noun} is not ready yet in this version of Clerk.", "action help")
+    rest = words[m.end():]
+    verb_word, _, rest = rest.partition(" ")
+    verb = SYNONYMS.get(verb_word.lower(), verb_word.lower())
+    if not verb:
+        verb = "help"
+    if verb not in VERBS[noun]:
+        near = difflib.get_close_matches(verb, VERBS[noun], n=1, cutoff=0.5)
+        hint = f" Did you mean /{noun} {near[0]}?" if near else ""
+        raise ParseError(f"“{verb_word}” is not a /{noun} command.{hint}", f"/{noun} help")
+    cmd = Command(noun, verb)
+    rest = rest.strip()
+    handler = _PARSERS.get(cmd.name)
+    if handler:
+        handler(cmd, rest, today, boards)
+    elif verb == "help":
+        cmd.topic = rest.lower() or None
+    return cmd
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _usage(cmd: Command) -> str:
+    return USAGE[cmd.name]
+
+
+def _take_board(cmd: Command, rest: str, boards: Sequence[str]) -> str:
+    """Take a trailing `board <known name>` off `rest`."""
+    m = re.search(r"\bboard\s+(.+)$", rest, re.I)
+    if m:
+        name = _match_board(m.group(1), boards)
+        if name:
+            cmd.board = name
+            return rest[:m.start()].strip()
+    return rest
+
+
+def _match_board(text: str, boards: Sequence[str]) -> str | None:
+    want = text.strip().strip('"“”').lower()
+    for name in boards:
+        if name.lower() == want:
+            return name
+    return None
+
+
+def _require_ref(cmd: Command, rest: str) -> str:
+    ref, rest = take_ref(rest)
+    if ref is None:
+        got = f"“{rest.split()[0]}” is not an action ref" if rest else "Which action?"
+        raise ParseError(f"{got}. Refs look like {REF_FORMS}.", _usage(cmd))
+    cmd.ref = ref
+    return rest
+
+
+def _read_owners(cmd: Command, text: str) -> list[Who]:
+    try:
+        return read_who(text)
+    except WhoError as exc:
+        raise ParseError(str(exc), _usage(cmd)) from None
+
+
+def _read_due(cmd: Command, text: str, today: dt.date) -> ReadDate:
+    try:
+        return read_date(text, today)
+    except DateError as exc:
+        raise ParseError(str(exc), _usage(cmd)) from None
+
+
+def _check_title(cmd: Command, title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ParseError("The action needs a title.", _usage(cmd))
+    if len(title) > MAX_TITLE:
+        raise ParseError(f"That title is {len(title)} characters; keep it to {MAX_TITLE} "
+                         f"and add the detail as an update.", _usage(cmd))
+    return title
+
+
+_DATEISH = re.compile(r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+                      r"today|tomorrow|next|end|week|month|in\s+\d)", re.I)
+_CLAUSE = re.compile(r"\b(owners?|due|board)\b", re.I)
+
+
+# -- /action --------------------------------------------------------------------------------
+
+def _new(cmd: Command, rest: str, today: dt.date, boards: Sequence[str]) -> None:
+    body = rest
+    m = re.search(r"\s*[\(\[]?\b(private|part\s*b)\b[\)\]]?\s*$", body, re.I)
+    if m:
+        cmd.private, body = True, body[:m.start()]
+    end = len(body)
+    seen: set[str] = set()
+    for i, m in enumerate(reversed(list(_CLAUSE.finditer(body)))):
+        if m.end() > end:
+            continue
+        kind = m.group(1).lower().rstrip("s")
+        value = body[m.end():end].strip()
+        rightmost = end == len(body)
+        if kind in seen or not value:
+            break
+        if kind == "owner":
+            try:
+                cmd.owners = read_who(value)
+            except WhoError as exc:
+                if rightmost and (MENTION.search(value) or value.split()[0][:1].isupper()):
+                    raise ParseError(str(exc), _usage(cmd)) from None
+                break
+        elif kind == "due":
+            if not _DATEISH.search(value) and value.lower() not in ("next meeting", "the next meeting"):
+                break
+            cmd.due = _read_due(cmd, value, today)
+        else:
+            name = _match_board(value, boards)
+            if name is None:
+                near = difflib.get_close_matches(value, list(boards), n=1, cutoff=0.75)
+                if rightmost and near:
+                    raise ParseError(f"There is no board “{value}”. Did you mean {near[0]}?", _usage(cmd))
+                break
+            cmd.board = name
+        seen.add(kind)
+        end = m.start()
+    title = body[:end].strip().rstrip(",;–-").strip()
+    if re.match(r"^part\s*b\b", title, re.I):
+        cmd.private = True
+    cmd.text = _check_title(cmd, title)
+
+
+def _take_board_prefix(cmd: Command, rest: str, boards: Sequence[str]) -> str:
+    """`board <known name>` right after the ref, before free text (which may say "board")."""
+    m = re.match(r"^board\s+", rest, re.I)
+    if m:
+        for name in sorted(boards, key=len, reverse=True):
+            tail = rest[m.end():]
+            if tail.lower().startswith(name.lower()) and tail[len(name):len(name) + 1] in ("", " ", ":", ","):
+                cmd.board = name
+                return tail[len(name):].lstrip(" :,").strip()
+    return rest
+
+
+def _update(cmd: Command, rest: str, today, boards) -> None:
+    rest = _require_ref(cmd, rest)
+    rest = _take_board_prefix(cmd, rest, boards)
+    if not rest:
+        raise ParseError("What is the update? Put the text after the ref.", _usage(cmd))
+    cmd.text = rest
+
+
+def _close(cmd: Command, rest: str, today, boards) -> None:
+    rest = _require_ref(cmd, rest)
+    rest = _take_board_prefix(cmd, rest, boards)
+    m = re.match(r"^(?:when|upon|on|once)\b\s*(.*)$", rest, re.I | re.S)
+    if m:
+        if not m.group(1).strip():
+            raise ParseError("Close when what? Give the condition after “when”.", _usage(cmd))
+        cmd.condition = m.group(1).strip()
+    else:
+        cmd.text = rest
+
+
+def _ref_and_note(cmd: Command, rest: str, today, boards) -> None:
+    rest = _require_ref(cmd, rest)
+    cmd.text = _take_board_prefix(cmd, rest, boards)
+
+
+def _ref_only(cmd: Command, rest: str, today, boards) -> None:
+    rest = _require_ref(cmd, rest)
+    rest = _take_board(cmd, rest, boards)
+    if rest:
+        raise ParseError(f"I don't know what to do with “{rest}”.", _usage(cmd))
+
+
+def _due(cmd: Command, rest: str, today, boards) -> None:
+    rest = _require_ref(cmd, rest)
+    rest = _take_board(cmd, rest, boards)
+    cmd.due = _read_due(cmd, rest, today)
+
+
+def _assign(cmd: Command, rest: str, today, boards) -> None:
+    rest = _require_ref(cmd, rest)
+    rest = _take_board(cmd, rest, boards)
+    if rest.startswith("+"):
+        cmd.add_owners, rest = True, rest[1:]
+    rest = re.sub(r"^(to|owners?)\s+", "", rest.strip(), flags=re.I)
+    cmd.owners = _read_owners(cmd, rest)
+
+
+def _list(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    word = rest.strip().lower()
+    if not word:
+        cmd.list_filter = "open"
+    elif word in LIST_FILTERS:
+        cmd.list_filter = word
+    else:
+        try:
+            cmd.list_who = read_who(rest)
+        except WhoError:
+            near = difflib.get_close_matches(word, LIST_FILTERS, n=1, cutoff=0.6)
+            hint = f" Did you mean {near[0]}?" if near else ""
+            raise ParseError(f"“{rest}” is not a list I know.{hint}", _usage(cmd)) from None
+        cmd.list_filter = "who"
+
+
+def _digest(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    if rest:
+        m = re.match(r"^board\s+(.+)$", rest, re.I)
+        raise ParseError(f"There is no board “{m.group(1) if m else rest}”."
+                         + (f" Boards: {', '.join(boards)}." if boards else ""), _usage(cmd))
+
+
+# -- /clerk ---------------------------------------------------------------------------------
+
+def _board(cmd: Command, rest: str, today, boards) -> None:
+    parts = re.split(r"\s+\b(chair|secretary|secretaries|channel)\b\s+", " " + rest + " ", flags=re.I)
+    name = parts[0].strip().strip('"“”')
+    if not name:
+        raise ParseError("Which board? Give its name first.", _usage(cmd))
+    if len(name) > 80:
+        raise ParseError("A board name is at most 80 characters.", _usage(cmd))
+    cmd.board = name
+    for key, value in zip(parts[1::2], parts[2::2]):
+        key, value = key.lower(), value.strip()
+        if key == "chair":
+            cmd.chair = _read_owners(cmd, value)
+            if len(cmd.chair) > 1:
+                raise ParseError("A board has one chair.", _usage(cmd))
+        elif key.startswith("secretar"):
+            cmd.secretaries = _read_owners(cmd, value)
+        else:
+            m = re.fullmatch(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|([CG][A-Z0-9]{6,})", value)
+            if not m:
+                raise ParseError(f"“{value}” is not a channel. Pick it from Slack's # menu.", _usage(cmd))
+            cmd.channel = m.group(1) or m.group(2)
+
+
+def _person(cmd: Command, rest: str, today, boards) -> None:
+    initials, _, who = rest.strip().partition(" ")
+    if not re.fullmatch(r"[A-Za-z]{2,6}", initials or ""):
+        raise ParseError(f"“{initials}” is not a set of initials (2 to 6 letters).", _usage(cmd))
+    cmd.initials = initials.upper()
+    who = who.strip()
+    mention = MENTION.search(who)
+    if mention:
+        cmd.person = Who("slack", mention.group(1), mention.group(2) or "")
+        name = MENTION.sub("", who).strip()
+        cmd.person_name = " ".join(name.split()) or None
+    elif who:
+        if who.startswith("@"):
+            raise ParseError(f"“{who}” is a plain-text @name; pick the person from Slack's @ menu.", _usage(cmd))
+        cmd.person_name = " ".join(who.split())
+    else:
+        raise ParseError(f"Who is {cmd.initials}? Give a Slack @mention or a full name.", _usage(cmd))
+    if cmd.person_name and len(cmd.person_name) > 120:
+        raise ParseError("A name is at most 120 characters.", _usage(cmd))
+
+
+def _settings(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    words = rest.split()
+    if len(words) % 2:
+        raise ParseError(f"“{rest}” is not a setting and value.", _usage(cmd))
+    for name, value in zip(words[::2], words[1::2]):
+        name, value = name.lower(), value.lower()
+        if name not in SETTINGS:
+            near = difflib.get_close_matches(name, list(SETTINGS), n=1)
+            hint = f" Did you mean {near[0]}?" if near else ""
+            raise ParseError(f"“{name}” is not a setting.{hint}", _usage(cmd))
+        if value not in SETTINGS[name]:
+            raise ParseError(f"{name} can be {' or '.join(SETTINGS[name])}, not “{value}”.", _usage(cmd))
+        cmd.settings[name] = value
+
+
+_PARSERS = {
+    "action new": _new, "action update": _update, "action close": _close,
+    "action confirm": _ref_only, "action show": _ref_only, "action reopen": _ref_and_note,
+    "action due": _due, "action assign": _assign, "action list": _list, "action digest": _digest,
+    "clerk board": _board, "clerk person": _person, "clerk settings": _settings,
+}

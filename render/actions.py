@@ -1,0 +1,130 @@
+"""How actions read: one line in a list, the full story in `show`, the board's post on a change,
+and the chair's digest. Pure functions of store objects and a format (mrkdwn or plain)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Callable, Sequence
+
+from grammar.dates import describe
+from render.fmt import Plain
+from store.actions import OPEN_STATES, overdue, status_label
+from store.models import Action, ActionEvent, Person
+
+DUE_SOON_DAYS = 14
+
+
+def who(people: Sequence[Person]) -> str:
+    return " and ".join(p.label for p in people) if people else "no owner"
+
+
+def due_text(action: Action, today: dt.date) -> str:
+    if action.due is None:
+        return "no due date"
+    if overdue(action, today):
+        days = (today - action.due).days
+        return f"was due {describe(action.due)} ({days} day{'s' * (days != 1)} overdue)"
+    return f"due {describe(action.due)}"
+
+
+def line(action: Action, fmt: Plain, today: dt.date, *, visible: bool = True, with_owners: bool = True) -> str:
+    """`74/18 Mobile Policing — AH — due Thu 3 Jan 2019 — open`."""
+    if not visible:
+        return f"{fmt.bold(action.ref)} Part B action (text not shown here)"
+    parts = [f"{fmt.bold(action.ref)} {fmt.esc(action.title)}"]
+    if with_owners:
+        parts.append(fmt.esc(who(action.owners)))
+    if action.status in OPEN_STATES:
+        parts.append(due_text(action, today))
+    parts.append(fmt.esc(status_label(action)) + (f" {action.closed:%d %b %Y}" if action.closed else ""))
+    if action.private:
+        parts.append("Part B")
+    return " — ".join(parts)
+
+
+def event_line(ev: ActionEvent, fmt: Plain) -> str:
+    by = f" ({fmt.esc(ev.person.label)})" if ev.person else ""
+    day = f"{ev.dated:%d %b %Y}"
+    if ev.kind == "raised":
+        body = "raised"
+    elif ev.kind == "update":
+        body = f"update: {fmt.esc(ev.text or '')}"
+    elif ev.kind == "status":
+        body = f"{fmt.esc(ev.old or '')} → {fmt.esc(ev.new or '')}" + (f": {fmt.esc(ev.text)}" if ev.text else "")
+    elif ev.kind == "due":
+        body = f"due date {ev.old or 'none'} → {ev.new}"
+    elif ev.kind == "owners":
+        body = f"owners {fmt.esc(ev.old or 'none')} → {fmt.esc(ev.new or '')}"
+    else:
+        body = f"{ev.kind}: {fmt.esc(ev.old or '')} → {fmt.esc(ev.new or '')}"
+    return f"{day}{by} {body}"
+
+
+def detail(action: Action, events: Sequence[ActionEvent], fmt: Plain, today: dt.date) -> list[str]:
+    lines = [f"{fmt.bold(action.ref)} {fmt.esc(action.title)}",
+             f"Board: {fmt.esc(action.board.name)}" + (" · Part B (private)" if action.private else ""),
+             f"Owners: {fmt.esc(who(action.owners))}",
+             f"Status: {fmt.esc(status_label(action))}" + (f" on {describe(action.closed)}" if action.closed else ""),
+             f"Due: {due_text(action, today) if action.due else 'no due date'}",
+             f"Raised: {describe(action.raised)}",
+             fmt.bold("History")]
+    lines += [f"• {event_line(ev, fmt)}" for ev in events]
+    return lines
+
+
+def change_post(action: Action, what: str, actor: Person | None, fmt: Plain, today: dt.date,
+                note: str | None = None, *, visible: bool = True) -> str:
+    """What the board's channel sees, e.g. `74/18 closed by Anna Hook (AH) — Mobile Policing`."""
+    by = f" by {fmt.esc(actor.name)}" + (f" ({actor.initials})" if actor and actor.initials else "") if actor else ""
+    if not visible:
+        return f"{fmt.bold(action.ref)} (Part B) {what}{by}."
+    text = f"{fmt.bold(action.ref)} {what}{by} — {fmt.esc(action.title)}"
+    if note:
+        text += f"\n> {fmt.esc(note)}"
+    if what == "raised":
+        text += f"\nOwners: {fmt.esc(who(action.owners))} · {due_text(action, today)}"
+    return text
+
+
+def listing(title: str, actions: Sequence[Action], fmt: Plain, today: dt.date,
+            visible: Callable[[Action], bool]) -> list[str]:
+    if not actions:
+        return [f"{title}: none."]
+    lines = [fmt.bold(f"{title} ({len(actions)})")]
+    hidden = [a for a in actions if not visible(a)]
+    lines += [f"• {line(a, fmt, today)}" for a in actions if visible(a)]
+    if hidden:
+        lines.append(f"… and {len(hidden)} Part B action{'s' * (len(hidden) != 1)} not shown here.")
+    return lines
+
+
+def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.date,
+           visible: Callable[[Action], bool]) -> list[str]:
+    """The chair's view: counts, then overdue (oldest first), due in 14 days, the rest;
+    grouped by owner within each. Part B actions the reader may not see are counted, not shown."""
+    open_actions = [a for a in actions if a.status in OPEN_STATES]
+    late = sorted((a for a in open_actions if overdue(a, today)), key=lambda a: (a.due, a.year, a.number))
+    soon_end = today + dt.timedelta(days=DUE_SOON_DAYS)
+    soon = sorted((a for a in open_actions if a.due and today <= a.due <= soon_end), key=lambda a: (a.due, a.number))
+    rest = [a for a in open_actions if a not in late and a not in soon]
+    rest.sort(key=lambda a: (a.due is None, a.due or today, a.year, a.number))
+    proposed = sum(a.status != "open" for a in open_actions)
+    lines = [fmt.bold(f"{board_name}: {len(open_actions)} open action{'s' * (len(open_actions) != 1)}"),
+             f"{len(late)} overdue · {len(soon)} due in the next {DUE_SOON_DAYS} days · {len(rest)} other"
+             + (f" · {proposed} awaiting closure" if proposed else "")]
+    for heading, group in ((f"Overdue (oldest first)", late), (f"Due in the next {DUE_SOON_DAYS} days", soon),
+                           ("The rest", rest)):
+        if not group:
+            continue
+        lines.append(fmt.bold(f"{heading} — {len(group)}"))
+        by_owner: dict[str, list[Action]] = defaultdict(list)
+        for a in group:
+            by_owner[who(a.owners) if visible(a) else "Part B"].append(a)
+        for owner in sorted(by_owner, key=lambda o: (o == "Part B", o)):
+            items = by_owner[owner]
+            if owner == "Part B":
+                lines.append(f"{len(items)} Part B action{'s' * (len(items) != 1)} (text not shown here)")
+                continue
+            lines.append(fmt.italic(fmt.esc(owner)))
+            lines += [f"• {line(a, fmt, today, with_owners=False)}" for a in items]
+    return lines

@@ -1,0 +1,116 @@
+"""Clerk's settings, read once from the environment or `.env` (pydantic-settings).
+
+A missing or malformed setting must stop start-up with one line that names it and says how
+to fix it; `load()` turns pydantic's errors into that line (SettingsError) so bot.py can print
+it and exit 2 without a traceback.
+"""
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+HOW_TO_FIX = {
+    "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…), or try Clerk without Slack: python bot.py console",
+    "SLACK_SIGNING_SECRET": "set it to the Signing Secret from the app's Basic Information page",
+    "SLACK_APP_TOKEN": "set it to an app-level token (xapp-…) with connections:write, or unset it to serve over HTTP",
+    "SLACK_API_URL": "set it to a URL ending in /api/, e.g. https://slack.com/api/",
+    "DATABASE_URL": "set it to an SQLAlchemy URL, e.g. sqlite:///clerk.db or postgresql+psycopg://user:pass@host/clerk",
+    "CLERK_TIMEZONE": "set it to an IANA time zone such as Europe/London",
+    "CLERK_HOLIDAYS": "set it to one of ENG, WLS, SCT, NIR",
+    "CLERK_SCHEDULER": "set it to on or off",
+    "PORT": "set it to a TCP port number between 1 and 65535",
+}
+
+
+class SettingsError(Exception):
+    """One line for the operator: which setting, what is wrong, how to fix it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      case_sensitive=True)
+
+    SLACK_BOT_TOKEN: SecretStr | None = None
+    SLACK_SIGNING_SECRET: SecretStr | None = None
+    SLACK_APP_TOKEN: SecretStr | None = None
+    SLACK_API_URL: str = "https://slack.com/api/"
+    DATABASE_URL: str = "sqlite:///clerk.db"
+    CLERK_TIMEZONE: str = "Europe/London"
+    CLERK_HOLIDAYS: Literal["ENG", "WLS", "SCT", "NIR"] = "ENG"
+    CLERK_SCHEDULER: Literal["on", "off"] = "on"
+    PORT: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("SLACK_BOT_TOKEN")
+    @classmethod
+    def _bot_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return v
+
+    @field_validator("SLACK_APP_TOKEN")
+    @classmethod
+    def _app_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value() == "":
+            return None
+        if v is not None and not v.get_secret_value().startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return v
+
+    @field_validator("SLACK_API_URL")
+    @classmethod
+    def _api_url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(v)
+        except ArgumentError:
+            raise ValueError("is not a database URL") from None
+        return v
+
+    @field_validator("CLERK_TIMEZONE")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{v!r} is not a known time zone") from None
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.CLERK_TIMEZONE)
+
+    def require_serving(self) -> None:
+        """Serving needs a bot token, and over HTTP a signing secret."""
+        if self.SLACK_BOT_TOKEN is None:
+            raise SettingsError(f"SLACK_BOT_TOKEN is not set: {HOW_TO_FIX['SLACK_BOT_TOKEN']}")
+        if self.SLACK_APP_TOKEN is None and self.SLACK_SIGNING_SECRET is None:
+            raise SettingsError(
+                f"SLACK_SIGNING_SECRET is not set: {HOW_TO_FIX['SLACK_SIGNING_SECRET']} "
+                "(or set SLACK_APP_TOKEN to use Socket Mode)")
+
+
+def load(**overrides) -> Settings:
+    """Read settings; raise SettingsError with one line on the first bad one.
+
+    The message names the setting but never echoes a secret's value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else "settings"
+        reason = err["msg"].removeprefix("Value error, ")
+        if name.startswith(("SLACK_BOT", "SLACK_APP", "SLACK_SIGNING")):
+            reason = reason.split(":")[0]  # pydantic may quote the input; a secret must not be
+        raise SettingsError(f"{name} {reason}: {HOW_TO_FIX.get(name, 'see README.md')}") from None

@@ -1,0 +1,1 @@
+"""The action log's rules and storage. Never imports slack_*."""

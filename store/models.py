@@ -1,0 +1,181 @@
+"""Tables of the action log. Constraints live in the database, not only in Python."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass the clock's aware time")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Board(Base):
+    __tablename__ = "board"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(80), unique=True)  # lower-cased name, for look-ups
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    numbering: Mapped[str] = mapped_column(String(20), default="calendar-year")
+    closure_rule: Mapped[str] = mapped_column(String(20), default="direct")
+    paper_deadline_days: Mapped[int] = mapped_column(Integer, default=10)
+    created: Mapped[dt.datetime]
+
+    roles: Mapped[list[BoardRole]] = relationship(back_populates="board", cascade="all, delete-orphan")
+
+
+class Person(Base):
+    """Someone who may own actions: a Slack user, or someone without Slack (name only)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    initials: Mapped[str | None] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created: Mapped[dt.datetime]
+
+    @property
+    def label(self) -> str:
+        return self.initials or self.name
+
+
+class BoardRole(Base):
+    __tablename__ = "board_role"
+    __table_args__ = (UniqueConstraint("board_id", "person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    role: Mapped[str] = mapped_column(String(12))  # chair | secretary
+
+    board: Mapped[Board] = relationship(back_populates="roles")
+    person: Mapped[Person] = relationship()
+
+
+class ActionOwner(Base):
+    __tablename__ = "action_owner"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+OPEN, PROPOSED, CLOSING_WHEN, CLOSED = "open", "closure proposed", "closing when", "closed"
+STATUSES = (OPEN, PROPOSED, CLOSING_WHEN, CLOSED)
+
+
+class Action(Base):
+    __tablename__ = "action"
+    __table_args__ = (
+        UniqueConstraint("board_id", "year", "number", name="uq_action_ref"),
+        Index("ix_action_board_status_due", "board_id", "status", "due"),
+        Index("ix_action_board_number", "board_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    year: Mapped[int] = mapped_column(Integer)  # 2018 for 74/18; 0 on boards numbered continuously
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=OPEN)
+    closing_condition: Mapped[str | None] = mapped_column(Text)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    raised: Mapped[dt.date] = mapped_column(Date)
+    closed: Mapped[dt.date | None] = mapped_column(Date)
+
+    board: Mapped[Board] = relationship(lazy="joined")
+    owner_links: Mapped[list[ActionOwner]] = relationship(
+        order_by=ActionOwner.position, cascade="all, delete-orphan", lazy="selectin")
+    events: Mapped[list[ActionEvent]] = relationship(
+        back_populates="action", order_by="ActionEvent.id", cascade="all, delete-orphan")
+
+    @property
+    def owners(self) -> list[Person]:
+        return [link.person for link in self.owner_links]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.number}/{self.year % 100:02d}" if self.year else str(self.number)
+
+
+class ActionEvent(Base):
+    """One change to an action: who, when, what from what to what, or a dated update."""
+
+    __tablename__ = "action_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    at: Mapped[dt.datetime]
+    dated: Mapped[dt.date] = mapped_column(Date)  # the date the board knows it by (updates may be back-dated by imports)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # raised | update | status | due | owners | title | private
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    action: Mapped[Action] = relationship(back_populates="events")
+    person: Mapped[Person | None] = relationship(lazy="joined")
+
+
+class OutboxMessage(Base):
+    """A message Clerk owes Slack. Written in the same transaction as the change it reports.
+
+    `key`, when set, makes the message exactly-once (reminders: kind, subject, recipient, occasion).
+    `public_text`/`public_blocks` are what a channel that is not private gets instead of a Part B text.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(32))  # channel id, or a user id for a DM
+    ephemeral_to: Mapped[str | None] = mapped_column(String(32))  # only this user sees it (chat.postEphemeral)
+    text: Mapped[str] = mapped_column(Text)
+    blocks: Mapped[list[Any] | None]
+    public_text: Mapped[str | None] = mapped_column(Text)
+    public_blocks: Mapped[list[Any] | None]
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime]
+    created: Mapped[dt.datetime]
+    sent: Mapped[dt.datetime | None]
+    ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SlackDelivery(Base):
+    """Event ids Slack delivered and Clerk applied, so a retried delivery is applied once."""
+
+    __tablename__ = "slack_delivery"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received: Mapped[dt.datetime]

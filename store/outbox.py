@@ -1,0 +1,73 @@
+"""The outbox: every message Clerk owes Slack, written in the same transaction as the change.
+
+A sender (a thread in the server, and each job run) claims pending rows, posts them and marks
+them sent; a failed post is released for a later attempt, never dropped and never marked sent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from store.models import OutboxMessage
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # a row claimed by a sender that died is claimable again
+
+
+def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: list[Any] | None = None,
+            public_text: str | None = None, public_blocks: list[Any] | None = None,
+            ephemeral_to: str | None = None, key: str | None = None) -> OutboxMessage:
+    msg = OutboxMessage(channel=channel, text=text, blocks=blocks, public_text=public_text,
+                        public_blocks=public_blocks, ephemeral_to=ephemeral_to, key=key,
+                        status=PENDING, attempts=0, not_before=now, created=now)
+    s.add(msg)
+    return msg
+
+
+def claim(s: Session, now: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
+    """Claim due rows for this sender. Two senders never claim the same row: the status update
+    is conditional, and on PostgreSQL rows locked by another sender are skipped."""
+    q = (select(OutboxMessage.id)
+         .where(((OutboxMessage.status == PENDING) & (OutboxMessage.not_before <= now))
+                | ((OutboxMessage.status == SENDING) & (OutboxMessage.not_before <= now - CLAIM_TIMEOUT)))
+         .order_by(OutboxMessage.id).limit(limit))
+    if s.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    ids = list(s.scalars(q))
+    claimed = []
+    for msg_id in ids:
+        res = s.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id == msg_id, OutboxMessage.status.in_((PENDING, SENDING)))
+                        .values(status=SENDING, not_before=now, attempts=OutboxMessage.attempts + 1))
+        if res.rowcount:
+            claimed.append(msg_id)
+    return list(s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)))
+
+
+def mark_sent(s: Session, msg_id: int, now: dt.datetime, ts: str | None) -> None:
+    s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id)
+              .values(status=SENT, sent=now, ts=ts, last_error=None))
+
+
+def release(s: Session, msg_id: int, retry_at: dt.datetime, error: str) -> None:
+    """A failed post goes back to pending for a later attempt."""
+    s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id)
+              .values(status=PENDING, not_before=retry_at, last_error=error[:500]))
+
+
+def give_up(s: Session, msg_id: int, error: str) -> None:
+    """Slack said it never will (channel gone, not in channel): kept, visible, not retried."""
+    s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id)
+              .values(status=FAILED, last_error=error[:500]))
+
+
+def pending_count(s: Session) -> int:
+    from sqlalchemy import func
+    return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != SENT)) or 0
+
+
+def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:
+    return list(s.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(statuses)).order_by(OutboxMessage.id)))
