@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import NoReturn
 
@@ -59,7 +60,7 @@ try:
 except SystemExit:
     raise
 except Exception as exc:
-    print(f"{type(exc).__name__}: {str(exc).strip()}")
+    print(f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300])
     sys.exit(1)
 """
 
@@ -73,11 +74,15 @@ def die(msg: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def banner(lines: list[str]) -> None:
-    width = max(72, *(len(line) + 4 for line in lines))
+def banner(lines: list[str], width: int = 88) -> None:
+    wrapped: list[str] = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip()) + 3)
+        wrapped += textwrap.wrap(line, width - 6, subsequent_indent=indent,
+                                 break_on_hyphens=False) or [""]
     bar = "!" * width
     print(f"\n{bar}", flush=True)
-    for line in lines:
+    for line in wrapped:
         print(f"!! {line}".ljust(width - 2) + "!!")
     print(f"{bar}\n", flush=True)
 

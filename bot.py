@@ -1,0 +1,255 @@
+"""Clerk: builds the Bolt app, registers handlers, starts the sender; the command line.
+
+    python bot.py                       serve (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)
+    python bot.py console [--as WHO]    the same commands at a terminal, no Slack needed
+    python bot.py db upgrade            apply migrations (serve does it too)
+    python bot.py import actions FILE [--board B] [--as-of DATE] [--skip-bad]
+    python bot.py export actions [--board B] [--status S] --format csv|xlsx|md [--output FILE]
+    python bot.py jobs list | jobs run JOB [--at ISO-TIME] [--dry-run]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import signal
+import sys
+import threading
+from typing import Callable
+
+from settings import Settings, SettingsError, load
+
+log = logging.getLogger("clerk")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Clerk:
+    """Everything one Clerk process holds: database, conversation, Slack client and sender."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] = utc_now):
+        from service.conversation import Conversation
+        from store.db import make_engine, make_sessionmaker
+
+        self.settings, self.clock = settings, clock
+        self.engine = make_engine(settings.DATABASE_URL)
+        self.sessions = make_sessionmaker(self.engine)
+        self.conversation = Conversation(self.sessions, settings.tz, clock)
+        self.sender = None
+        self.app = None
+
+    def upgrade(self) -> None:
+        from store.db import upgrade
+
+        upgrade(self.engine)
+
+    def wake_sender(self) -> None:
+        if self.sender is not None:
+            self.sender.wake()
+
+    # -- Slack ----------------------------------------------------------------------------
+
+    def build_slack(self):
+        from slack_bolt import App
+
+        from handlers import commands, events
+        from slackweb import OutboxSender, make_client
+
+        token = self.settings.SLACK_BOT_TOKEN.get_secret_value()
+        client = make_client(token, self.settings.SLACK_API_URL)
+        secret = self.settings.SLACK_SIGNING_SECRET
+        self.app = App(client=client, signing_secret=secret.get_secret_value() if secret else "socket-mode",
+                       process_before_response=True)
+        commands.register(self.app, self)
+        events.register(self.app, self)
+        self.sender = OutboxSender(self.sessions, client, self.clock)
+        return self.app
+
+    def wsgi(self):
+        """POST /slack/events to Bolt; GET /healthz answers whether the database does."""
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+        from sqlalchemy import text
+
+        bolt = SlackRequestHandler(self.app) if self.app is not None else None
+
+        def app(environ, start_response):
+            if environ.get("PATH_INFO") == "/healthz":
+                try:
+                    with self.engine.connect() as conn:
+                        conn.execute(text("SELECT 1"))
+                    status, body = "200 OK", {"ok": True}
+                except Exception as exc:  # noqa: BLE001 - health reports, never raises
+                    status, body = "503 Service Unavailable", {"ok": False, "error": type(exc).__name__}
+                payload = json.dumps(body).encode()
+                start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+                return [payload]
+            if bolt is None:
+                start_response("404 Not Found", [("Content-Type", "text/plain")])
+                return [b"Socket Mode: Slack events do not come over HTTP"]
+            return bolt(environ, start_response)
+
+        return app
+
+    def start_background(self) -> None:
+        if self.sender is not None:
+            self.sender.start()
+
+    def stop(self) -> None:
+        if self.sender is not None:
+            self.sender.stop()
+        self.engine.dispose()
+
+
+def make_http_server(clerk: Clerk, host: str = "0.0.0.0", port: int | None = None):
+    """waitress: a production WSGI server in one process with threads (no forked workers,
+    so never two senders or schedulers from one deployment)."""
+    from waitress import create_server
+
+    return create_server(clerk.wsgi(), host=host, port=clerk.settings.PORT if port is None else port,
+                         threads=8, ident="clerk", clear_untrusted_proxy_headers=True)
+
+
+def serve(settings: Settings) -> int:
+    settings.require_serving()
+    clerk = Clerk(settings)
+    _upgrade_or_exit(clerk)
+    from grammar.dates import warm
+
+    warm()
+    try:
+        clerk.build_slack()
+    except Exception as exc:  # noqa: BLE001 - Bolt checks the token with auth.test at start
+        from slack_sdk.errors import SlackApiError
+
+        if isinstance(exc, SlackApiError):
+            raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')}): "
+                                "reinstall the app and copy its Bot User OAuth Token") from None
+        raise
+    clerk.start_background()
+    server = make_http_server(clerk)
+    socket_handler = None
+    if settings.SLACK_APP_TOKEN is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket_handler = SocketModeHandler(clerk.app, settings.SLACK_APP_TOKEN.get_secret_value())
+        socket_handler.connect()
+        log.info("Clerk connected over Socket Mode; /healthz on port %s", settings.PORT)
+    else:
+        log.info("Clerk serving Slack on http://0.0.0.0:%s/slack/events", settings.PORT)
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    try:
+        server.run()
+    except (KeyboardInterrupt, OSError):
+        pass
+    finally:
+        if socket_handler is not None:
+            socket_handler.close()
+        clerk.stop()
+    return 0
+
+
+def _upgrade_or_exit(clerk: Clerk) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        clerk.upgrade()
+    except OperationalError as exc:
+        where = make_url(clerk.settings.DATABASE_URL).render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise SettingsError(f"DATABASE_URL: cannot use {where} ({reason}): check the URL and that the "
+                            "database is running") from None
+
+
+def console(settings: Settings, as_who: str | None) -> int:
+    from service.conversation import CONSOLE_USER, Speaker
+
+    clerk = Clerk(settings)
+    _upgrade_or_exit(clerk)
+    import re
+
+    if as_who and re.fullmatch(r"[UW][A-Z0-9]{6,}", as_who):
+        speaker = Speaker(user_id=as_who, surface="console")
+    else:
+        speaker = Speaker(user_id=CONSOLE_USER, user_name="console", surface="console",
+                          initials=as_who.upper() if as_who else None)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Clerk console: type commands as in Slack, without the slash (action help, clerk help). Ctrl-D to leave.")
+    while True:
+        try:
+            line = input("clerk> " if interactive else "")
+        except EOFError:
+            break
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.strip() in ("quit", "exit"):
+            break
+        reply = clerk.conversation.handle(line, speaker)
+        print(reply.plain)
+        if not interactive:
+            print()
+    clerk.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bot.py", description="Clerk: the action log in Slack.")
+    sub = parser.add_subparsers(dest="cmd")
+    p = sub.add_parser("console", help="type Clerk's commands at a terminal, no Slack needed")
+    p.add_argument("--as", dest="as_who", help="initials (AH) or a Slack user id to act as")
+    p = sub.add_parser("db", help="database")
+    p.add_argument("what", choices=["upgrade"])
+    p = sub.add_parser("import", help="import an action log from csv or xlsx")
+    p.add_argument("what", choices=["actions"])
+    p.add_argument("file")
+    p.add_argument("--board")
+    p.add_argument("--as-of", dest="as_of", help="the date the log was written (reads '24 November' against it)")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some cannot be read")
+    p = sub.add_parser("export", help="export the action log")
+    p.add_argument("what", choices=["actions"])
+    p.add_argument("--board")
+    p.add_argument("--status")
+    p.add_argument("--format", required=True, choices=["csv", "xlsx", "md"])
+    p.add_argument("--output")
+    p = sub.add_parser("jobs", help="scheduled jobs")
+    p.add_argument("what", choices=["list", "run"])
+    p.add_argument("job", nargs="?")
+    p.add_argument("--at")
+    p.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = load()
+        if args.cmd is None:
+            return serve(settings)
+        if args.cmd == "console":
+            return console(settings, args.as_who)
+        if args.cmd == "db":
+            clerk = Clerk(settings)
+            _upgrade_or_exit(clerk)
+            print("Database is up to date.")
+            return 0
+        if args.cmd in ("import", "export"):
+            from exchange import cli
+
+            clerk = Clerk(settings)
+            _upgrade_or_exit(clerk)
+            return cli.run(clerk, args)
+        if args.cmd == "jobs":
+            print("No scheduled jobs in this version of Clerk yet.")
+            return 0 if args.what == "list" else 2
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

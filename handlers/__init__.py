@@ -1,0 +1,1 @@
+"""Slack glue only: one module per surface, each with register(app, clerk)."""

@@ -1,0 +1,145 @@
+"""Clerk's side of the Slack Web API: the client, and the outbox sender that uses it.
+
+Retries are slack-sdk's own (connection errors, 429 with Retry-After, 5xx); what still fails
+goes back to the outbox for a later attempt and is never marked sent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
+                                                   ServerErrorRetryHandler)
+from sqlalchemy.orm import Session, sessionmaker
+
+from store import outbox
+from store.db import unit_of_work
+from store.models import OutboxMessage
+
+log = logging.getLogger("clerk.sender")
+
+RETRIES = 3
+# Slack will never accept these for this message: keep the row, visible as failed, and go on.
+PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
+             "cannot_dm_bot", "msg_too_long", "invalid_blocks", "no_text", "restricted_action",
+             "messages_tab_disabled"}
+# The app itself cannot post: stop this round, mark nothing, say so once in the log.
+FATAL = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "missing_scope", "team_access_not_granted"}
+
+
+def make_client(token: str, base_url: str) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[
+        ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        RateLimitErrorRetryHandler(max_retry_count=RETRIES),
+        ServerErrorRetryHandler(max_retry_count=RETRIES),
+    ])
+
+
+class FatalSlackError(Exception):
+    pass
+
+
+class OutboxSender:
+    """Claims pending outbox rows, posts them, marks them sent. Runs as a thread in the server,
+    and `send_due()` is called directly by job runs and tests."""
+
+    def __init__(self, sessions: sessionmaker[Session], client: WebClient, clock: Callable[[], dt.datetime],
+                 interval: float = 2.0):
+        self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._dm_channels: dict[str, str] = {}
+        self._private: dict[str, bool] = {}
+
+    # -- thread -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="clerk-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=15)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                while self.send_due() and not self._stop.is_set():
+                    pass
+            except FatalSlackError as exc:
+                log.error("Slack refused Clerk's token (%s); messages wait in the outbox until it is fixed", exc)
+                self._stop.wait(60)
+            except Exception:  # noqa: BLE001 - the sender must outlive any one bad row
+                log.exception("outbox sender round failed; retrying")
+
+    # -- one round ----------------------------------------------------------------------------
+
+    def send_due(self, limit: int = 20) -> int:
+        """Send what is due now; returns how many rows were claimed."""
+        with unit_of_work(self.sessions) as s:
+            rows = outbox.claim(s, self.clock(), limit)
+            s.expunge_all()
+        for row in rows:
+            self._send_one(row)
+        return len(rows)
+
+    def _send_one(self, row: OutboxMessage) -> None:
+        try:
+            ts = self._post(row)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "unknown_error") if exc.response is not None else "unknown_error"
+            if error in FATAL:
+                self._release(row, error)
+                raise FatalSlackError(error) from None
+            if error in PERMANENT:
+                log.warning("outbox %s to %s not sent: %s", row.id, row.channel, error)
+                with unit_of_work(self.sessions) as s:
+                    outbox.give_up(s, row.id, error)
+                return
+            self._release(row, error)
+            return
+        except Exception as exc:  # noqa: BLE001 - network and server faults after slack-sdk's retries
+            self._release(row, type(exc).__name__)
+            return
+        with unit_of_work(self.sessions) as s:
+            outbox.mark_sent(s, row.id, self.clock(), ts)
+
+    def _release(self, row: OutboxMessage, error: str) -> None:
+        delay = min(300, 5 * 2 ** min(row.attempts, 6))
+        log.info("outbox %s to %s will be retried in %ss: %s", row.id, row.channel, delay, error)
+        with unit_of_work(self.sessions) as s:
+            outbox.release(s, row.id, self.clock() + dt.timedelta(seconds=delay), error)
+
+    def _post(self, row: OutboxMessage) -> str | None:
+        channel = self._dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
+        text, blocks = row.text, row.blocks
+        if row.public_text is not None and not self._is_private(channel):
+            text, blocks = row.public_text, row.public_blocks
+        if row.ephemeral_to:
+            resp = self.client.chat_postEphemeral(channel=channel, user=row.ephemeral_to, text=text, blocks=blocks)
+            return resp.get("message_ts")
+        resp = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
+        return resp.get("ts")
+
+    def _dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"]["id"]
+        return self._dm_channels[user_id]
+
+    def _is_private(self, channel: str) -> bool:
+        if channel not in self._private:
+            info = self.client.conversations_info(channel=channel)["channel"]
+            self._private[channel] = bool(info.get("is_private") or info.get("is_im"))
+        return self._private[channel]

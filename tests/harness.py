@@ -1,0 +1,125 @@
+"""Clerk running as Slack sees it: an HTTP server on a local port, signed requests in, and
+a fake Web API recording what Clerk sends. Tests read as transcripts:
+
+    pr.says("AH", "/action close 74/18")  ->  the ephemeral reply AH sees
+    pr.channel_sees()                     ->  what the board's channel was sent
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from bot import Clerk, make_http_server
+from settings import load
+from tests import slackreq
+from tests.fakeslack import FakeSlack
+
+SECRET = "test-signing-secret"
+LONDON = dt.timezone.utc
+
+
+class Clock:
+    """The time Clerk believes it is; tests move it."""
+
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, iso: str) -> None:
+        self.now = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+
+
+class ClerkUnderTest:
+    def __init__(self, database_url: str, fake: FakeSlack, *, now: str = "2018-11-29T10:00:00+00:00"):
+        self.fake = fake
+        self.clock = Clock(dt.datetime.fromisoformat(now))
+        self.settings = load(SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET,
+                             SLACK_API_URL=fake.url, DATABASE_URL=database_url, PORT=3000,
+                             SLACK_APP_TOKEN=None)
+        self.clerk = Clerk(self.settings, clock=self.clock)
+        self.users: dict[str, str] = {}  # initials or name -> Slack user id
+
+    def __enter__(self) -> "ClerkUnderTest":
+        self.clerk.upgrade()
+        self.clerk.build_slack()
+        self.server = make_http_server(self.clerk, host="127.0.0.1", port=0)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.events_url = self.url + "/slack/events"
+        self._thread = threading.Thread(target=self.server.run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.close()
+        self._thread.join(timeout=5)
+        self.clerk.stop()
+
+    # -- people ---------------------------------------------------------------------------
+
+    def user(self, who: str) -> str:
+        """A Slack user id for a person in the transcript ("AH" -> "UAH0001")."""
+        if who.startswith("U"):
+            return who
+        return self.users.setdefault(who, "U" + "".join(ch for ch in who.upper() if ch.isalnum()) + "0001")
+
+    def mention(self, who: str) -> str:
+        return f"<@{self.user(who)}|{who.lower()}>"
+
+    # -- what people do -------------------------------------------------------------------
+
+    def slash(self, who: str, line: str, *, channel: str = "CGENERAL", timestamp=None, secret=SECRET):
+        command, _, text = line.partition(" ")
+        return slackreq.slash(self.events_url, secret, command, text, user_id=self.user(who),
+                              user_name=who.lower(), channel_id=channel, timestamp=timestamp)
+
+    def says(self, who: str, line: str, *, channel: str = "CGENERAL") -> str:
+        """A slash command; returns the text of the ephemeral reply (blocks joined)."""
+        resp = self.slash(who, line, channel=channel)
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        assert body.get("response_type") == "ephemeral"
+        return reply_text(body)
+
+    def event(self, event: dict, **kw):
+        return slackreq.event(self.events_url, SECRET, event, **kw)
+
+    def dm(self, who: str, text: str, **kw):
+        user = self.user(who)
+        return self.event({"type": "message", "channel_type": "im", "channel": "D" + user, "user": user,
+                           "text": text, "ts": "1543485600.000100", "event_ts": "1543485600.000100"}, **kw)
+
+    # -- what Slack receives --------------------------------------------------------------
+
+    def deliver(self) -> None:
+        """Run the outbox sender until nothing is due (the server's thread does this in production)."""
+        while self.clerk.sender.send_due():
+            pass
+
+    def posts(self, channel: str | None = None) -> list[dict]:
+        self.deliver()
+        return self.fake.posts(channel)
+
+    def channel_sees(self, channel: str) -> list[str]:
+        return [post_text(p) for p in self.posts(channel)]
+
+
+def reply_text(body: dict) -> str:
+    if body.get("blocks"):
+        return "\n".join(block_text(b) for b in body["blocks"])
+    return body.get("text", "")
+
+
+def post_text(post: dict) -> str:
+    if post.get("blocks"):
+        return "\n".join(block_text(b) for b in post["blocks"])
+    return post.get("text", "")
+
+
+def block_text(block: dict) -> str:
+    if block.get("type") in ("section", "header"):
+        return block["text"]["text"]
+    if block.get("type") == "context":
+        return " ".join(e.get("text", "") for e in block["elements"])
+    return ""

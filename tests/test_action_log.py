@@ -1,0 +1,105 @@
+"""The action log through Slack, as a secretary would check it."""
+import pytest
+
+SETUP = [
+    ("GA", "/clerk board P&R chair <@UJG0001|jg> secretary <@UGA0001|ga> channel <#CPR|pr-board>"),
+    ("GA", "/clerk person JG <@UJG0001|jg> Jane Gardner"),
+    ("GA", "/clerk person GA <@UGA0001|ga> Glykeria Anyfanti"),
+    ("GA", "/clerk person AH <@UAH0001|ah> Anna Hook"),
+    ("GA", "/clerk person VH <@UVH0001|vh> Victoria Harrington"),
+    ("GA", "/clerk person DM <@UDM0001|dm> Debbie Martin"),
+    ("GA", "/clerk person GN Gareth Nicholson"),
+]
+
+
+@pytest.fixture
+def pr(clerk):
+    for who, line in SETUP:
+        clerk.says(who, line)
+    return clerk
+
+
+def test_officer_raises_closes_and_the_board_sees_it(pr):
+    reply = pr.says("AH", "/action new Update on Mobile Policing owner AH due 3/1/2019", channel="CPR")
+    assert "Raised *1/18* on P&amp;R's log: Update on Mobile Policing" in reply
+    assert "due Thu 3 Jan 2019" in reply
+
+    reply = pr.says("AH", "/action close 1/18 Paper on the agenda for 3 January", channel="CPR")
+    assert "*1/18* closed by Anna Hook (AH)" in reply
+
+    seen = pr.channel_sees("CPR")
+    assert seen[0].startswith("*1/18* raised by Anna Hook (AH) — Update on Mobile Policing")
+    assert seen[1].startswith("*1/18* closed by Anna Hook (AH) — Update on Mobile Policing")
+    assert "\n> Paper on the agenda for 3 January" in seen[1]
+
+    shown = pr.says("GA", "/action show 1/18")
+    assert "open → closed: Paper on the agenda for 3 January" in shown
+    assert "Status: closed on Thu 29 Nov 2018" in shown
+
+
+def test_two_owners_by_initials_and_a_person_without_slack(pr):
+    reply = pr.says("GA", "/action new Timeline for the DVPO study owner AH and VH due end of January")
+    assert "Owners: AH and VH · due Thu 31 Jan 2019" in reply
+    reply = pr.says("GA", "/action new Send the Communications plan owner GN/DM due 22 nd December")
+    assert "Owners: GN and DM · due Sat 22 Dec 2018" in reply
+    assert "Open actions on P&amp;R (2)" in pr.says("VH", "/action list")
+    assert "Timeline for the DVPO study" in pr.says("VH", "/action list mine")
+    assert "Send the Communications plan" not in pr.says("VH", "/action list mine")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("/action close 84/1", "There is no action 84/1; did you mean 84/18?"),
+    ("/action new Report owner XY due 14/12", "I don't know XY. Register them with /clerk person XY"),
+    ("/action new Report owner AH due 32/13", "“32/13” is not a date"),
+    ("/action new Report owner AH due 1/11/2018", "Thu 1 Nov 2018 is in the past"),
+    ("/action new " + "x" * 501, "keep it to 500"),
+    ("/action new ", "The action needs a title."),
+    ("/action clsoe 84/18", "Did you mean /action close?"),
+    ("/action due 84/18 someday", "I can't read “someday” as a date"),
+])
+def test_bad_input_gets_one_clear_reply_and_changes_nothing(pr, line, expected):
+    pr.says("GA", "/action new Home Office Serious Violence Strategy response owner AH")
+    pr.clerk.conversation  # the log before
+    with pr.clerk.sessions() as s:
+        from store.models import Action, ActionEvent
+        from sqlalchemy import func, select
+        before = (s.scalar(select(func.count()).select_from(Action)), s.scalar(select(func.count()).select_from(ActionEvent)))
+    # give the action the ref 84/18 so the mistyped ref has a neighbour
+    with pr.clerk.sessions() as s, s.begin():
+        from store.models import Action
+        s.scalars(select(Action)).one().number = 84
+    reply = pr.says("GA", line)
+    assert expected in reply
+    assert "Usage:" in reply or "did you mean" in reply.lower() or "Register" in reply
+    with pr.clerk.sessions() as s:
+        after = (s.scalar(select(func.count()).select_from(Action)), s.scalar(select(func.count()).select_from(ActionEvent)))
+    assert after == before
+
+
+def test_titles_are_escaped_so_nobody_is_pinged(pr):
+    pr.says("AH", "/action new Tell <!channel> & <@UJG0001> about R&D", channel="CPR")
+    seen = pr.channel_sees("CPR")[0]
+    assert "<!channel>" not in seen and "<@UJG0001>" not in seen
+    assert "Tell &lt;!channel&gt; &amp; &lt;@UJG0001&gt; about R&amp;D" in seen
+
+
+def test_forged_and_stale_signatures_get_401(pr):
+    assert pr.slash("AH", "/action list", secret="not-the-secret").status_code == 401
+    import time
+    assert pr.slash("AH", "/action list", timestamp=int(time.time()) - 600).status_code == 401
+    assert pr.slash("AH", "/action list").status_code == 200
+
+
+def test_a_dm_delivered_twice_is_applied_once(pr):
+    from tests import slackreq
+    event = {"type": "message", "channel_type": "im", "channel": "DUAH0001", "user": "UAH0001",
+             "text": "action new Circulate the OSG paper owner AH", "ts": "1.1", "event_ts": "1.1"}
+    body = slackreq.event_body(event, event_id="Ev0001")
+    for retry in (None, "1"):
+        headers = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        resp = slackreq.post_signed(pr.events_url, body, secret="test-signing-secret",
+                                    content_type="application/json", headers=headers)
+        assert resp.status_code == 200
+    dms = pr.channel_sees("DUAH0001")
+    assert len(dms) == 1 and "Raised *1/18*" in dms[0]
+    assert "1/18" in pr.says("GA", "/action list") and "2/18" not in pr.says("GA", "/action list")
