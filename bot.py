@@ -73,7 +73,8 @@ class Clerk:
         from slack_bolt.adapter.wsgi import SlackRequestHandler
         from sqlalchemy import text
 
-        bolt = SlackRequestHandler(self.app) if self.app is not None else None
+        http_mode = self.app is not None and self.settings.SLACK_APP_TOKEN is None
+        bolt = SlackRequestHandler(self.app) if http_mode else None
 
         def app(environ, start_response):
             if environ.get("PATH_INFO") == "/healthz":
@@ -135,8 +136,9 @@ def serve(settings: Settings) -> int:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         socket_handler = SocketModeHandler(clerk.app, settings.SLACK_APP_TOKEN.get_secret_value())
-        socket_handler.connect()
-        log.info("Clerk connected over Socket Mode; /healthz on port %s", settings.PORT)
+        threading.Thread(target=_connect_socket_mode, args=(socket_handler,), name="clerk-socket-mode",
+                         daemon=True).start()
+        log.info("Clerk using Socket Mode; /healthz on port %s", settings.PORT)
     else:
         log.info("Clerk serving Slack on http://0.0.0.0:%s/slack/events", settings.PORT)
     signal.signal(signal.SIGTERM, lambda *_: server.close())
@@ -149,6 +151,21 @@ def serve(settings: Settings) -> int:
             socket_handler.close()
         clerk.stop()
     return 0
+
+
+def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:
+    """Connect, and keep trying while Slack cannot be reached; /healthz serves meanwhile.
+    Once connected, slack-sdk's client reconnects by itself."""
+    import time
+
+    while True:
+        try:
+            handler.connect()
+            log.info("Socket Mode connected")
+            return
+        except Exception as exc:  # noqa: BLE001 - logged without the token, and retried
+            log.warning("Socket Mode could not connect (%s); retrying in %ss", type(exc).__name__, retry_every)
+            time.sleep(retry_every)
 
 
 def _upgrade_or_exit(clerk: Clerk) -> None:
@@ -223,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue"):
+    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load()

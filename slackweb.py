@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from typing import Callable
 
 from slack_sdk import WebClient
@@ -23,6 +24,7 @@ from store.models import OutboxMessage
 log = logging.getLogger("clerk.sender")
 
 RETRIES = 3
+PRIVACY_TTL = 300  # seconds
 # Slack will never accept these for this message: keep the row, visible as failed, and go on.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
              "cannot_dm_bot", "msg_too_long", "invalid_blocks", "no_text", "restricted_action",
@@ -54,7 +56,7 @@ class OutboxSender:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._dm_channels: dict[str, str] = {}
-        self._private: dict[str, bool] = {}
+        self._private: dict[str, tuple[bool, float]] = {}
 
     # -- thread -------------------------------------------------------------------------------
 
@@ -139,7 +141,10 @@ class OutboxSender:
         return self._dm_channels[user_id]
 
     def _is_private(self, channel: str) -> bool:
-        if channel not in self._private:
+        """Asked of Slack, remembered for a few minutes: a channel made public stops getting Part B text."""
+        known = self._private.get(channel)
+        if known is None or time.monotonic() - known[1] > PRIVACY_TTL:
             info = self.client.conversations_info(channel=channel)["channel"]
-            self._private[channel] = bool(info.get("is_private") or info.get("is_im"))
-        return self._private[channel]
+            known = (bool(info.get("is_private") or info.get("is_im")), time.monotonic())
+            self._private[channel] = known
+        return known[0]

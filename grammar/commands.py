@@ -193,7 +193,9 @@ def _new(cmd: Command, rest: str, today: dt.date, boards: Sequence[str]) -> None
         kind = m.group(1).lower().rstrip("s")
         value = body[m.end():end].strip()
         rightmost = end == len(body)
-        if kind in seen or not value:
+        if not value:
+            continue  # a clause word inside the next clause's value: "board Strategic Board"
+        if kind in seen:
             break
         if kind == "owner":
             try:

@@ -65,7 +65,7 @@ def detail(action: Action, events: Sequence[ActionEvent], fmt: Plain, today: dt.
              f"Board: {fmt.esc(action.board.name)}" + (" · Part B (private)" if action.private else ""),
              f"Owners: {fmt.esc(who(action.owners))}",
              f"Status: {fmt.esc(status_label(action))}" + (f" on {describe(action.closed)}" if action.closed else ""),
-             f"Due: {due_text(action, today) if action.due else 'no due date'}",
+             f"Due: {due_text(action, today).removeprefix('due ')}",
              f"Raised: {describe(action.raised)}",
              fmt.bold("History")]
     lines += [f"• {event_line(ev, fmt)}" for ev in events]

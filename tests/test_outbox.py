@@ -1,0 +1,85 @@
+"""Nothing Clerk owes Slack is lost: 429s, 5xx, dropped connections and outages delay, never drop."""
+import time
+
+import pytest
+
+from store import outbox
+from store.models import OutboxMessage
+from tests.test_action_log import SETUP
+
+
+@pytest.fixture
+def pr(clerk):
+    for who, line in SETUP:
+        clerk.says(who, line)
+    clerk.fake.set_channel("CPR", is_private=True)
+    return clerk
+
+
+def rows(clerk):
+    with clerk.clerk.sessions() as s:
+        return [(m.status, m.attempts) for m in s.query(OutboxMessage).order_by(OutboxMessage.id)]
+
+
+def test_a_429_then_500_then_a_dropped_connection_still_delivers_once(pr):
+    pr.fake.fail("chat.postMessage", status=429, retry_after=1)
+    pr.fake.fail("chat.postMessage", status=500)
+    pr.fake.fail("chat.postMessage", drop=True)
+    pr.says("AH", "/action new Circulate the OSG paper owner AH", channel="CPR")
+    seen = pr.channel_sees("CPR")
+    assert len(seen) == 1 and "Circulate the OSG paper" in seen[0]
+    statuses = [c.status for c in pr.fake.calls_to("chat.postMessage")]
+    assert statuses == [429, 500, 0, 200]
+    assert rows(pr) == [("sent", 1)]
+
+
+def test_an_outage_longer_than_the_retries_waits_in_the_outbox(pr):
+    pr.fake.fail("chat.postMessage", status=503, times=4)  # more than slack-sdk's 3 retries
+    pr.says("AH", "/action new Circulate the OSG paper owner AH", channel="CPR")
+    assert pr.posts("CPR") == []
+    assert rows(pr) == [("pending", 1)]
+    # later, Slack is back and the retry time has come
+    pr.clock.now = pr.clock.now.replace(minute=pr.clock.now.minute + 5)
+    assert len(pr.posts("CPR")) == 1
+    assert rows(pr) == [("sent", 2)]
+
+
+def test_a_channel_that_refuses_is_kept_as_failed_and_the_rest_go_on(pr):
+    pr.fake.fail("chat.postMessage", error="not_in_channel")
+    pr.says("AH", "/action new First owner AH", channel="CPR")
+    pr.says("AH", "/action new Second owner AH", channel="CPR")
+    seen = pr.channel_sees("CPR")
+    assert len(seen) == 1 and "Second" in seen[0]
+    assert rows(pr) == [("failed", 1), ("sent", 1)]
+
+
+def test_a_revoked_token_stops_the_round_and_marks_nothing_sent(pr):
+    pr.fake.fail("chat.postMessage", error="token_revoked")
+    pr.says("AH", "/action new First owner AH", channel="CPR")
+    from slackweb import FatalSlackError
+    with pytest.raises(FatalSlackError):
+        pr.clerk.sender.send_due()
+    assert rows(pr) == [("pending", 1)]
+
+
+def test_the_sender_thread_delivers_without_being_asked(pr):
+    pr.clerk.sender.start()
+    pr.says("AH", "/action new Circulate the OSG paper owner AH", channel="CPR")
+    for _ in range(100):
+        if pr.fake.posts("CPR"):
+            break
+        time.sleep(0.05)
+    assert len(pr.fake.posts("CPR")) == 1
+
+
+def test_two_senders_never_claim_the_same_message(clerk):
+    now = clerk.clock()
+    with clerk.clerk.sessions() as s, s.begin():
+        for i in range(10):
+            outbox.enqueue(s, "CPR", f"message {i}", now)
+    with clerk.clerk.sessions() as a, a.begin():
+        first = outbox.claim(a, now, limit=6)
+    with clerk.clerk.sessions() as b, b.begin():
+        second = outbox.claim(b, now, limit=10)
+    assert len(first) == 6 and len(second) == 4
+    assert not {m.id for m in first} & {m.id for m in second}
