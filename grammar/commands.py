@@ -211,9 +211,10 @@ def _new(cmd: Command, rest: str, today: dt.date, boards: Sequence[str]) -> None
         else:
             name = _match_board(value, boards)
             if name is None:
-                near = difflib.get_close_matches(value, list(boards), n=1, cutoff=0.75)
+                lowered = {b.lower(): b for b in boards}
+                near = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
                 if rightmost and near:
-                    raise ParseError(f"There is no board “{value}”. Did you mean {near[0]}?", _usage(cmd))
+                    raise ParseError(f"There is no board “{value}”. Did you mean {lowered[near[0]]}?", _usage(cmd))
                 break
             cmd.board = name
         seen.add(kind)

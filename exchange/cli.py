@@ -1,0 +1,123 @@
+"""`python bot.py import actions FILE …` and `python bot.py export actions …`.
+
+Exit codes: 0 done; 1 rows that cannot be read (nothing imported); 2 bad usage (no such
+board, file, date or option). Errors go to standard error; summaries, and csv and md exports
+without --output, to standard output.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from pathlib import Path
+
+from exchange import actions as log
+from grammar.dates import describe
+from store.db import unit_of_work
+from store.errors import Refusal
+
+WRITERS = {"csv": log.write_csv, "md": log.write_md}
+
+
+def run(clerk, args) -> int:
+    if args.cmd == "import":
+        return import_actions(clerk, args)
+    return export_actions(clerk, args)
+
+
+def _today(clerk) -> dt.date:
+    return clerk.clock().astimezone(clerk.settings.tz).date()
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def import_actions(clerk, args) -> int:
+    today = _today(clerk)
+    try:
+        as_of = log.read_day(args.as_of, today) if args.as_of else today
+    except ValueError as exc:
+        return _fail(f"--as-of: {exc}", 2)
+    if as_of is None:
+        return _fail(f"--as-of: “{args.as_of}” is not a date; give the date the log was written, e.g. 2018-11-28.", 2)
+    path = Path(args.file)
+    try:
+        rows, bad = log.read_log(log.read_table(path), as_of)
+    except log.TableError as exc:
+        return _fail(str(exc), 2)
+    try:
+        with unit_of_work(clerk.sessions) as s:
+            board = log.choose_board(s, args.board)
+            done = log.import_log(s, board, rows, bad, as_of, clerk.clock(), skip_bad=args.skip_bad)
+            summary = import_summary(done, path, as_of)
+    except log.BadRows as exc:
+        return _fail(bad_rows_text(exc, path), 1)
+    except log.BoardError as exc:
+        return _fail(exc.message, 2)
+    except Refusal as exc:
+        return _fail(f"Nothing imported: {exc}", 1)
+    print(summary)
+    return 0
+
+
+def bad_rows_text(exc: log.BadRows, path: Path) -> str:
+    n = len(exc.bad)
+    lines = [f"Nothing imported from {path.name}: {n} row{'s' * (n != 1)} cannot be read."]
+    lines += [f"  {bad}" for bad in exc.bad]
+    if exc.readable:
+        lines.append(f"Correct {'them' if n != 1 else 'it'} and import again, "
+                     f"or add --skip-bad to import the other {exc.readable} row{'s' * (exc.readable != 1)}.")
+    else:
+        lines.append("Correct them and import again.")
+    return "\n".join(lines)
+
+
+def import_summary(done: log.Imported, path: Path, as_of: dt.date) -> str:
+    n = len(done.actions)
+    lines = [f"Imported {n} action{'s' * (n != 1)} from {path.name} into {done.board.name}'s log "
+             f"(as of {describe(as_of)})" + (":" if n else ".")]
+    if n:
+        first, last = done.actions[0].ref, done.actions[-1].ref
+        counts = Counter(a.status for a in done.actions)
+        lines[0] += f" {first}" + (f" to {last}" if n > 1 else "") + "; " + ", ".join(
+            f"{count} {status}" for status, count in counts.items()) + "."
+    if done.skipped:
+        lines.append(f"Skipped {len(done.skipped)} row{'s' * (len(done.skipped) != 1)} that cannot be read:")
+        lines += [f"  {bad}" for bad in done.skipped]
+    if done.new_people:
+        labels = ", ".join(p.label for p in done.new_people)
+        example = next((p.initials for p in done.new_people if p.initials), "GN")
+        lines.append(f"New people without Slack: {labels} — register them with /clerk person {example} "
+                     "@their-slack-name (or /clerk person <initials> <Full Name> for someone not on Slack).")
+    return "\n".join(lines)
+
+
+def export_actions(clerk, args) -> int:
+    status = (args.status or "all").lower()
+    if status not in log.STATUS_CHOICES:
+        return _fail(f"--status {args.status}: choose one of {', '.join(log.STATUS_CHOICES)}.", 2)
+    if args.format == "xlsx" and not args.output:
+        return _fail("xlsx is not text: add --output FILE, e.g. --output actions.xlsx", 2)
+    with clerk.sessions() as s:
+        try:
+            board = log.choose_board(s, args.board)
+        except log.BoardError as exc:
+            return _fail(exc.message, 2)
+        rows = log.export_rows(s, board, status, _today(clerk))
+        name = board.name
+    if not args.output:
+        WRITERS[args.format](rows, sys.stdout)
+        return 0
+    path = Path(args.output)
+    try:
+        if args.format == "xlsx":
+            log.write_xlsx(rows, path)
+        else:  # a byte-order mark on csv files, so Excel reads “–” and names with accents right
+            with path.open("w", encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="") as out:
+                WRITERS[args.format](rows, out)
+    except OSError as exc:
+        return _fail(f"cannot write {path}: {exc.strerror or exc}", 2)
+    print(f"Wrote {len(rows)} action{'s' * (len(rows) != 1)} of {name}'s log to {path}.")
+    return 0

@@ -1,0 +1,105 @@
+"""Rules of the log that live in the database: numbering under concurrency, numbering calendars.
+Run on SQLite and on PostgreSQL."""
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from store import actions as log
+from store import people
+from store.db import make_engine, make_sessionmaker, unit_of_work, upgrade
+from store.models import Action, Board, Person
+
+NOW = dt.datetime(2018, 11, 29, 10, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def sessions(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def board_id(sessions):
+    with unit_of_work(sessions) as s:
+        ga = Person(name="Glykeria Anyfanti", initials="GA", created=NOW)
+        s.add(ga)
+        s.flush()
+        board, _ = people.setup_board(s, ga, "P&R", None, [ga], None, NOW)
+        return board.id
+
+
+def raise_one(sessions, board_id, title, day=dt.date(2018, 11, 29)):
+    with unit_of_work(sessions) as s:
+        board = s.get(Board, board_id)
+        return log.raise_action(s, board, None, title, [], None, False, NOW, day).action.ref
+
+
+def test_two_people_raising_at_the_same_moment_get_two_numbers(sessions, board_id):
+    refs, errors = [], []
+    barrier = threading.Barrier(8)
+
+    def officer(i):
+        try:
+            barrier.wait()
+            refs.append(raise_one(sessions, board_id, f"action {i}"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=officer, args=(i,)) for i in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    assert sorted(refs, key=lambda r: int(r.split("/")[0])) == [f"{n}/18" for n in range(1, 9)]
+
+
+def test_the_database_refuses_a_duplicate_ref(sessions, board_id):
+    from sqlalchemy.exc import IntegrityError
+    raise_one(sessions, board_id, "first")
+    with pytest.raises(IntegrityError):
+        with unit_of_work(sessions) as s:
+            s.add(Action(board_id=board_id, year=2018, number=1, title="again", status="open", private=False,
+                         raised=dt.date(2018, 11, 29)))
+
+
+def test_numbering_restarts_each_year_and_continues_after_imported_refs(sessions, board_id):
+    with unit_of_work(sessions) as s:
+        board = s.get(Board, board_id)
+        log.raise_action(s, board, None, "imported", [], None, False, NOW, dt.date(2018, 10, 1), number=89, year=2018)
+    assert raise_one(sessions, board_id, "next") == "90/18"
+    assert raise_one(sessions, board_id, "new year", day=dt.date(2019, 1, 3)) == "1/19"
+
+
+@pytest.mark.parametrize("numbering, day, ref", [
+    ("municipal-year", dt.date(2019, 3, 31), "1/18"),
+    ("municipal-year", dt.date(2019, 4, 1), "1/19"),
+    ("continuous", dt.date(2019, 4, 1), "1"),
+])
+def test_numbering_calendars(sessions, board_id, numbering, day, ref):
+    with unit_of_work(sessions) as s:
+        s.get(Board, board_id).numbering = numbering
+    assert raise_one(sessions, board_id, "x", day=day) == ref
+
+
+def test_a_refusal_mid_change_leaves_the_database_as_it_was(sessions, board_id):
+    from store.errors import Refusal
+    raise_one(sessions, board_id, "first")
+    with pytest.raises(Refusal):
+        with unit_of_work(sessions) as s:
+            board = s.get(Board, board_id)
+            log.raise_action(s, board, None, "second", [], None, False, NOW, dt.date(2018, 11, 29))
+            raise Refusal("something later in the command failed")
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == 1
+
+
+def test_stored_times_come_from_the_clock_in_utc(sessions, board_id):
+    raise_one(sessions, board_id, "first")
+    with sessions() as s:
+        action = s.scalars(select(Action)).one()
+        event = log.history(s, action)[0]
+        assert event.at == NOW and event.at.tzinfo is not None
+        assert action.raised == dt.date(2018, 11, 29)
