@@ -141,16 +141,22 @@ def serve(settings: Settings) -> int:
         log.info("Clerk using Socket Mode; /healthz on port %s", settings.PORT)
     else:
         log.info("Clerk serving Slack on http://0.0.0.0:%s/slack/events", settings.PORT)
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    signal.signal(signal.SIGTERM, _interrupt)  # docker stop / systemd: leave the loop like Ctrl-C
     try:
         server.run()
     except (KeyboardInterrupt, OSError):
         pass
     finally:
+        server.close()
         if socket_handler is not None:
             socket_handler.close()
         clerk.stop()
+        log.info("Clerk stopped")
     return 0
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
 
 
 def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:
