@@ -193,6 +193,8 @@ def read_row(row: int, cells: dict[str, str], names: dict[str, str], as_of: dt.d
     title = cells.get("title", "")
     if not title:
         problems.append(f"no title (the {names['title']} column is empty)")
+    elif "ref" in names and not any(v for column, v in cells.items() if column != "title"):
+        problems.append("only a title, no ref, owner, date or status: a heading?")
     ref = read("ref", read_ref, as_of)
     owners = read("owners", read_owners)
     due = read("due", read_day, as_of, True)
@@ -222,7 +224,9 @@ def read_ref(text: str, as_of: dt.date) -> tuple[int, int | None] | None:
     ref, rest = take_ref(text.rstrip("."))
     typed_year = ref.typed.partition("/")[2] if ref else ""
     if ref is None or rest or (typed_year and len(typed_year) not in (2, 4)):
-        raise ValueError(f"“{text}” is not a ref like 74/18")
+        yy = f"{as_of.year % 100:02d}"
+        guess = f" (did you mean {ref.number}/{yy}?)" if ref and typed_year and yy.startswith(typed_year) else ""
+        raise ValueError(f"“{text}” is not a ref like 74/18{guess}")
     year = ref.year
     if year is not None and len(typed_year) == 2 and year > as_of.year + 1:
         year -= 100  # 99 in a log kept in 2018 is 1999
@@ -269,7 +273,8 @@ _PROPOSED_WORDS = {"closure proposed", "proposed", "proposed for closure"}
 _EXPORT_CONDITION = re.compile(r"^closing when\s+(.+)$", re.S)
 _LOG_CONDITION = re.compile(r"\b(?:can\s+|will\s+)?clos(?:e|ing)\s+(?:upon|when|once|after|following)\s+(.+)$",
                             re.I | re.S)
-STATUS_WORDS = "open, closure proposed, closing when <condition>, closed (or “can now close”, “will remain open”, “can close upon …”)"
+STATUS_WORDS = ("open, closure proposed, closing when <condition>, closed "
+                "(or “can now close”, “will remain open”, “can close upon …”)")
 
 
 def read_status(text: str) -> tuple[str, str | None]:
@@ -332,7 +337,8 @@ def choose_board(s: Session, name: str | None) -> Board:
         board = find_board(s, name)
         if board is None:
             known = f" Boards: {', '.join(names)}." if names else ""
-            raise BoardError(f"There is no board “{name}”.{known} To create it: {SAY_BOARD.replace('<name>', name)}.")
+            how = SAY_BOARD.replace("<name>", name)
+            raise BoardError(f"There is no board “{name}”.{known} To create it: {how}.")
         return board
     if len(names) == 1:
         return find_board(s, names[0])
@@ -439,9 +445,9 @@ def export_row(action: Action, update: ActionEvent | None) -> list[str]:
     def iso(day: dt.date | None) -> str:
         return day.isoformat() if day else ""
 
+    last_update = f"{update.dated.isoformat()}: {update.text or ''}" if update else ""
     return [action.ref, action.title, owners_label(action.owners), iso(action.due), status_label(action),
-            iso(action.raised), iso(action.closed), f"{update.dated.isoformat()}: {update.text or ''}" if update else "",
-            "yes" if action.private else "no"]
+            iso(action.raised), iso(action.closed), last_update, "yes" if action.private else "no"]
 
 
 def write_csv(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
@@ -452,8 +458,11 @@ def write_csv(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
 
 def write_md(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
     """A GitHub-style table; `|` in a cell is escaped and line breaks become <br>."""
+    def cell(text: str) -> str:
+        return text.replace("|", r"\|").replace("\r\n", "\n").replace("\n", "<br>")
+
     def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(c.replace("|", r"\|").replace("\r\n", "\n").replace("\n", "<br>") for c in cells) + " |\n"
+        return "| " + " | ".join(cell(c) for c in cells) + " |\n"
 
     out.write(line(COLUMNS))
     out.write(line(["---"] * len(COLUMNS)))

@@ -41,7 +41,7 @@ def import_actions(clerk, args) -> int:
     except ValueError as exc:
         return _fail(f"--as-of: {exc}", 2)
     if as_of is None:
-        return _fail(f"--as-of: “{args.as_of}” is not a date; give the date the log was written, e.g. 2018-11-28.", 2)
+        return _fail(f"--as-of: “{args.as_of}” is not a date; give the day of the log, e.g. 2018-11-28.", 2)
     path = Path(args.file)
     try:
         rows, bad = log.read_log(log.read_table(path), as_of)

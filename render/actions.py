@@ -106,10 +106,11 @@ def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.dat
     late = sorted((a for a in open_actions if overdue(a, today)), key=lambda a: (a.due, a.year, a.number))
     soon_end = today + dt.timedelta(days=DUE_SOON_DAYS)
     soon = sorted((a for a in open_actions if a.due and today <= a.due <= soon_end), key=lambda a: (a.due, a.number))
-    rest = [a for a in open_actions if a not in late and a not in soon]
+    placed = {id(a) for a in late} | {id(a) for a in soon}
+    rest = [a for a in open_actions if id(a) not in placed]
     rest.sort(key=lambda a: (a.due is None, a.due or today, a.year, a.number))
     proposed = sum(a.status != "open" for a in open_actions)
-    lines = [fmt.bold(f"{board_name}: {len(open_actions)} open action{'s' * (len(open_actions) != 1)}"),
+    lines = [fmt.bold(f"{fmt.esc(board_name)}: {len(open_actions)} open action{'s' * (len(open_actions) != 1)}"),
              f"{len(late)} overdue · {len(soon)} due in the next {DUE_SOON_DAYS} days · {len(rest)} other"
              + (f" · {proposed} awaiting closure" if proposed else "")]
     for heading, group in ((f"Overdue (oldest first)", late), (f"Due in the next {DUE_SOON_DAYS} days", soon),

@@ -249,6 +249,7 @@ def write_log_xlsx(path):
     sheet.append(["75/18", "Mobile Policing – assessment of mobile capability", "MG", "soonish", "Open", None])
     sheet.append([91, "Timeline for the DVPO and DVPN study", "AH and VH", None, None, None])
     sheet.append(["76/18", "Strategy and Outcomes for CSAS Organisations", "AH", "25 October", "Complete", None])
+    sheet.append([None, "PART B ACTIONS"])
     book.save(path)
 
 
@@ -258,7 +259,8 @@ def test_an_xlsx_log_imports_with_row_numbers_as_excel_shows_them(sessions, boar
 
     with pytest.raises(exchange.BadRows) as refused:
         import_file(sessions, board_id, path)
-    assert [str(b)[:40] for b in refused.value.bad] == ["row 5: Deadline: I can't read “soonish” "]
+    assert [str(b)[:40] for b in refused.value.bad] == ["row 5: Deadline: I can't read “soonish” ",
+                                                        "row 8: only a title, no ref, owner, date"]
 
     refs, _, _ = import_file(sessions, board_id, path, skip_bad=True)
     assert refs == ["66/18", "74/18", "76/18", "91/18"]
@@ -399,7 +401,7 @@ def test_the_command_line_imports_and_exports(tmp_path):
     assert refused.returncode == 1
     assert refused.stdout == ""
     assert refused.stderr.startswith("Nothing imported from pr-board-log-bad-rows.csv: 5 rows cannot be read.\n")
-    assert "  row 5: Ref: “84/1” is not a ref like 74/18\n" in refused.stderr
+    assert "  row 5: Ref: “84/1” is not a ref like 74/18 (did you mean 84/18?)\n" in refused.stderr
     assert "add --skip-bad to import the other 2 rows" in refused.stderr
 
     skipped = bot(url, "import", "actions", str(BAD_ROWS), "--as-of", "2018-11-28", "--skip-bad")

@@ -1,0 +1,72 @@
+"""The chair's digest: counts first, overdue oldest first, due soon, the rest; by owner; never cut off."""
+import datetime as dt
+import re
+
+import pytest
+
+from render.blocks import MAX_BLOCKS_PER_MESSAGE, MAX_SECTION_TEXT
+from store import actions as log
+from store.db import unit_of_work
+from store.models import Action, ActionOwner, Board, Person
+from tests.test_action_log import SETUP
+
+NOW = dt.datetime(2018, 11, 29, 10, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def pr(clerk):
+    for who, line in SETUP:
+        clerk.says(who, line)
+    return clerk
+
+
+def seed(clerk, rows):
+    """rows: (title, owner initials, due date or None)."""
+    with unit_of_work(clerk.clerk.sessions) as s:
+        board = s.query(Board).one()
+        people = {p.initials: p for p in s.query(Person) if p.initials}
+        if len(rows) < 10:  # through the rules, as a person raising them would
+            for title, owner, due in rows:
+                log.raise_action(s, board, None, title, [people[owner]], due, False, NOW, dt.date(2018, 11, 1))
+            return
+        s.add_all(Action(board=board, year=2018, number=n, title=title, due=due, status="open", private=False,
+                         raised=dt.date(2018, 11, 1), owner_links=[ActionOwner(person=people[owner])])
+                  for n, (title, owner, due) in enumerate(rows, 1))
+
+
+def test_digest_orders_overdue_oldest_first_then_due_soon_then_the_rest_by_owner(pr):
+    seed(pr, [("Decision sheet for virements", "DM", dt.date(2018, 11, 20)),
+              ("Communications plan", "GN", dt.date(2018, 10, 30)),
+              ("Mobile Policing paper", "AH", dt.date(2018, 12, 10)),
+              ("OSG impact analysis", "VH", dt.date(2019, 3, 1)),
+              ("DVPO study timeline", "AH", None)])
+    pr.says("GA", "/action close 1/18")  # closed actions are not in the digest
+    digest = pr.says("JG", "/action digest")
+    assert digest.splitlines()[:2] == ["*P&amp;R: 4 open actions*",
+                                       "1 overdue · 1 due in the next 14 days · 2 other"]
+    order = [line for line in digest.splitlines() if line.startswith(("*Overdue", "*Due", "*The rest", "_", "•"))]
+    assert order == [
+        "*Overdue (oldest first) — 1*", "_GN_",
+        "• *2/18* Communications plan — was due Tue 30 Oct 2018 (30 days overdue) — open",
+        "*Due in the next 14 days — 1*", "_AH_", "• *3/18* Mobile Policing paper — due Mon 10 Dec 2018 — open",
+        "*The rest — 2*", "_AH_", "• *5/18* DVPO study timeline — no due date — open",
+        "_VH_", "• *4/18* OSG impact analysis — due Fri 1 Mar 2019 — open"]
+
+
+def test_a_digest_of_5000_actions_is_split_within_block_kit_limits_and_nothing_is_cut(pr):
+    owners = ["AH", "VH", "DM", "GN", "JG"]
+    seed(pr, [(f"Action number {i} " + "with a long title " * 10, owners[i % 5],
+               dt.date(2018, 6, 1) + dt.timedelta(days=i % 400)) for i in range(5000)])
+    reply = pr.says("JG", "/action digest")
+    assert "sent it to you as a direct message" in reply
+    parts = pr.posts("DUJG0001")
+    assert len(parts) > 1
+    refs = []
+    for part in parts:
+        assert len(part["blocks"]) <= MAX_BLOCKS_PER_MESSAGE
+        for block in part["blocks"]:
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
+                refs += re.findall(r"• \*(\d+/18)\*", block["text"]["text"])
+    assert len(refs) == 5000 and len(set(refs)) == 5000
+    assert parts[0]["blocks"][0]["elements"][0]["text"].startswith("Digest of P&R's open actions (part 1 of")
