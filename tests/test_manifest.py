@@ -1,0 +1,52 @@
+"""manifest.yml installs Clerk in one paste: every command, event and scope the code uses, no more."""
+import re
+from pathlib import Path
+
+import yaml
+
+from handlers.commands import COMMANDS
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
+SCOPES_FOR_METHOD = {
+    "chat_postMessage": {"chat:write"}, "chat_postEphemeral": {"chat:write"}, "chat_update": {"chat:write"},
+    "conversations_open": {"im:write"}, "conversations_info": {"channels:read", "groups:read"},
+    "conversations_history": {"im:history"}, "views_publish": set(), "views_open": set(),
+}
+SCOPES_FOR_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}}
+
+
+def code() -> str:
+    return "\n".join(p.read_text() for p in ROOT.glob("*.py")) + "\n".join(
+        p.read_text() for d in ("handlers", "jobs", "service", "store") for p in (ROOT / d).rglob("*.py"))
+
+
+def test_every_slash_command_is_in_the_manifest_escaped():
+    listed = {c["command"]: c for c in MANIFEST["features"]["slash_commands"]}
+    assert set(listed) == set(COMMANDS)
+    assert all(c["should_escape"] is True for c in listed.values())
+    assert all(c["url"].endswith("/slack/events") for c in listed.values())
+
+
+def test_events_handled_are_subscribed_and_scoped():
+    handled = set(re.findall(r'@app\.event\("(\w+)"\)', code()))
+    if re.search(r'"channel_type": "im"', code()):
+        handled.add("message.im")
+    handled.discard("message")  # the catch-all that ignores channel chatter
+    assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == handled
+
+
+def test_bot_scopes_are_those_the_code_needs():
+    called = set(re.findall(r"client\.(\w+)\(", code()))
+    assert called <= set(SCOPES_FOR_METHOD), f"add scopes for {called - set(SCOPES_FOR_METHOD)}"
+    needed = {"commands", "chat:write.public"}
+    for method in called:
+        needed |= SCOPES_FOR_METHOD[method]
+    for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
+        needed |= SCOPES_FOR_EVENT[event]
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_dms_to_clerk_are_open():
+    home = MANIFEST["features"]["app_home"]
+    assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
