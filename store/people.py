@@ -64,6 +64,9 @@ def register(s: Session, actor: Person, initials: str, who: Who | None, name: st
         target = s.scalar(select(Person).where(Person.slack_user_id == who.value))
     elif existing is not None and existing.slack_user_id is None:
         target = existing
+    elif name:  # someone an import knew only by name gets their initials, not a twin
+        target = s.scalar(select(Person).where(func.lower(Person.name) == name.lower(), Person.initials.is_(None),
+                                               Person.slack_user_id.is_(None)))
     if existing is not None and existing is not target:
         if not is_officer_anywhere(s, actor) and existing.id != actor.id:
             raise Refusal(f"{initials} is already {existing.name}. Only a chair or secretary can "

@@ -105,3 +105,12 @@ def test_mentions_reply_ephemerally_and_dms_reply_in_the_dm(pr):
     assert "Circulate the OSG paper" in pr.channel_sees("DUAH0001")[-1]
     pr.dm("AH", "actoin list")
     assert "I didn't recognise that command" in pr.channel_sees("DUAH0001")[-1]
+
+
+def test_registering_someone_an_import_knew_by_name_adopts_them(pr):
+    from store.models import Person
+    with pr.clerk.sessions() as s, s.begin():
+        s.add(Person(name="Richard Leicester", created=pr.clock()))
+    assert "Updated *RL*: Richard Leicester" in pr.says("GA", "/clerk person RL Richard Leicester")
+    with pr.clerk.sessions() as s:
+        assert s.query(Person).filter_by(name="Richard Leicester").count() == 1
