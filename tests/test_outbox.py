@@ -83,3 +83,13 @@ def test_two_senders_never_claim_the_same_message(clerk):
         second = outbox.claim(b, now, limit=10)
     assert len(first) == 6 and len(second) == 4
     assert not {m.id for m in first} & {m.id for m in second}
+
+
+def test_the_web_client_retries_rate_limits_and_server_errors_more_than_once(clerk):
+    from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
+                                                       ServerErrorRetryHandler)
+    client = clerk.clerk.app.client
+    assert client.base_url == clerk.fake.url
+    kinds = {type(h): h.max_retry_count for h in client.retry_handlers}
+    assert set(kinds) == {ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler}
+    assert all(count > 1 for count in kinds.values())

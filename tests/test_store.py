@@ -103,3 +103,23 @@ def test_stored_times_come_from_the_clock_in_utc(sessions, board_id):
         event = log.history(s, action)[0]
         assert event.at == NOW and event.at.tzinfo is not None
         assert action.raised == dt.date(2018, 11, 29)
+
+
+def test_replicas_starting_together_migrate_once(database_url):
+    """Three processes upgrading one database at once: on PostgreSQL the advisory lock queues them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    procs = [subprocess.Popen([sys.executable, "bot.py", "db", "upgrade"], cwd=root, text=True,
+                              env={**os.environ, "DATABASE_URL": database_url},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _, _ in results), results
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        from sqlalchemy import text
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+    engine.dispose()
