@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from grammar.dates import DateError, ReadDate, read_date
+from grammar.errors import Refusal
 from grammar.refs import REF_FORMS, Ref, take_ref
 from grammar.who import MENTION, Who, WhoError, read_who
 
@@ -49,14 +50,8 @@ SETTINGS = {
 }
 
 
-class ParseError(ValueError):
-    def __init__(self, message: str, usage: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.usage = usage
-
-    def __str__(self) -> str:
-        return f"{self.message}\nUsage: {self.usage}" if self.usage else self.message
+class ParseError(Refusal):
+    """Words that are not a command Clerk knows, or not in its form."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from grammar import commands as grammar
-from grammar.commands import Command, ParseError
+from grammar.commands import Command
 from grammar.dates import describe
 from render import actions as render
 from render.blocks import Message, paginate, sections
@@ -82,7 +82,7 @@ class Conversation:
                 if delivery_id:
                     self._owe_reply(s, reply, who, now)
                 return reply
-        except (ParseError, Refusal) as exc:
+        except Refusal as exc:
             reply = self._refusal(exc, fmt)
             if delivery_id:
                 with unit_of_work(self.sessions) as s:
@@ -116,7 +116,7 @@ class Conversation:
             return Reply(paginate(sections(done.lines), done.lines, done.title or done.lines[0]), plain)
         return Reply([Message(plain)], plain)
 
-    def _refusal(self, exc: ParseError | Refusal, fmt: Plain) -> Reply:
+    def _refusal(self, exc: Refusal, fmt: Plain) -> Reply:
         text = exc.message + (f"\nUsage: {exc.usage}" if exc.usage else "")
         shown = fmt.esc(exc.message) + (f"\nUsage: `{fmt.esc(exc.usage)}`" if exc.usage and fmt.slack else
                                          (f"\nUsage: {exc.usage}" if exc.usage else ""))
