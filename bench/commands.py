@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import itertools
 import json
@@ -158,7 +159,7 @@ def child_serve(argv: list[str]) -> int:
             finally:
                 if local.phase:
                     record(local.phase, local.cmd, "handle", (time.perf_counter() - t0) * 1000)
-                    if sql is not None and local.phase == "sql":
+                    if sql is not None and local.phase in SQL_PHASES:
                         record(local.phase, local.cmd, "sql", local.sql_ms)
                         record(local.phase, local.cmd, "sql_n", local.sql_n)
 
@@ -204,41 +205,44 @@ def child_serve(argv: list[str]) -> int:
     return 0
 
 
+SQL_PHASES = ("sql", "csql")  # profile phases in which every statement is timed
+
+
 def _instrument(clerk, local, record):
-    """SQL time per statement (phase "sql") and a cProfile of conversation.handle (phase "cprofile")."""
+    """Times every statement (phases "sql" and "csql") and profiles conversation.handle (phase "cprofile")."""
     import cProfile
 
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    sql: dict = {}  # statement -> {"n", "ms", "max", "params"}
+    sql: dict = {phase: {} for phase in SQL_PHASES}  # phase -> statement -> {"ms": [...], "params"}
     lock = threading.Lock()
 
-    def on():
-        return getattr(local, "phase", None) == "sql"
+    def phase():
+        ph = getattr(local, "phase", None)
+        return ph if ph in SQL_PHASES else None
 
     @event.listens_for(clerk.engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
-        if on():
+        if phase():
             local.t_sql = time.perf_counter()
 
     @event.listens_for(clerk.engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):
         t0 = getattr(local, "t_sql", None)
-        if t0 is None or not on():
-            return
-        local.t_sql = None
-        _add(statement, parameters, (time.perf_counter() - t0) * 1000)
+        if t0 is not None and phase():
+            local.t_sql = None
+            _add(statement, parameters, (time.perf_counter() - t0) * 1000)
 
     @event.listens_for(clerk.engine, "commit")
-    def _commit(conn):
-        if on():
+    def _commit(conn):  # just before the DBAPI commit ...
+        if phase():
             local.t_commit = time.perf_counter()
 
     @event.listens_for(Session, "after_commit")
-    def _after_commit(session):
+    def _after_commit(session):  # ... and just after it
         t0 = getattr(local, "t_commit", None)
-        if t0 is not None and on():
+        if t0 is not None and phase():
             local.t_commit = None
             _add("COMMIT", None, (time.perf_counter() - t0) * 1000)
 
@@ -246,10 +250,8 @@ def _instrument(clerk, local, record):
         local.sql_ms += ms
         local.sql_n += 1
         with lock:
-            row = sql.setdefault(statement, {"n": 0, "ms": 0.0, "max": 0.0, "params": parameters})
-            row["n"] += 1
-            row["ms"] += ms
-            row["max"] = max(row["max"], ms)
+            row = sql[phase()].setdefault(statement, {"ms": [], "params": parameters})
+            row["ms"].append(ms)
 
     return cProfile.Profile(), sql
 
@@ -257,31 +259,29 @@ def _instrument(clerk, local, record):
 def _profile_report(clerk, profiler, sql) -> dict:
     import pstats
 
-    out = {}
+    out: dict = {}
     for key in ("cumulative", "tottime"):
         buf = io.StringIO()
-        st = pstats.Stats(profiler, stream=buf)
-        st.sort_stats(key).print_stats(28)
+        pstats.Stats(profiler, stream=buf).sort_stats(key).print_stats(28)
         out[f"cprofile_{key}"] = buf.getvalue()
-    rows = sorted(sql.items(), key=lambda kv: -kv[1]["ms"])
-    out["sql"] = [{"statement": s, "n": r["n"], "ms": r["ms"], "max": r["max"]} for s, r in rows]
+    out["sql"] = {}
+    for ph, statements in sql.items():
+        rows = sorted(statements.items(), key=lambda kv: -sum(kv[1]["ms"]))
+        out["sql"][ph] = [{"statement": s, "ms": r["ms"]} for s, r in rows]
     plans = []
     dialect = clerk.engine.dialect.name
-    for statement, r in rows[:4]:
-        if not statement.lstrip().upper().startswith("SELECT"):
-            continue
+    rows = sorted(sql["sql"].items(), key=lambda kv: -sum(kv[1]["ms"]))
+    for statement, r in [kv for kv in rows if kv[0].lstrip().upper().startswith("SELECT")][:3]:
         prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN ANALYZE "
         try:
             with clerk.engine.connect() as conn:
                 res = conn.exec_driver_sql(prefix + statement, r["params"] or ())
-                if dialect == "sqlite":
-                    plan = "\n".join(f"{'  ' * 0}{row[3]}" for row in res)
-                else:
-                    plan = "\n".join(row[0] for row in res)
+                plan = "\n".join(row[3] if dialect == "sqlite" else row[0] for row in res)
                 conn.rollback()
         except Exception as exc:  # noqa: BLE001 - a plan is a nicety
             plan = f"(no plan: {exc!r})"
-        plans.append({"statement": statement, "params": repr(r["params"])[:300], "plan": plan})
+        plans.append({"statement": statement, "params": repr(r["params"])[:300], "plan": plan,
+                      "avg": sum(r["ms"]) / len(r["ms"])})
     out["plans"] = plans
     return out
 
@@ -719,42 +719,75 @@ def machine() -> str:
 # ==========================================================================================
 
 def profile_command(cmd: str, channel: str, url: str, fake_url: str, targets: Targets, logdir: Path,
-                    n: int) -> None:
-    print(f"\n=== profile: /action {'list mine' if cmd == 'list' else cmd} in channel {channel} "
-          f"({n} requests timed per SQL statement, then {n} under cProfile) ===")
+                    n: int, threads: int) -> None:
+    """A fresh Clerk server with instruments: every SQL statement timed (sequential, all three
+    commands), then `cmd` under cProfile, then a 4-thread mixed run with SQL timed (lock waits)."""
+    label = {"close": "/action close <ref>", "list": "/action list mine", "new": "/action new ..."}
+    print(f"\n=== profile of a fresh Clerk server, channel {channel}: {n} of each command with every SQL statement "
+          f"timed; {n} x {label[cmd]} under cProfile; {threads} threads x {n // 2} mixed rounds with SQL timed ===")
     child = Child("clerk-profile", ["_serve", "--kind", "clerk", "--fake-url", fake_url,
                                     "--database-url", url, "--profile"], logdir)
     try:
-        urls = {"clerk": f"http://127.0.0.1:{child.info['port']}/slack/events"}
-        client = Client(urls, targets, channel)
-        for phase, k in (("warm", 20), ("sql", n), ("cprofile", n)):
+        client = Client({"clerk": f"http://127.0.0.1:{child.info['port']}/slack/events"}, targets, channel)
+        for phase, k in (("warm", 20), ("sql", n)):
             for _ in range(k):
-                client.send("clerk", cmd, client.body(client.line(cmd)), phase, None)
+                for c in CMDS:
+                    client.send("clerk", c, client.body(client.line(c)), phase, None)
+        for _ in range(n):
+            client.send("clerk", cmd, client.body(client.line(cmd)), "cprofile", None)
+        if threads:
+            def worker(_):
+                for _ in range(n // 2):
+                    for c in CMDS:
+                        client.send("clerk", c, client.body(client.line(c)), "csql", None)
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(worker, range(threads)))
         result = child.finish()
     except BaseException:
         child.kill()
         raise
-    st = result["stats"]
-    h = st["sql"][cmd]["handle"]
-    s = st["sql"][cmd]["sql"]
-    nq = st["sql"][cmd]["sql_n"]
-    w = st["sql"][cmd]["wsgi"]
-    print(f"wsgi p50 {f1(pct(w, 50))} p99 {f1(pct(w, 99))} ms; handle p50 {f1(pct(h, 50))} p99 {f1(pct(h, 99))} ms; "
-          f"of which SQL (execute + commit) p50 {f1(pct(s, 50))} p99 {f1(pct(s, 99))} ms "
-          f"in {pct(nq, 50):.0f} statements per command")
-    prof = result["profile"]
-    print(f"\nSQL statements by total time over {n} commands (ms):")
-    print(f"{'calls':>6}{'total':>9}{'avg':>8}{'max':>8}  statement")
-    for row in prof["sql"][:10]:
-        stmt = " ".join(row["statement"].split())
-        print(f"{row['n']:>6}{row['ms']:>9.1f}{row['ms'] / row['n']:>8.2f}{row['max']:>8.2f}  {stmt[:150]}")
+    st, prof = result["stats"], result["profile"]
+
+    for ph, title in (("sql", "sequential"), ("csql", f"{threads} client threads")):
+        if ph not in st:
+            continue
+        print(f"\n{title}: where conversation.handle's time goes (ms)")
+        print(f"{'command':<9}{'handle p50':>11}{'p99':>8}{'SQL p50':>9}{'p99':>8}{'statements':>12}")
+        for c in CMDS:
+            d = st[ph].get(c, {})
+            h, q, nq = d.get("handle", []), d.get("sql", []), d.get("sql_n", [])
+            print(f"{c:<9}{f1(pct(h, 50)):>11}{f1(pct(h, 99)):>8}{f1(pct(q, 50)):>9}{f1(pct(q, 99)):>8}"
+                  f"{pct(nq, 50):>12.0f}")
+        rows = prof["sql"].get(ph, [])
+        print(f"statements by total time, {'all commands' if ph == 'sql' else 'all threads'} (ms):")
+        print(f"{'calls':>6}{'total':>9}{'avg':>8}{'p99':>8}{'max':>8}  statement")
+        for row in rows[:9]:
+            ms = row["ms"]
+            stmt = " ".join(row["statement"].split())
+            print(f"{len(ms):>6}{sum(ms):>9.1f}{sum(ms) / len(ms):>8.2f}{pct(ms, 99):>8.2f}{max(ms):>8.1f}  {stmt[:140]}")
+        for row in rows:
+            if row["statement"] in ("COMMIT", "BEGIN IMMEDIATE"):
+                ms = row["ms"]
+                print(f"{row['statement']}: p50 {pct(ms, 50):.2f} p99 {pct(ms, 99):.1f} max {max(ms):.0f} ms; "
+                      f"{sum(x > 5 for x in ms)} of {len(ms)} took over 5 ms")
     for plan in prof["plans"]:
-        print(f"\nplan of: {' '.join(plan['statement'].split())[:200]}\n  params {plan['params']}")
+        print(f"\nplan ({plan['avg']:.2f} ms per call) of: {' '.join(plan['statement'].split())[:220]}"
+              f"\n  params {plan['params']}")
         print("\n".join("  | " + line for line in plan["plan"].splitlines()))
+    from grammar.dates import read_date, warm
+
+    warm()
+    read_date("14/12", TODAY)
+    t0 = time.perf_counter()
+    for _ in range(200):
+        read_date("14/12", TODAY)
+    print(f"\ndateparser: read_date('14/12') costs {(time.perf_counter() - t0) / 200 * 1000:.2f} ms per call "
+          "(measured in the bench process, warm)")
     for key in ("cprofile_cumulative", "cprofile_tottime"):
         text = prof[key]
         start = text.find("   ncalls")
-        print(f"\ncProfile of conversation.handle, sorted by {key.split('_')[1]} (top 28):")
+        print(f"\ncProfile of conversation.handle for {label[cmd]} x {n}, by {key.split('_')[1]} (top 28; "
+              "cProfile roughly doubles Python-heavy time):")
         print(text[start:].rstrip() if start >= 0 else text)
 
 
@@ -918,12 +951,14 @@ def http_bench(args, url: str, tmpdir: Path) -> None:
     print(f"database: {_safe(url)}")
     print(f"seeding {args.actions} actions ({args.open} open, {args.mine} of them the bench user's) ...", flush=True)
     seeded = seed(url, args.actions, args.open, args.mine)
-    need = per_clerk * len(scenarios) + (args.profile_requests * 2 + 20)
+    need = per_clerk * len(scenarios) + (args.profile_requests * (3 + 2 * args.threads) + 20)
     print(f"seeded {seeded.actions} actions, {seeded.events} events, {len(seeded.people)} people "
           f"in {seeded.seconds:.1f} s; {len(seeded.targets)} open actions to close (need about {need})", flush=True)
     if len(seeded.targets) < need:
         raise SystemExit(f"not enough open actions to close: raise --open above {args.open}")
     targets = Targets(seeded.targets)
+    gc.collect()
+    gc.freeze()  # the client's own garbage collections are not what is measured
 
     fake = Child("fakeslack", ["_fake"], tmpdir)
     bare: dict[str, Child] = {}
@@ -988,7 +1023,7 @@ def http_bench(args, url: str, tmpdir: Path) -> None:
             choice = worst if base[worst]["default"] > TARGET_RATIO else "off"
         if choice != "off":
             profile_command(choice, scenarios[0].channel, url, fake.info["url"], targets, tmpdir,
-                            args.profile_requests)
+                            args.profile_requests, args.threads)
         print(f"\nfake Slack Web API calls over the whole run: {fake.finish()}")
     finally:
         for child in (*bare.values(), fake):

@@ -113,7 +113,7 @@ def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.dat
     lines = [fmt.bold(f"{fmt.esc(board_name)}: {len(open_actions)} open action{'s' * (len(open_actions) != 1)}"),
              f"{len(late)} overdue · {len(soon)} due in the next {DUE_SOON_DAYS} days · {len(rest)} other"
              + (f" · {proposed} awaiting closure" if proposed else "")]
-    for heading, group in ((f"Overdue (oldest first)", late), (f"Due in the next {DUE_SOON_DAYS} days", soon),
+    for heading, group in (("Overdue (oldest first)", late), (f"Due in the next {DUE_SOON_DAYS} days", soon),
                            ("The rest", rest)):
         if not group:
             continue

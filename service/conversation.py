@@ -208,7 +208,7 @@ class Conversation:
 
     def _resolve_due(self, cmd: Command) -> dt.date:
         if cmd.due is None:
-            raise ParseError("Which date?", grammar.USAGE["action due"])
+            raise grammar.ParseError("Which date?", grammar.USAGE["action due"])
         if cmd.due.next_meeting:
             raise Refusal("“next meeting” needs the board's meetings, and none is scheduled yet. "
                           "Give a date instead, e.g. 14/12.")

@@ -9,9 +9,8 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
