@@ -768,7 +768,7 @@ def profile_command(cmd: str, channel: str, url: str, fake_url: str, targets: Ta
         for row in rows:
             if row["statement"] in ("COMMIT", "BEGIN IMMEDIATE"):
                 ms = row["ms"]
-                print(f"{row['statement']}: p50 {pct(ms, 50):.2f} p99 {pct(ms, 99):.1f} max {max(ms):.0f} ms; "
+                print(f"{row['statement']}: p50 {pct(ms, 50):.2f} p99 {f1(pct(ms, 99))} max {f1(max(ms))} ms; "
                       f"{sum(x > 5 for x in ms)} of {len(ms)} took over 5 ms")
     for plan in prof["plans"]:
         print(f"\nplan ({plan['avg']:.2f} ms per call) of: {' '.join(plan['statement'].split())[:220]}"
@@ -951,7 +951,7 @@ def http_bench(args, url: str, tmpdir: Path) -> None:
     print(f"database: {_safe(url)}")
     print(f"seeding {args.actions} actions ({args.open} open, {args.mine} of them the bench user's) ...", flush=True)
     seeded = seed(url, args.actions, args.open, args.mine)
-    need = per_clerk * len(scenarios) + (args.profile_requests * (3 + 2 * args.threads) + 20)
+    need = per_clerk * len(scenarios) + 2 * args.profile_requests + args.threads * (args.profile_requests // 2) + 20
     print(f"seeded {seeded.actions} actions, {seeded.events} events, {len(seeded.people)} people "
           f"in {seeded.seconds:.1f} s; {len(seeded.targets)} open actions to close (need about {need})", flush=True)
     if len(seeded.targets) < need:

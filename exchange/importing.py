@@ -1,0 +1,138 @@
+"""Importing read rows into a board's log in one transaction: refs kept, new people listed."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from exchange.reading import BadRow, LogRow
+from grammar.refs import format_ref
+from grammar.who import Who
+from store.actions import numbering_year, raise_action, status_label
+from store.errors import Refusal
+from store.models import OPEN, Action, ActionEvent, Board, Person
+from store.people import board_names, find_board, person_by_initials, person_for_slack_user
+
+SAY_BOARD = "/clerk board <name> chair <who> secretary <who> in Slack, or clerk board <name> at python bot.py console"
+
+class BoardError(Refusal):
+    """No board, or not the one named: says how to create or name it."""
+
+
+class BadRows(Refusal):
+    """Rows that cannot be read. Raised before anything is written."""
+
+    def __init__(self, bad: Sequence[BadRow], readable: int):
+        self.bad, self.readable = list(bad), readable
+        super().__init__("\n".join(str(b) for b in self.bad))
+
+
+
+@dataclass
+class Imported:
+    board: Board
+    actions: list[Action]
+    skipped: list[BadRow]
+    new_people: list[Person]
+
+
+
+# -- importing ----------------------------------------------------------------------------
+
+def choose_board(s: Session, name: str | None) -> Board:
+    """The board named, else the only one."""
+    names = board_names(s)
+    if name:
+        board = find_board(s, name)
+        if board is None:
+            known = f" Boards: {', '.join(names)}." if names else ""
+            how = SAY_BOARD.replace("<name>", name)
+            raise BoardError(f"There is no board “{name}”.{known} To create it: {how}.")
+        return board
+    if len(names) == 1:
+        return find_board(s, names[0])
+    if not names:
+        raise BoardError(f"There is no board yet. Create one first: {SAY_BOARD}; then run this again.")
+    raise BoardError(f"Which board? Add --board <name> (boards: {', '.join(names)}).")
+
+
+def import_log(s: Session, board: Board, rows: Sequence[LogRow], bad: Sequence[BadRow], as_of: dt.date,
+               now: dt.datetime, *, skip_bad: bool = False) -> Imported:
+    """Raise the rows' actions on the board, in the caller's unit of work.
+
+    Any bad row (including a ref already on the log) stops the import before it writes,
+    unless skip_bad. Rows with refs go first, so rows without one continue after the highest."""
+    rows, bad = _without_duplicates(s, board, rows, bad)
+    if bad and not skip_bad:
+        raise BadRows(bad, len(rows))
+    new_people: list[Person] = []
+    ordered = [r for r in rows if r.number is not None] + [r for r in rows if r.number is None]
+    actions = [_raise(s, board, row, as_of, now, new_people) for row in ordered]
+    actions.sort(key=lambda a: (a.year, a.number))
+    return Imported(board, actions, bad, new_people)
+
+
+def _ref_year(board: Board, row: LogRow) -> int:
+    if board.numbering == "continuous":
+        return 0
+    return row.year if row.year is not None else numbering_year(board, row.raised)
+
+
+def _without_duplicates(s: Session, board: Board, rows: Sequence[LogRow],
+                        bad: Sequence[BadRow]) -> tuple[list[LogRow], list[BadRow]]:
+    on_log = {(n, y) for n, y in s.execute(select(Action.number, Action.year).where(Action.board_id == board.id))}
+    first_row: dict[tuple[int, int], int] = {}
+    good, bad = [], list(bad)
+    for row in rows:
+        if row.number is None:
+            good.append(row)
+            continue
+        ref = (row.number, _ref_year(board, row))
+        if ref in on_log:
+            bad.append(BadRow(row.row, f"{format_ref(*ref)} is already on the log"))
+        elif ref in first_row:
+            bad.append(BadRow(row.row, f"{format_ref(*ref)} is also on row {first_row[ref]}"))
+        else:
+            first_row[ref] = row.row
+            good.append(row)
+    return good, sorted(bad, key=lambda b: b.row)
+
+
+def _raise(s: Session, board: Board, row: LogRow, as_of: dt.date, now: dt.datetime,
+           new_people: list[Person]) -> Action:
+    owners = [_person(s, who, now, new_people) for who in row.owners]
+    year = _ref_year(board, row) if row.number is not None else None
+    action = raise_action(s, board, None, row.title, list(dict.fromkeys(owners)), row.due, row.private,
+                          now, row.raised, number=row.number, year=year).action
+    for day, text in row.updates:
+        s.add(ActionEvent(action=action, at=now, dated=day, kind="update", text=text))
+    if row.status != OPEN:
+        action.status, action.closing_condition, action.closed = row.status, row.condition, row.closed
+        s.add(ActionEvent(action=action, at=now, dated=row.closed or as_of, kind="status",
+                          old=OPEN, new=status_label(action)))
+    s.flush()
+    return action
+
+
+def _person(s: Session, who: Who, now: dt.datetime, new_people: list[Person]) -> Person:
+    """The person an owner cell names; initials or names Clerk does not know become people
+    without Slack, for the secretary to register."""
+    if who.kind == "slack":
+        return person_for_slack_user(s, who.value, who.display or None, now)
+    if who.kind == "initials":
+        person = person_by_initials(s, who.value)
+    else:
+        person = s.scalars(select(Person).where(func.lower(Person.name) == who.value.lower())
+                           .order_by(Person.id).limit(1)).first()
+    if person is None:
+        person = Person(slack_user_id=None, initials=who.value if who.kind == "initials" else None,
+                        name=who.value, created=now)
+        s.add(person)
+        s.flush()
+        new_people.append(person)
+    return person
+
+

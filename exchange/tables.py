@@ -1,0 +1,109 @@
+"""Tables in and out: csv (UTF-8, or cp1252 as Excel saves it), the first sheet of an xlsx, md."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import IO, Sequence
+
+COLUMNS = ("ref", "title", "owners", "due", "status", "raised", "closed", "last_update", "private")
+DATE_COLUMNS = ("due", "raised", "closed")
+
+
+class TableError(ValueError):
+    """A file that cannot be read as an action log at all: not csv or xlsx, or no header row."""
+
+
+# -- the file -----------------------------------------------------------------------------
+
+def read_table(path: Path) -> list[list[str]]:
+    """Every row of the file as text cells; row i of the spreadsheet is item i - 1."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise TableError(f"{path.name}: Clerk imports .csv and .xlsx files (save an .xls or .ods as .xlsx first).")
+    try:
+        return _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    except OSError as exc:
+        raise TableError(f"cannot open {path}: {exc.strerror or exc}") from None
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError) as exc:
+        raise TableError(f"{path.name} is not an xlsx workbook ({exc}).") from None
+    sheet = book.worksheets[0]
+    return [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def write_csv(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+
+
+def write_md(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
+    """A GitHub-style table; `|` in a cell is escaped and line breaks become <br>."""
+    def cell(text: str) -> str:
+        return text.replace("|", r"\|").replace("\r\n", "\n").replace("\n", "<br>")
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cell(c) for c in cells) + " |\n"
+
+    out.write(line(COLUMNS))
+    out.write(line(["---"] * len(COLUMNS)))
+    for row in rows:
+        out.write(line(row))
+
+
+def write_xlsx(rows: Sequence[Sequence[str]], path: Path) -> None:
+    """One sheet, dates as real dates shown YYYY-MM-DD, text never taken for a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Actions"
+    widths = {"ref": 9, "title": 50, "owners": 16, "status": 18, "last_update": 50}
+    for c, column in enumerate(COLUMNS, start=1):
+        sheet.cell(1, c, column).font = Font(bold=True)
+        sheet.column_dimensions[sheet.cell(1, c).column_letter].width = widths.get(column, 12)
+    for r, row in enumerate(rows, start=2):
+        for c, (column, text) in enumerate(zip(COLUMNS, row), start=1):
+            if column in DATE_COLUMNS and text:
+                cell = sheet.cell(r, c, dt.date.fromisoformat(text))
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = sheet.cell(r, c, text or None)
+                if text.startswith("="):
+                    cell.data_type = "s"  # a title like "=SUM…" is text, not a formula
+                cell.alignment = Alignment(wrap_text=column in ("title", "last_update"), vertical="top")
+    sheet.freeze_panes = "A2"
+    book.save(path)
