@@ -4,7 +4,7 @@
     python bot.py console [--as WHO]    the same commands at a terminal, no Slack needed
     python bot.py db upgrade            apply migrations (serve does it too)
     python bot.py import actions FILE [--board B] [--as-of DATE] [--skip-bad]
-    python bot.py export actions [--board B] [--status S] --format csv|xlsx|md [--output FILE]
+    python bot.py export actions|plan [--board B] [--status S] --format csv|xlsx|md|docx [--output FILE]
     python bot.py jobs list | jobs run JOB [--at ISO-TIME] [--dry-run]
 """
 from __future__ import annotations
@@ -37,7 +37,10 @@ class Clerk:
         self.settings, self.clock = settings, clock
         self.engine = make_engine(settings.DATABASE_URL)
         self.sessions = make_sessionmaker(self.engine)
-        self.conversation = Conversation(self.sessions, settings.tz, clock)
+        from store.calendar import WorkingCalendar
+
+        self.calendar = WorkingCalendar(settings.CLERK_HOLIDAYS)
+        self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar)
         self.sender = None
         self.app = None
 
@@ -232,12 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--board")
     p.add_argument("--as-of", dest="as_of", help="the date the log was written (reads '24 November' against it)")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some cannot be read")
-    p = sub.add_parser("export", help="export the action log")
-    p.add_argument("what", choices=["actions"])
+    p = sub.add_parser("export", help="export the action log or the forward plan")
+    p.add_argument("what", choices=["actions", "plan"])
     p.add_argument("--board")
     p.add_argument("--status")
-    p.add_argument("--format", required=True, choices=["csv", "xlsx", "md"])
+    p.add_argument("--format", required=True, choices=["csv", "xlsx", "md", "docx"])
     p.add_argument("--output")
+    p.add_argument("--include-private", action="store_true", help="docx: include Part B items")
     p = sub.add_parser("jobs", help="scheduled jobs")
     p.add_argument("what", choices=["list", "run"])
     p.add_argument("job", nargs="?")

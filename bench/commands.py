@@ -544,8 +544,6 @@ class Scenario:
 
 class Client:
     def __init__(self, urls: dict[str, str], targets: Targets, channel: str):
-        import requests  # noqa: F401 - fail early if missing
-
         from tests import slackreq
 
         self.urls, self.targets, self.channel, self.slackreq = urls, targets, channel, slackreq
@@ -691,7 +689,7 @@ def print_scenario(sc: Scenario, args, servers: list[str]) -> dict[str, dict[str
             if mode == "seq":
                 ratios[cmd] = {"default": rd, "pbr": rp}
         if mode == "conc" and sc.conc_rps:
-            print("throughput (requests/s, 4 threads): " +
+            print(f"throughput (requests/s, {args.threads} threads): " +
                   ", ".join(f"{s} {sc.conc_rps[s]:.0f}" for s in servers if s in sc.conc_rps))
     if sc.listed:
         print(f"\n/action list mine showed {', '.join(f'{n} actions ({k}x)' for n, k in sorted(sc.listed.items()))}")
@@ -987,7 +985,9 @@ def http_bench(args, url: str, tmpdir: Path) -> None:
                     print(f"run {sc.name}: {args.threads} client threads, {args.concurrent_requests} per command "
                           "per server ...", flush=True)
                     run_concurrent(client, sc, list(SERVERS), args.concurrent_requests, args.threads, sc.name)
-                sc.server_side["clerk"] = clerk.finish()["stats"]
+                result = clerk.finish()
+                sc.server_side["clerk"] = result["stats"]
+                assert result["sender_alive_at_end"] == sc.with_sender, "outbox sender changed state during the run"
                 if not sc.with_sender:
                     time.sleep(0.2)
             except BaseException:

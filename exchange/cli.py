@@ -95,29 +95,51 @@ def import_summary(done: log.Imported, path: Path, as_of: dt.date) -> str:
 
 
 def export_actions(clerk, args) -> int:
+    """export actions|plan: csv and md to standard output (or --output), xlsx and docx to --output."""
+    from exchange import exporting
+
+    is_plan = args.what == "plan"
+    choices = exporting.PLAN_STATUS_CHOICES if is_plan else log.STATUS_CHOICES
     status = (args.status or "all").lower()
-    if status not in log.STATUS_CHOICES:
-        return _fail(f"--status {args.status}: choose one of {', '.join(log.STATUS_CHOICES)}.", 2)
-    if args.format == "xlsx" and not args.output:
-        return _fail("xlsx is not text: add --output FILE, e.g. --output actions.xlsx", 2)
+    if status not in choices:
+        return _fail(f"--status {args.status}: choose one of {', '.join(choices)}.", 2)
+    if args.format in ("xlsx", "docx") and not args.output:
+        return _fail(f"{args.format} is not text: add --output FILE, e.g. --output {args.what}.{args.format}", 2)
+    today = _today(clerk)
     with clerk.sessions() as s:
         try:
             board = log.choose_board(s, args.board)
         except log.BoardError as exc:
             return _fail(exc.message, 2)
-        rows = log.export_rows(s, board, status, _today(clerk))
+        if is_plan:
+            rows = exporting.plan_rows(s, board, status, today, clerk.calendar)
+        else:
+            rows = log.export_rows(s, board, status, today)
         name = board.name
+    columns = exporting.PLAN_COLUMNS if is_plan else log.COLUMNS
+    what = "paper" if is_plan else "action"
     if not args.output:
-        WRITERS[args.format](rows, sys.stdout)
+        WRITERS[args.format](rows, sys.stdout, columns)
         return 0
     path = Path(args.output)
     try:
-        if args.format == "xlsx":
-            log.write_xlsx(rows, path)
+        if args.format == "docx":
+            private = getattr(args, "include_private", False)
+            if is_plan:
+                body, headings, title = exporting.plan_pack_rows(rows, private), exporting.PLAN_HEADINGS, "Forward plan"
+            else:
+                body, headings, title = exporting.appendix_rows(rows, private), exporting.APPENDIX_HEADINGS, "Action log"
+            hidden = len(rows) - len(body)
+            note = f"As at {describe(today)}." + (f" {hidden} Part B item{'s' * (hidden != 1)} not included." if hidden else "")
+            log.write_docx(f"{name} — {title}", headings, body, path, note)
+            rows = body
+        elif args.format == "xlsx":
+            log.write_xlsx(rows, path, columns, exporting.PLAN_DATE_COLUMNS if is_plan else log.DATE_COLUMNS,
+                           "Forward plan" if is_plan else "Actions")
         else:  # a byte-order mark on csv files, so Excel reads “–” and names with accents right
             with path.open("w", encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="") as out:
-                WRITERS[args.format](rows, out)
+                WRITERS[args.format](rows, out, columns)
     except OSError as exc:
         return _fail(f"cannot write {path}: {exc.strerror or exc}", 2)
-    print(f"Wrote {len(rows)} action{'s' * (len(rows) != 1)} of {name}'s log to {path}.")
+    print(f"Wrote {len(rows)} {what}{'s' * (len(rows) != 1)} of {name}'s {'forward plan' if is_plan else 'log'} to {path}.")
     return 0

@@ -6,13 +6,17 @@ import datetime as dt
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from store import plan
 from store.actions import latest_update, owners_label, query, status_label
+from store.calendar import WorkingCalendar
 from store.models import CLOSING_WHEN, PROPOSED, Action, ActionEvent, Board
 
 STATUS_CHOICES = ("all", "open", "overdue", "closed", "proposed", "closing")
-
-
-# -- exporting ----------------------------------------------------------------------------
+PLAN_COLUMNS = ("ref", "title", "meeting", "paper_deadline", "owners", "status", "recurrence", "private")
+PLAN_DATE_COLUMNS = ("meeting", "paper_deadline")
+PLAN_STATUS_CHOICES = ("all", "due", "received", "late", "dropped")
+APPENDIX_HEADINGS = ("Ref", "Action", "Owners", "Due", "Status", "Latest update")
+PLAN_HEADINGS = ("Ref", "Paper", "Meeting", "Paper deadline", "Owners", "Status")
 
 def export_rows(s: Session, board: Board, status: str, today: dt.date) -> list[list[str]]:
     """The log as rows of COLUMNS, by year then number. status: one of STATUS_CHOICES."""
@@ -38,3 +42,30 @@ def export_row(action: Action, update: ActionEvent | None) -> list[str]:
             iso(action.raised), iso(action.closed), last_update, "yes" if action.private else "no"]
 
 
+
+
+def appendix_rows(rows: list[list[str]], include_private: bool) -> list[list[str]]:
+    """The action-log appendix of a meeting pack: Part B rows only when asked for."""
+    return [[r[0], r[1], r[2], r[3], r[4], r[7]] for r in rows if include_private or r[8] == "no"]
+
+
+def plan_rows(s: Session, board: Board, status: str, today: dt.date, calendar: WorkingCalendar) -> list[list[str]]:
+    """The forward plan as rows of PLAN_COLUMNS, in meeting order."""
+    items = plan.listing(s, board, "all", today)
+    rows = []
+    for item in items:
+        state = plan.status(item, today, calendar)
+        if status != "all" and state != status:
+            continue
+        if item.meeting is not None:
+            meeting = item.meeting.day.isoformat()
+        else:
+            meeting = item.month.strftime("%Y-%m") if item.month else "tbc"
+        deadline = plan.paper_deadline(item, calendar)
+        rows.append([item.ref, item.title, meeting, deadline.isoformat() if deadline else "",
+                     owners_label(item.owners), state, item.recurrence or "", "yes" if item.private else "no"])
+    return rows
+
+
+def plan_pack_rows(rows: list[list[str]], include_private: bool) -> list[list[str]]:
+    return [[r[0], r[1], r[2], r[3], r[4], r[5]] for r in rows if include_private or r[7] == "no"]

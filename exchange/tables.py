@@ -63,13 +63,13 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def write_csv(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
+def write_csv(rows: Sequence[Sequence[str]], out: IO[str], columns: Sequence[str] = COLUMNS) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows(rows)
 
 
-def write_md(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
+def write_md(rows: Sequence[Sequence[str]], out: IO[str], columns: Sequence[str] = COLUMNS) -> None:
     """A GitHub-style table; `|` in a cell is escaped and line breaks become <br>."""
     def cell(text: str) -> str:
         return text.replace("|", r"\|").replace("\r\n", "\n").replace("\n", "<br>")
@@ -77,27 +77,28 @@ def write_md(rows: Sequence[Sequence[str]], out: IO[str]) -> None:
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(cell(c) for c in cells) + " |\n"
 
-    out.write(line(COLUMNS))
-    out.write(line(["---"] * len(COLUMNS)))
+    out.write(line(columns))
+    out.write(line(["---"] * len(columns)))
     for row in rows:
         out.write(line(row))
 
 
-def write_xlsx(rows: Sequence[Sequence[str]], path: Path) -> None:
+def write_xlsx(rows: Sequence[Sequence[str]], path: Path, columns: Sequence[str] = COLUMNS,
+               date_columns: Sequence[str] = DATE_COLUMNS, sheet_title: str = "Actions") -> None:
     """One sheet, dates as real dates shown YYYY-MM-DD, text never taken for a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Actions"
+    sheet.title = sheet_title
     widths = {"ref": 9, "title": 50, "owners": 16, "status": 18, "last_update": 50}
-    for c, column in enumerate(COLUMNS, start=1):
+    for c, column in enumerate(columns, start=1):
         sheet.cell(1, c, column).font = Font(bold=True)
         sheet.column_dimensions[sheet.cell(1, c).column_letter].width = widths.get(column, 12)
     for r, row in enumerate(rows, start=2):
-        for c, (column, text) in enumerate(zip(COLUMNS, row), start=1):
-            if column in DATE_COLUMNS and text:
+        for c, (column, text) in enumerate(zip(columns, row), start=1):
+            if column in date_columns and len(text) == 10:
                 cell = sheet.cell(r, c, dt.date.fromisoformat(text))
                 cell.number_format = "yyyy-mm-dd"
             else:
@@ -107,3 +108,28 @@ def write_xlsx(rows: Sequence[Sequence[str]], path: Path) -> None:
                 cell.alignment = Alignment(wrap_text=column in ("title", "last_update"), vertical="top")
     sheet.freeze_panes = "A2"
     book.save(path)
+
+
+def write_docx(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]], path: Path,
+               note: str | None = None) -> None:
+    """A table for the meeting pack: a heading, an optional note, one row per item."""
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_heading(title, level=1)
+    if note:
+        doc.add_paragraph(note)
+    table = doc.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+    doc.save(path)

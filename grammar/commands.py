@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from grammar.dates import DateError, ReadDate, read_date
+from grammar.dates import DateError, ReadDate, read_date, read_when
 from grammar.errors import Refusal
+from grammar import planning
 from grammar.refs import REF_FORMS, Ref, take_ref
 from grammar.who import MENTION, Who, WhoError, read_who
 
@@ -34,19 +35,30 @@ USAGE: dict[str, str] = {
     "action help": "/action help",
     "clerk board": "/clerk board <name> [chair <who>] [secretary <who>] [channel #channel]",
     "clerk person": "/clerk person <initials> <@user | Full Name>",
-    "clerk settings": "/clerk settings [closure direct|chair-confirms] [numbering calendar-year|municipal-year|continuous] [board <name>]",
+    "clerk settings": "/clerk settings [closure direct|chair-confirms] [numbering calendar-year|municipal-year|continuous] "
+                      "[paper-deadline <days>] [publication <days>] [reminders <days,days>] [timezone <zone>] [board <name>]",
     "clerk help": "/clerk help",
+    **planning.USAGE,
+    "meeting help": "/meeting help",
+    "plan help": "/plan help",
 }
 VERBS = {
     "action": ["new", "update", "close", "confirm", "reopen", "due", "assign", "show", "list", "digest", "help"],
     "clerk": ["board", "person", "settings", "help"],
+    "meeting": ["add", "cancel", "list", "help"],
+    "plan": ["add", "move", "drop", "received", "list", "help"],
 }
-SYNONYMS = {"add": "new", "raise": "new", "create": "new", "view": "show", "ls": "list",
+SYNONYMS = {"receive": "received", "in": "received", "remove": "drop", "ls": "list"}
+ACTION_SYNONYMS = {"add": "new", "raise": "new", "create": "new", "view": "show", "ls": "list",
             "owner": "assign", "owners": "assign", "reassign": "assign"}
 LIST_FILTERS = ("mine", "open", "overdue", "closed", "all")
 SETTINGS = {
     "closure": ("direct", "chair-confirms"),
     "numbering": ("calendar-year", "municipal-year", "continuous"),
+    "paper-deadline": "a number of working days, e.g. 10",
+    "publication": "a number of working days, e.g. 5",
+    "reminders": "days before the due date, e.g. 7,1",
+    "timezone": "a time zone such as Europe/London",
 }
 
 
@@ -75,6 +87,13 @@ class Command:
     person_name: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
     condition: str | None = None  # /action close <ref> when <condition>
+    days: list[dt.date] = field(default_factory=list)  # /meeting add
+    time: dt.time | None = None
+    provisional: bool = False
+    fp: int | None = None  # FP-<n>
+    when: object | None = None  # grammar.dates.When
+    recurrence: str | None = None
+    series: bool = False
     topic: str | None = None  # for help
 
     @property
@@ -89,11 +108,9 @@ def parse(text: str, *, today: dt.date, boards: Sequence[str] = ()) -> Command:
         raise ParseError("I didn't recognise that command.",
                          "action help · clerk help  (e.g. action new Circulate the OSG paper owner AH due 14/12)")
     noun = m.group(1).lower().rstrip("s") if m.group(1).lower() == "actions" else m.group(1).lower()
-    if noun not in VERBS:
-        raise ParseError(f"/{noun} is not ready yet in this version of Clerk.", "action help")
     rest = words[m.end():]
     verb_word, _, rest = rest.partition(" ")
-    verb = SYNONYMS.get(verb_word.lower(), verb_word.lower())
+    verb = (ACTION_SYNONYMS if noun == "action" else SYNONYMS).get(verb_word.lower(), verb_word.lower())
     if not verb:
         verb = "help"
     if verb not in VERBS[noun]:
@@ -356,17 +373,110 @@ def _settings(cmd: Command, rest: str, today, boards) -> None:
     if len(words) % 2:
         raise ParseError(f"“{rest}” is not a setting and value.", _usage(cmd))
     for name, value in zip(words[::2], words[1::2]):
-        name, value = name.lower(), value.lower()
+        name, value = name.lower(), value if name.lower() == "timezone" else value.lower()
         if name not in SETTINGS:
             near = difflib.get_close_matches(name, list(SETTINGS), n=1)
             hint = f" Did you mean {near[0]}?" if near else ""
             raise ParseError(f"“{name}” is not a setting.{hint}", _usage(cmd))
-        if value not in SETTINGS[name]:
-            raise ParseError(f"{name} can be {' or '.join(SETTINGS[name])}, not “{value}”.", _usage(cmd))
+        allowed = SETTINGS[name]
+        if isinstance(allowed, tuple):
+            if value not in allowed:
+                raise ParseError(f"{name} can be {' or '.join(allowed)}, not “{value}”.", _usage(cmd))
+        elif not _setting_ok(name, value):
+            raise ParseError(f"{name} takes {allowed}, not “{value}”.", _usage(cmd))
         cmd.settings[name] = value
 
 
+def _setting_ok(name: str, value: str) -> bool:
+    if name in ("paper-deadline", "publication"):
+        return value.isdigit() and 0 <= int(value) <= 40
+    if name == "reminders":
+        return bool(re.fullmatch(r"\d{1,2}(,\d{1,2}){0,4}", value))
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# -- /meeting and /plan ---------------------------------------------------------------------
+
+def _meeting_add(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    m = re.search(r"\s*\(?\bprovisional(?:ly)?\b\)?", rest, re.I)
+    if m:
+        cmd.provisional, rest = True, (rest[:m.start()] + rest[m.end():]).strip()
+    if not re.search(r"\bevery\b", rest, re.I):
+        cmd.time, rest = planning.read_time(rest)
+    if not rest:
+        raise ParseError("Which date?", _usage(cmd))
+    cmd.days = planning.read_meeting_days(rest, today)
+
+
+def _meeting_cancel(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    try:
+        cmd.days = [read_date(rest, today, allow_past=True, allow_next_meeting=False).value]
+    except DateError as exc:
+        raise ParseError(str(exc), _usage(cmd)) from None
+
+
+def _meeting_list(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    if rest:
+        raise ParseError(f"I don't know what to do with “{rest}”.", _usage(cmd))
+
+
+def _plan_add(cmd: Command, rest: str, today, boards) -> None:
+    found = planning.read_plan_add(rest, today, boards, _match_board)
+    cmd.text, cmd.when, cmd.owners = found["title"], found["when"], found["owners"]
+    cmd.recurrence, cmd.private, cmd.board = found["recurrence"], found["private"], found["board"]
+
+
+def _plan_move(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    cmd.fp, rest = planning.take_fp_ref(rest, _usage(cmd))
+    rest = re.sub(r"^(to|for)\s+", "", rest, flags=re.I)
+    if not rest:
+        raise ParseError("Move it to which meeting or month?", _usage(cmd))
+    try:
+        cmd.when = read_when(rest, today)
+    except DateError as exc:
+        raise ParseError(str(exc), _usage(cmd)) from None
+
+
+def _plan_drop(cmd: Command, rest: str, today, boards) -> None:
+    cmd.fp, rest = planning.take_fp_ref(rest, _usage(cmd))
+    m = re.match(r"^(?:the\s+)?series\b[\s:,-]*", rest, re.I)
+    if m:
+        cmd.series, rest = True, rest[m.end():]
+    cmd.text = rest.strip()
+
+
+def _plan_received(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    cmd.fp, rest = planning.take_fp_ref(rest, _usage(cmd))
+
+
+def _plan_list(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards).strip().lower()
+    if rest in ("", "coming", "all", "tbc"):
+        cmd.list_filter = rest or "coming"
+        return
+    try:
+        cmd.when = read_when(rest, today)
+    except DateError as exc:
+        raise ParseError(str(exc), _usage(cmd)) from None
+    if cmd.when.kind != "month":
+        raise ParseError(f"List a month (March 2019), tbc or all, not “{rest}”.", _usage(cmd))
+    cmd.list_filter = "month"
+
+
 _PARSERS = {
+    "meeting add": _meeting_add, "meeting cancel": _meeting_cancel, "meeting list": _meeting_list,
+    "plan add": _plan_add, "plan move": _plan_move, "plan drop": _plan_drop, "plan received": _plan_received,
+    "plan list": _plan_list,
     "action new": _new, "action update": _update, "action close": _close,
     "action confirm": _ref_only, "action show": _ref_only, "action reopen": _ref_and_note,
     "action due": _due, "action assign": _assign, "action list": _list, "action digest": _digest,

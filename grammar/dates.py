@@ -94,3 +94,37 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
 def describe(day: dt.date) -> str:
     """How every reply states a date: with its weekday, so "next Friday" is never ambiguous."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+@dataclass(frozen=True)
+class When:
+    """Where a forward-plan paper goes: a meeting's day, a month, the next meeting, or tbc."""
+
+    kind: str  # "day" | "month" | "next meeting" | "tbc"
+    day: dt.date | None = None  # the day, or the first of the month
+
+
+_MONTH_ONLY = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\s+\d{4})?$", re.I)
+
+
+def read_when(words: str, today: dt.date) -> When:
+    """`3 January 2019`, `March 2019`, `March`, `next meeting`, `tbc`. Months read forward from today."""
+    text = " ".join(words.strip().split())
+    if text.lower() in ("tbc", "tbd", "to be confirmed", "when a date is identified"):
+        return When("tbc")
+    if text.lower() in (NEXT_MEETING, "the next meeting"):
+        return When("next meeting")
+    if _MONTH_ONLY.match(text):
+        data = _parser(today, "future").get_date_data(text)
+        if data.date_obj is None:
+            raise DateError(f"I can't read “{text}” as a month. Months look like March 2019 or March.")
+        month = data.date_obj.date().replace(day=1)
+        if month < today.replace(day=1):
+            raise DateError(f"{month:%B %Y} is in the past. Give a month from this one on, e.g. {today:%B %Y}.")
+        if month - today > MAX_AHEAD:
+            raise DateError(f"{month:%B %Y} is more than two years away; is that what you meant?")
+        return When("month", month)
+    try:
+        return When("day", read_date(text, today, allow_next_meeting=False).value)
+    except DateError as exc:
+        raise DateError(f"{exc} Or give a month (March 2019), next meeting, or tbc.") from None

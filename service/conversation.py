@@ -16,7 +16,9 @@ from grammar.dates import describe
 from render import actions as render
 from render.blocks import Message, paginate, sections
 from render.fmt import MRKDWN, PLAIN, Plain
+from service import planning
 from service.help import help_text
+from store.calendar import WorkingCalendar
 from store import actions as log
 from store import outbox, people
 from store.db import unit_of_work
@@ -59,8 +61,10 @@ class _Done:
 
 
 class Conversation:
-    def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo, clock: Callable[[], dt.datetime]):
+    def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo, clock: Callable[[], dt.datetime],
+                 calendar: WorkingCalendar | None = None):
         self.sessions, self.tz, self.clock = sessions, tz, clock
+        self.calendar = calendar or WorkingCalendar("ENG")
 
     # -- entry point --------------------------------------------------------------------------
 
@@ -138,13 +142,12 @@ class Conversation:
             ephemeral = who.user_id if who.surface == "mention" else None
             outbox.enqueue(s, who.channel_id or who.user_id, m.text, now, blocks=m.blocks, ephemeral_to=ephemeral)
 
-    def _post_to_board(self, s: Session, board: Board, action: Action | None, text_full: str,
+    def _post_to_board(self, s: Session, board: Board, private: bool, text_full: str,
                        text_public: str, now: dt.datetime) -> None:
-        """The board's channel sees the change. A Part B action's text goes there only when the
+        """The board's channel sees the change. A Part B item's text goes there only when the
         channel is private, which the sender checks with Slack before posting."""
         if not board.channel_id:
             return
-        private = action is not None and action.private
         outbox.enqueue(s, board.channel_id, text_full, now, blocks=sections([text_full]),
                        public_text=text_public if private else None,
                        public_blocks=sections([text_public]) if private else None)
@@ -157,6 +160,11 @@ class Conversation:
             return _Done(help_text(cmd.noun, cmd.topic, fmt))
         if cmd.noun == "clerk":
             return self._clerk(s, cmd, actor, who, now, fmt)
+        if cmd.noun in ("meeting", "plan"):
+            turn = planning.Turn(s, actor, who.channel_id, now, today, fmt, self.calendar,
+                                 lambda board, private, full, public: self._post_to_board(
+                                     s, board, private, full, public, now))
+            return _Done(planning.run(turn, cmd))
         if cmd.verb == "new":
             return self._new(s, cmd, actor, who, now, today, fmt)
         if cmd.verb in ("list", "digest"):
@@ -192,7 +200,7 @@ class Conversation:
         else:  # pragma: no cover - the grammar knows no other verbs
             raise Refusal(f"/action {cmd.verb} is not ready yet.")
         s.flush()
-        self._post_to_board(s, action.board, action, render.change_post(action, what, actor, MRKDWN, today, note),
+        self._post_to_board(s, action.board, action.private, render.change_post(action, what, actor, MRKDWN, today, note),
                             render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now)
         lines = [f"Done: {render.change_post(action, what, actor, fmt, today, note)}",
                  render.line(action, fmt, today)]
@@ -221,7 +229,7 @@ class Conversation:
         due = self._resolve_due(cmd) if cmd.due else None
         change = log.raise_action(s, board, actor, cmd.text, owners, due, cmd.private, now, today)
         action = change.action
-        self._post_to_board(s, board, action, render.change_post(action, "raised", actor, MRKDWN, today),
+        self._post_to_board(s, board, action.private, render.change_post(action, "raised", actor, MRKDWN, today),
                             render.change_post(action, "raised", actor, MRKDWN, today, visible=False), now)
         lines = [f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log: {fmt.esc(action.title)}",
                  f"Owners: {fmt.esc(render.who(action.owners))} · {render.due_text(action, today)}"
@@ -278,4 +286,6 @@ class Conversation:
         return [f"Chair: {fmt.esc(chair.name) if chair else 'none yet'}",
                 f"Secretaries: {fmt.esc(', '.join(p.name for p in secs)) or 'none yet'}",
                 f"Channel: {channel}",
-                f"closure {board.closure_rule} · numbering {board.numbering}"]
+                f"closure {board.closure_rule} · numbering {board.numbering} · paper-deadline "
+                f"{board.paper_deadline_days} working days · publication {board.publication_days} working days · "
+                f"reminders {board.reminder_days} days before · timezone {board.timezone or self.tz.key}"]

@@ -16,10 +16,25 @@ EXAMPLES = {
         ("See one, or a list", "action show 74/18 · action list mine · action list overdue · action list VH"),
         ("The chair's view", "action digest"),
     ],
+    "meeting": [
+        ("Add a meeting", "meeting add 3 January 2019 10am"),
+        ("A provisional one", "meeting add 9 February 2016 1pm provisional"),
+        ("A series", "meeting add first Thursday of every month until July 2027"),
+        ("Cancel (its papers wait in that month)", "meeting cancel 3 January 2019"),
+        ("What is coming", "meeting list"),
+    ],
+    "plan": [
+        ("A paper for a meeting", "plan add Update on Mobile Policing for 3 January 2019 owner AH"),
+        ("A quarterly rolling report", "plan add Crime Prevention Strategy Action Plan quarterly from March 2019 owner VH"),
+        ("Added once a date is identified", "plan add DVPO and DVPN study for tbc owner AH and VH"),
+        ("Move, drop, paper in", "plan move FP-3 to April 2019 · plan drop FP-4 removed from April · plan received FP-1"),
+        ("The plan", "plan list · plan list March 2019 · plan list tbc"),
+    ],
     "clerk": [
         ("Set up a board", "clerk board P&R chair JG secretary GA channel #pr-board"),
         ("Register someone", "clerk person AH @anna.hook   ·   clerk person GN Gareth Nicholson (not on Slack)"),
-        ("Board settings", "clerk settings closure chair-confirms   ·   clerk settings numbering municipal-year"),
+        ("Board settings", "clerk settings closure chair-confirms · clerk settings numbering municipal-year · "
+                           "clerk settings paper-deadline 10 publication 5"),
     ],
 }
 

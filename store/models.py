@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time,
                         TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -43,6 +43,9 @@ class Board(Base):
     numbering: Mapped[str] = mapped_column(String(20), default="calendar-year")
     closure_rule: Mapped[str] = mapped_column(String(20), default="direct")
     paper_deadline_days: Mapped[int] = mapped_column(Integer, default=10)
+    publication_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    reminder_days: Mapped[str] = mapped_column(String(40), default="7,1", server_default="7,1")
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: CLERK_TIMEZONE
     created: Mapped[dt.datetime]
 
     roles: Mapped[list[BoardRole]] = relationship(back_populates="board", cascade="all, delete-orphan")
@@ -179,3 +182,80 @@ class SlackDelivery(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received: Mapped[dt.datetime]
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("board_id", "day", name="uq_meeting_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    time: Mapped[dt.time | None] = mapped_column(Time)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[dt.datetime]
+
+    board: Mapped[Board] = relationship(lazy="joined")
+
+
+class PlanItemOwner(Base):
+    __tablename__ = "plan_item_owner"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+DUE, RECEIVED, LATE, DROPPED = "due", "received", "late", "dropped"
+
+
+class ForwardPlanItem(Base):
+    """A paper on the forward plan: for a meeting, for a month with no meeting yet, or tbc."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (UniqueConstraint("board_id", "number", name="uq_plan_ref"),
+                      Index("ix_plan_board_status", "board_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    month: Mapped[dt.date | None] = mapped_column(Date)  # first of the month, when there is no meeting yet
+    status: Mapped[str] = mapped_column(String(12), default=DUE)  # due | received | dropped
+    received: Mapped[dt.date | None] = mapped_column(Date)
+    recurrence: Mapped[str | None] = mapped_column(String(12))  # monthly | quarterly
+    series_id: Mapped[int | None] = mapped_column(Integer)  # the first occurrence's id, shared by the series
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[dt.datetime]
+
+    board: Mapped[Board] = relationship(lazy="joined")
+    meeting: Mapped[Meeting | None] = relationship(lazy="joined")
+    owner_links: Mapped[list[PlanItemOwner]] = relationship(
+        order_by=PlanItemOwner.position, cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def owners(self) -> list[Person]:
+        return [link.person for link in self.owner_links]
+
+    @property
+    def ref(self) -> str:
+        return f"FP-{self.number}"
+
+
+class PlanEvent(Base):
+    __tablename__ = "plan_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id"), index=True)
+    at: Mapped[dt.datetime]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # added | moved | received | dropped | owners
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[Person | None] = relationship(lazy="joined")

@@ -171,9 +171,17 @@ def setup_board(s: Session, actor: Person, name: str, chair: list[Person] | None
 
 
 def change_settings(board: Board, actor: Person, settings: dict[str, str]) -> None:
-    if not is_officer(board, actor):
-        raise Refusal(f"Only the chair or a secretary of {board.name} can change its settings.")
+    if SECRETARY not in roles_of(board, actor):
+        raise Refusal(f"Only a secretary of {board.name} can change its settings.")
     if "closure" in settings:
         board.closure_rule = settings["closure"]
     if "numbering" in settings:
         board.numbering = settings["numbering"]
+    if "paper-deadline" in settings:
+        board.paper_deadline_days = int(settings["paper-deadline"])
+    if "publication" in settings:
+        board.publication_days = int(settings["publication"])
+    if "reminders" in settings:
+        board.reminder_days = ",".join(str(int(d)) for d in settings["reminders"].split(","))
+    if "timezone" in settings:
+        board.timezone = settings["timezone"]

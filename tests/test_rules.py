@@ -30,7 +30,7 @@ def test_only_owners_chair_and_secretaries_change_an_action(pr):
 
 def test_chair_confirms_closure_when_the_board_says_so(pr):
     assert "closure chair-confirms" in pr.says("GA", "/clerk settings closure chair-confirms")
-    assert "Only the chair or a secretary" in pr.says("DM", "/clerk settings closure direct")
+    assert "Only a secretary of P&amp;R can change its settings." in pr.says("DM", "/clerk settings closure direct")
     pr.says("GA", "/action new Decision sheet for virements owner DM")
     reply = pr.says("DM", "/action close 1/18 Signed")
     assert "closure proposed (the chair or a secretary confirms it)" in reply

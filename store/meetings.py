@@ -1,0 +1,86 @@
+"""A board's meetings: added one by one or as a series, cancelled (never deleted)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grammar.dates import describe
+from store.errors import Refusal
+from store.models import DROPPED, DUE, Board, ForwardPlanItem, Meeting, Person
+from store.people import is_officer
+
+
+def require_officer(board: Board, actor: Person, what: str) -> None:
+    if not is_officer(board, actor):
+        raise Refusal(f"Only the chair or a secretary of {board.name} can {what}.")
+
+
+def meeting_on(s: Session, board: Board, day: dt.date) -> Meeting | None:
+    return s.scalar(select(Meeting).where(Meeting.board_id == board.id, Meeting.day == day))
+
+
+def upcoming(s: Session, board: Board, today: dt.date, limit: int | None = None) -> list[Meeting]:
+    q = (select(Meeting).where(Meeting.board_id == board.id, Meeting.day >= today, Meeting.cancelled.is_(False))
+         .order_by(Meeting.day))
+    return list(s.scalars(q.limit(limit) if limit else q))
+
+
+def next_meeting(s: Session, board: Board, today: dt.date) -> Meeting | None:
+    found = upcoming(s, board, today, limit=1)
+    return found[0] if found else None
+
+
+def first_in_month(s: Session, board: Board, month: dt.date) -> Meeting | None:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return s.scalar(select(Meeting).where(Meeting.board_id == board.id, Meeting.day >= start, Meeting.day < end,
+                                          Meeting.cancelled.is_(False)).order_by(Meeting.day).limit(1))
+
+
+def add(s: Session, board: Board, actor: Person, days: Sequence[dt.date], time: dt.time | None,
+        provisional: bool, now: dt.datetime, today: dt.date) -> tuple[list[Meeting], list[ForwardPlanItem]]:
+    """Add meetings; papers waiting in a month move onto that month's first meeting.
+    Returns the meetings added and the papers placed on them."""
+    require_officer(board, actor, "add meetings")
+    added, placed = [], []
+    for day in days:
+        if day < today:
+            raise Refusal(f"{describe(day)} is in the past; meetings are added from today on.")
+        existing = meeting_on(s, board, day)
+        if existing is not None and not existing.cancelled:
+            raise Refusal(f"{board.name} already meets on {describe(day)}.")
+        if existing is not None:  # a cancelled meeting put back
+            existing.cancelled, existing.time, existing.provisional = False, time, provisional
+            meeting = existing
+        else:
+            meeting = Meeting(board=board, day=day, time=time, provisional=provisional, created=now)
+            s.add(meeting)
+        s.flush()
+        added.append(meeting)
+        if first_in_month(s, board, day) is meeting:
+            month = day.replace(day=1)
+            waiting = s.scalars(select(ForwardPlanItem).where(
+                ForwardPlanItem.board_id == board.id, ForwardPlanItem.meeting_id.is_(None),
+                ForwardPlanItem.month == month, ForwardPlanItem.status == DUE))
+            for item in waiting:
+                item.meeting, item.month = meeting, None
+                placed.append(item)
+    return added, placed
+
+
+def cancel(s: Session, board: Board, actor: Person, day: dt.date) -> tuple[Meeting, list[ForwardPlanItem]]:
+    """Cancel a meeting: its papers go to the month's TBC list. Returns them, to tell their owners."""
+    require_officer(board, actor, "cancel meetings")
+    meeting = meeting_on(s, board, day)
+    if meeting is None or meeting.cancelled:
+        listed = ", ".join(describe(m.day) for m in upcoming(s, board, day - dt.timedelta(days=31), 6))
+        raise Refusal(f"{board.name} has no meeting on {describe(day)}." + (f" Meetings: {listed}." if listed else ""))
+    meeting.cancelled = True
+    moved = list(s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.meeting_id == meeting.id,
+                                                         ForwardPlanItem.status != DROPPED)))
+    for item in moved:
+        item.meeting, item.month = None, day.replace(day=1)
+    return meeting, moved
