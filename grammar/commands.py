@@ -45,7 +45,7 @@ USAGE: dict[str, str] = {
 VERBS = {
     "action": ["new", "update", "close", "confirm", "reopen", "due", "assign", "show", "list", "digest", "help"],
     "clerk": ["board", "person", "settings", "help"],
-    "meeting": ["add", "cancel", "list", "help"],
+    "meeting": ["add", "cancel", "move", "list", "help"],
     "plan": ["add", "move", "drop", "received", "list", "help"],
 }
 SYNONYMS = {"receive": "received", "in": "received", "remove": "drop", "ls": "list"}
@@ -422,6 +422,20 @@ def _meeting_cancel(cmd: Command, rest: str, today, boards) -> None:
         raise ParseError(str(exc), _usage(cmd)) from None
 
 
+def _meeting_move(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board(cmd, rest, boards)
+    parts = re.split(r"\s+to\s+", rest, maxsplit=1, flags=re.I)
+    if len(parts) != 2:
+        raise ParseError("Move which meeting to when? e.g. /meeting move 3 January 2019 to 10 January 2019", _usage(cmd))
+    old, new = parts
+    cmd.time, new = planning.read_time(new)
+    try:
+        cmd.days = [read_date(old, today, allow_past=True, allow_next_meeting=False).value,
+                    read_date(new, today, allow_next_meeting=False).value]
+    except DateError as exc:
+        raise ParseError(str(exc), _usage(cmd)) from None
+
+
 def _meeting_list(cmd: Command, rest: str, today, boards) -> None:
     rest = _take_board(cmd, rest, boards)
     if rest:
@@ -474,7 +488,8 @@ def _plan_list(cmd: Command, rest: str, today, boards) -> None:
 
 
 _PARSERS = {
-    "meeting add": _meeting_add, "meeting cancel": _meeting_cancel, "meeting list": _meeting_list,
+    "meeting add": _meeting_add, "meeting cancel": _meeting_cancel, "meeting move": _meeting_move,
+    "meeting list": _meeting_list,
     "plan add": _plan_add, "plan move": _plan_move, "plan drop": _plan_drop, "plan received": _plan_received,
     "plan list": _plan_list,
     "action new": _new, "action update": _update, "action close": _close,

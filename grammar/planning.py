@@ -15,6 +15,7 @@ USAGE = {
     "meeting add": "/meeting add <date> [time] [provisional] [board <name>]   or   "
                    "/meeting add first Thursday of every month until July 2027",
     "meeting cancel": "/meeting cancel <date> [board <name>]",
+    "meeting move": "/meeting move <date> to <new date> [time] [board <name>]",
     "meeting list": "/meeting list [board <name>]",
     "plan add": "/plan add <title> for <meeting date | month | next meeting | tbc> [owner <who>] "
                 "[monthly|quarterly] [private] [board <name>]",
@@ -135,6 +136,11 @@ def read_plan_add(rest: str, today: dt.date, boards: Sequence[str], match_board)
     except DateError as exc:
         raise PlanningError(str(exc), usage) from None
     title = " ".join(title.split())
+    odd = re.search(r"\b(weekly|fortnightly|bi-?monthly|annually|yearly|half-yearly|six-monthly|"
+                    r"every\s+\w+(?:\s+\w+)?)$", title, re.I)
+    if odd:
+        raise PlanningError(f"“{odd.group(1)}” is not a recurrence Clerk keeps: a paper repeats monthly or "
+                            "quarterly (e.g. quarterly from March 2019).", usage)
     if not title:
         raise PlanningError("The paper needs a title.", usage)
     if len(title) > 500:

@@ -91,6 +91,22 @@ def _meeting_cancel(turn: Turn, cmd: Command, board: Board) -> list[str]:
         [f"{len(moved)} paper{'s' * (len(moved) != 1)} moved to {month} (TBC); their owners are told."] if moved else [])
 
 
+def _meeting_move(turn: Turn, cmd: Command, board: Board) -> list[str]:
+    old, new = cmd.days
+    meeting, papers = meetings.move(turn.s, board, turn.actor, old, new, cmd.time, turn.today)
+    for item in papers:
+        deadline = plan.paper_deadline(item, turn.calendar)
+        for owner in item.owners:
+            turn.tell(owner, board, f"The {MRKDWN.esc(board.name)} meeting on {describe(old)} moves to "
+                                    f"{describe(new)}; your paper {MRKDWN.bold(item.ref)} {MRKDWN.esc(item.title)} "
+                                    f"is now due by {describe(deadline)}.")
+    turn.post(board, False, f"The meeting on {describe(old)} moves to {describe(new)}.",
+              f"The meeting on {describe(old)} moves to {describe(new)}.")
+    return [f"Moved the meeting on {describe(old)} to {render.meeting_line(meeting, turn.fmt, turn.calendar)}."] + (
+        [f"{len(papers)} paper{'s' * (len(papers) != 1)} moved with it; their owners are told the new deadline."]
+        if papers else [])
+
+
 def _meeting_list(turn: Turn, cmd: Command, board: Board) -> list[str]:
     return render.meetings_listing(board.name, meetings.upcoming(turn.s, board, turn.today), turn.fmt, turn.calendar)
 
@@ -152,5 +168,5 @@ def _plan_list(turn: Turn, cmd: Command, board: Board) -> list[str]:
                                lambda item: _visible(turn, item))
 
 
-_MEETING = {"add": _meeting_add, "cancel": _meeting_cancel, "list": _meeting_list}
+_MEETING = {"add": _meeting_add, "cancel": _meeting_cancel, "move": _meeting_move, "list": _meeting_list}
 _PLAN = {"add": _plan_add, "move": _plan_move, "drop": _plan_drop, "received": _plan_received, "list": _plan_list}

@@ -84,3 +84,26 @@ def cancel(s: Session, board: Board, actor: Person, day: dt.date) -> tuple[Meeti
     for item in moved:
         item.meeting, item.month = None, day.replace(day=1)
     return meeting, moved
+
+
+def move(s: Session, board: Board, actor: Person, day: dt.date, new_day: dt.date, time: dt.time | None,
+         today: dt.date) -> tuple[Meeting, list[ForwardPlanItem]]:
+    """Reschedule a meeting: its papers follow it, and their deadlines with it."""
+    require_officer(board, actor, "reschedule meetings")
+    meeting = meeting_on(s, board, day)
+    if meeting is None or meeting.cancelled:
+        raise Refusal(f"{board.name} has no meeting on {describe(day)}.")
+    if new_day < today:
+        raise Refusal(f"{describe(new_day)} is in the past.")
+    clash = meeting_on(s, board, new_day)
+    if clash is not None and not clash.cancelled:
+        raise Refusal(f"{board.name} already meets on {describe(new_day)}.")
+    if clash is not None:
+        s.delete(clash)  # a cancelled meeting on the new day: nothing refers to it (its papers moved)
+        s.flush()
+    meeting.day = new_day
+    if time is not None:
+        meeting.time = time
+    papers = list(s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.meeting_id == meeting.id,
+                                                          ForwardPlanItem.status == DUE)))
+    return meeting, papers

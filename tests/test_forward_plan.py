@@ -114,3 +114,21 @@ def test_the_action_log_appendix_for_the_pack(pr, database_url, tmp_path):
     assert len(cells) == 2  # the Part B action only with --include-private
     bot("export", "actions", "--format", "docx", "--output", str(out), "--include-private", database_url=database_url)
     assert [[c.text for c in row.cells][1] for row in Document(out).tables[0].rows][2] == "Essex Juno away day"
+
+
+def test_a_paper_for_a_month_waits_for_its_meeting_and_follows_a_rescheduled_one(pr):
+    reply = pr.says("GA", "/plan add Rural Crime Strategy update for April 2019 owner AH")
+    assert "for April 2019 (no meeting yet)" in reply and "no paper deadline yet" in reply
+    reply = pr.says("GA", "/meeting add 4 April 2019 10am")
+    assert "*FP-1* Rural Crime Strategy update moves from April 2019 onto this meeting." in reply
+    assert "*Thu 4 Apr 2019 at 10:00* — papers by Thu 21 Mar 2019" in pr.says("GA", "/plan list April 2019")
+    reply = pr.says("GA", "/meeting move 4 April 2019 to 11 April 2019")
+    assert "1 paper moved with it" in reply
+    assert "is now due by Thu 28 Mar 2019" in pr.channel_sees("DUAH0001")[-1]
+    assert "papers by Thu 28 Mar 2019" in pr.says("GA", "/plan list April 2019")
+
+
+def test_a_recurrence_clerk_does_not_keep_is_refused(pr):
+    reply = pr.says("GA", "/plan add Performance report fortnightly for March 2019")
+    assert "“fortnightly” is not a recurrence Clerk keeps" in reply and "Usage:" in reply
+    assert "nothing planned" in pr.says("GA", "/plan list all")
