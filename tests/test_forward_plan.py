@@ -132,3 +132,24 @@ def test_a_recurrence_clerk_does_not_keep_is_refused(pr):
     reply = pr.says("GA", "/plan add Performance report fortnightly for March 2019")
     assert "“fortnightly” is not a recurrence Clerk keeps" in reply and "Usage:" in reply
     assert "nothing planned" in pr.says("GA", "/plan list all")
+
+
+def test_the_plan_exports_to_xlsx_and_docx(pr, database_url, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+    pr.says("GA", "/meeting add 3 January 2019 10am")
+    pr.says("GA", "/plan add Update on Mobile Policing for 3 January 2019 owner AH")
+    pr.says("GA", "/plan add Essex Juno review for 3 January 2019 owner AH private")
+    xlsx = tmp_path / "plan.xlsx"
+    assert bot("export", "plan", "--format", "xlsx", "--output", str(xlsx), database_url=database_url).returncode == 0
+    sheet = load_workbook(xlsx).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["ref", "title", "meeting", "paper_deadline", "owners", "status", "recurrence", "private"]
+    assert rows[1][:2] == ["FP-1", "Update on Mobile Policing"] and rows[1][3].date().isoformat() == "2018-12-17"
+    docx = tmp_path / "plan.docx"
+    assert bot("export", "plan", "--format", "docx", "--output", str(docx), database_url=database_url).returncode == 0
+    doc = Document(docx)
+    cells = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert cells == [["Ref", "Paper", "Meeting", "Paper deadline", "Owners", "Status"],
+                     ["FP-1", "Update on Mobile Policing", "2019-01-03", "2018-12-17", "AH", "late"]]  # exported today, long after
+    assert "1 Part B item not included." in doc.paragraphs[1].text
