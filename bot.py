@@ -30,17 +30,20 @@ def utc_now() -> dt.datetime:
 class Clerk:
     """Everything one Clerk process holds: database, conversation, Slack client and sender."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] = utc_now):
+    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] = utc_now, *, serving: bool = False):
         from service.conversation import Conversation
         from store.db import make_engine, make_sessionmaker
 
         self.settings, self.clock = settings, clock
-        self.engine = make_engine(settings.DATABASE_URL)
+        # serving: the sender thread checkpoints SQLite's WAL, so no request pays for it
+        self.engine = make_engine(settings.DATABASE_URL, autocheckpoint=not serving)
+        self.read_engine = make_engine(settings.DATABASE_URL, writer=False, autocheckpoint=not serving)
         self.sessions = make_sessionmaker(self.engine)
+        self.read_sessions = make_sessionmaker(self.read_engine)
         from store.calendar import WorkingCalendar
 
         self.calendar = WorkingCalendar(settings.CLERK_HOLIDAYS)
-        self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar)
+        self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar, self.read_sessions)
         self.sender = None
         self.app = None
 
@@ -60,6 +63,7 @@ class Clerk:
 
         from handlers import commands, events
         from slackweb import OutboxSender, make_client
+        from store.db import checkpoint
 
         token = self.settings.SLACK_BOT_TOKEN.get_secret_value()
         client = make_client(token, self.settings.SLACK_API_URL)
@@ -68,7 +72,7 @@ class Clerk:
                        process_before_response=True)
         commands.register(self.app, self)
         events.register(self.app, self)
-        self.sender = OutboxSender(self.sessions, client, self.clock)
+        self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=lambda: checkpoint(self.engine))
         return self.app
 
     def wsgi(self):
@@ -105,6 +109,7 @@ class Clerk:
         if self.sender is not None:
             self.sender.stop()
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def make_http_server(clerk: Clerk, host: str = "0.0.0.0", port: int | None = None):
@@ -118,7 +123,7 @@ def make_http_server(clerk: Clerk, host: str = "0.0.0.0", port: int | None = Non
 
 def serve(settings: Settings) -> int:
     settings.require_serving()
-    clerk = Clerk(settings)
+    clerk = Clerk(settings, serving=True)
     _upgrade_or_exit(clerk)
     from grammar.dates import warm
 

@@ -50,8 +50,9 @@ class OutboxSender:
     and `send_due()` is called directly by job runs and tests."""
 
     def __init__(self, sessions: sessionmaker[Session], client: WebClient, clock: Callable[[], dt.datetime],
-                 interval: float = 2.0):
+                 interval: float = 2.0, on_idle: Callable[[], None] | None = None):
         self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
+        self.on_idle = on_idle  # housekeeping when nothing is waiting (SQLite WAL checkpoints)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -80,6 +81,8 @@ class OutboxSender:
             try:
                 while self.send_due() and not self._stop.is_set():
                     pass
+                if self.on_idle is not None:
+                    self.on_idle()
             except FatalSlackError as exc:
                 log.error("Slack refused Clerk's token (%s); messages wait in the outbox until it is fixed", exc)
                 self._stop.wait(60)

@@ -21,7 +21,7 @@ from service.help import help_text
 from store.calendar import WorkingCalendar
 from store import actions as log
 from store import outbox, people
-from store.db import unit_of_work
+from store.db import reading, unit_of_work
 from store.errors import Refusal
 from store.models import Action, Board, Person, SlackDelivery
 
@@ -60,10 +60,20 @@ class _Done:
     posts: list[tuple[Action | Board, str]] = field(default_factory=list)
 
 
+READ_ONLY = {("action", "show"), ("action", "list"), ("action", "digest"), ("action", "help"),
+             ("clerk", "help"), ("meeting", "list"), ("meeting", "help"), ("plan", "help"), ("action", None),
+             ("clerk", None), ("meeting", None), ("plan", None)}
+
+
+class _NeedsWrite(Exception):
+    """A command read as read-only turned out to write (a new person, a long reply): run it again as a writer."""
+
+
 class Conversation:
     def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo, clock: Callable[[], dt.datetime],
-                 calendar: WorkingCalendar | None = None):
+                 calendar: WorkingCalendar | None = None, read_sessions: sessionmaker[Session] | None = None):
         self.sessions, self.tz, self.clock = sessions, tz, clock
+        self.read_sessions = read_sessions or sessions
         self.calendar = calendar or WorkingCalendar("ENG")
 
     # -- entry point --------------------------------------------------------------------------
@@ -75,17 +85,14 @@ class Conversation:
         today = now.astimezone(self.tz).date()
         fmt = who.fmt
         try:
+            if delivery_id is None and _looks_read_only(text):
+                try:
+                    with reading(self.read_sessions) as s:
+                        return self._once(s, text, who, now, today, fmt, None, writing=False)
+                except _NeedsWrite:
+                    pass
             with unit_of_work(self.sessions) as s:
-                if delivery_id and not self._first_delivery(s, delivery_id, now):
-                    return Reply([], ok=True)
-                actor = self._actor(s, who, now)
-                cmd = grammar.parse(text, today=today, boards=people.board_names(s))
-                done = self._run(s, cmd, actor, who, now, today, fmt)
-                reply = self._reply(done, fmt)
-                reply = self._deliver_long(s, reply, who, now)
-                if delivery_id:
-                    self._owe_reply(s, reply, who, now)
-                return reply
+                return self._once(s, text, who, now, today, fmt, delivery_id, writing=True)
         except Refusal as exc:
             reply = self._refusal(exc, fmt)
             if delivery_id:
@@ -93,6 +100,22 @@ class Conversation:
                     if self._first_delivery(s, delivery_id, now):
                         self._owe_reply(s, reply, who, now)
             return reply
+
+    def _once(self, s: Session, text: str, who: Speaker, now: dt.datetime, today: dt.date, fmt: Plain,
+              delivery_id: str | None, *, writing: bool) -> Reply:
+        if delivery_id and not self._first_delivery(s, delivery_id, now):
+            return Reply([], ok=True)
+        actor = self._actor(s, who, now, create=writing)
+        boards = people.board_names(s) if "board" in text.lower() else []
+        cmd = grammar.parse(text, today=today, boards=boards)
+        done = self._run(s, cmd, actor, who, now, today, fmt)
+        reply = self._reply(done, fmt)
+        if len(reply.messages) > 1 and not writing and who.surface != "console":
+            raise _NeedsWrite
+        reply = self._deliver_long(s, reply, who, now)
+        if delivery_id:
+            self._owe_reply(s, reply, who, now)
+        return reply
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -105,12 +128,17 @@ class Conversation:
             return False
         return True
 
-    def _actor(self, s: Session, who: Speaker, now: dt.datetime) -> Person:
+    def _actor(self, s: Session, who: Speaker, now: dt.datetime, create: bool = True) -> Person:
         if who.initials:
             person = people.person_by_initials(s, who.initials)
             if person is None:
                 raise Refusal(f"No one has the initials {who.initials} yet. Register them first: "
                               f"clerk person {who.initials} Full Name")
+            return person
+        if not create:
+            person = people.person_by_slack_id(s, who.user_id)
+            if person is None:
+                raise _NeedsWrite
             return person
         return people.person_for_slack_user(s, who.user_id, who.user_name, now)
 
@@ -289,3 +317,10 @@ class Conversation:
                 f"closure {board.closure_rule} · numbering {board.numbering} · paper-deadline "
                 f"{board.paper_deadline_days} working days · publication {board.publication_days} working days · "
                 f"reminders {board.reminder_days} days before · timezone {board.timezone or self.tz.key}"]
+
+
+def _looks_read_only(text: str) -> bool:
+    words = text.strip().lstrip("/").lower().split()
+    noun = words[0] if words else ""
+    noun = "action" if noun == "actions" else noun
+    return (noun, words[1] if len(words) > 1 else None) in READ_ONLY

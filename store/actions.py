@@ -80,9 +80,9 @@ def find(s: Session, ref: Ref, board: Board | None, *, actor: Person | None = No
     q = select(Action).where(Action.number == ref.number)
     if board is not None:
         q = q.where(Action.board_id == board.id)
-    matches = list(s.scalars(q.order_by(Action.year.desc())))
     if ref.year is not None:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
-        matches = [a for a in matches if a.year and a.year % 100 == ref.year % 100]
+        q = q.where(Action.year != 0, Action.year % 100 == ref.year % 100)
+    matches = list(s.scalars(q.order_by(Action.year.desc())))
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:

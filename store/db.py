@@ -8,6 +8,7 @@ do not race.
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -19,7 +20,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK = 74_18  # any constant shared by every replica
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, writer: bool = True, autocheckpoint: bool = True) -> Engine:
+    """writer=False: transactions that only read (BEGIN DEFERRED on SQLite: they never wait on writers).
+    autocheckpoint=False: a background thread checkpoints the SQLite WAL (see checkpoint()), so no
+    request pays for it."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -31,11 +35,13 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            if not autocheckpoint:
+                cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -45,11 +51,36 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+
+
 @contextlib.contextmanager
 def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: everything in it commits together or not at all."""
+    """One transaction: everything in it commits together or not at all.
+
+    On SQLite, writers of one process queue on a lock first: SQLite's own busy handler sleeps
+    and retries in no particular order, which made the slowest command wait seconds."""
+    bind = sessions.kw.get("bind")
+    lock = None
+    if bind is not None and bind.dialect.name == "sqlite":
+        lock = _SQLITE_WRITERS.setdefault(str(bind.url), threading.RLock())
+    with lock or contextlib.nullcontext():
+        with sessions() as session, session.begin():
+            yield session
+
+
+@contextlib.contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads (pass the sessionmaker of a writer=False engine)."""
     with sessions() as session, session.begin():
         yield session
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the SQLite WAL back into the database, off the request path (no-op elsewhere)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def alembic_config(engine: Engine):

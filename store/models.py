@@ -100,6 +100,8 @@ class Action(Base):
         UniqueConstraint("board_id", "year", "number", name="uq_action_ref"),
         Index("ix_action_board_status_due", "board_id", "status", "due"),
         Index("ix_action_board_number", "board_id", "number"),
+        Index("ix_action_status_due", "status", "due"),  # "list mine" across boards
+        Index("ix_action_number_year", "number", "year"),  # refs typed outside a board's channel
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,9 +16,13 @@ CHAIR, SECRETARY = "chair", "secretary"
 REGISTER_HINT = "Register them with /clerk person {initials} @their-slack-name (or their full name, if they are not on Slack)."
 
 
+def person_by_slack_id(s: Session, user_id: str) -> Person | None:
+    return s.scalar(select(Person).where(Person.slack_user_id == user_id))
+
+
 def person_for_slack_user(s: Session, user_id: str, name: str | None, now: dt.datetime) -> Person:
     """The Person behind a Slack user, created on first contact."""
-    person = s.scalar(select(Person).where(Person.slack_user_id == user_id))
+    person = person_by_slack_id(s, user_id)
     if person is None:
         person = Person(slack_user_id=user_id, name=name or user_id, created=now)
         s.add(person)
