@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from exchange.reading import BadRow, LogRow
 from grammar.refs import format_ref
 from grammar.who import Who
-from store.actions import numbering_year, raise_action, status_label
+from store.actions import build, numbering_year, status_label
 from store.errors import Refusal
 from store.models import OPEN, Action, ActionEvent, Board, Person
 from store.people import board_names, find_board, person_by_initials, person_for_slack_user
@@ -68,11 +68,30 @@ def import_log(s: Session, board: Board, rows: Sequence[LogRow], bad: Sequence[B
     rows, bad = _without_duplicates(s, board, rows, bad)
     if bad and not skip_bad:
         raise BadRows(bad, len(rows))
-    new_people: list[Person] = []
+    people = _People(s, now)
     ordered = [r for r in rows if r.number is not None] + [r for r in rows if r.number is None]
-    actions = [_raise(s, board, row, as_of, now, new_people) for row in ordered]
+    next_number: dict[int, int] = {}  # per year: after the highest on the log and in the file
+    for row in ordered:
+        if row.number is not None:
+            year = _ref_year(board, row)
+            next_number[year] = max(next_number.get(year, 0), row.number + 1)
+    asked: set[int] = set()  # years whose highest ref on the log is known
+    actions = []
+    for row in ordered:
+        year = _ref_year(board, row)
+        number = row.number
+        if number is None:
+            if year not in asked:
+                on_log = s.scalar(select(func.max(Action.number)).where(Action.board_id == board.id,
+                                                                        Action.year == year)) or 0
+                next_number[year] = max(next_number.get(year, 0), on_log + 1)
+                asked.add(year)
+            number = next_number[year]
+            next_number[year] = number + 1
+        actions.append(_raise(s, board, row, year, number, as_of, now, people))
+    s.flush()  # once: refs were checked above, and the unique constraint still has the last word
     actions.sort(key=lambda a: (a.year, a.number))
-    return Imported(board, actions, bad, new_people)
+    return Imported(board, actions, bad, people.new)
 
 
 def _ref_year(board: Board, row: LogRow) -> int:
@@ -101,38 +120,49 @@ def _without_duplicates(s: Session, board: Board, rows: Sequence[LogRow],
     return good, sorted(bad, key=lambda b: b.row)
 
 
-def _raise(s: Session, board: Board, row: LogRow, as_of: dt.date, now: dt.datetime,
-           new_people: list[Person]) -> Action:
-    owners = [_person(s, who, now, new_people) for who in row.owners]
-    year = _ref_year(board, row) if row.number is not None else None
-    action = raise_action(s, board, None, row.title, list(dict.fromkeys(owners)), row.due, row.private,
-                          now, row.raised, number=row.number, year=year).action
+def _raise(s: Session, board: Board, row: LogRow, year: int, number: int, as_of: dt.date, now: dt.datetime,
+           people: "_People") -> Action:
+    owners = list(dict.fromkeys(people.get(who) for who in row.owners))
+    action = build(board, year, number, row.title, owners, row.due, row.private, row.raised)
+    s.add(action)
+    s.add(ActionEvent(action=action, at=now, dated=row.raised, kind="raised", new=row.title))
     for day, text in row.updates:
         s.add(ActionEvent(action=action, at=now, dated=day, kind="update", text=text))
     if row.status != OPEN:
         action.status, action.closing_condition, action.closed = row.status, row.condition, row.closed
         s.add(ActionEvent(action=action, at=now, dated=row.closed or as_of, kind="status",
                           old=OPEN, new=status_label(action)))
-    s.flush()
     return action
 
 
-def _person(s: Session, who: Who, now: dt.datetime, new_people: list[Person]) -> Person:
-    """The person an owner cell names; initials or names Clerk does not know become people
-    without Slack, for the secretary to register."""
-    if who.kind == "slack":
-        return person_for_slack_user(s, who.value, who.display or None, now)
-    if who.kind == "initials":
-        person = person_by_initials(s, who.value)
-    else:
-        person = s.scalars(select(Person).where(func.lower(Person.name) == who.value.lower())
-                           .order_by(Person.id).limit(1)).first()
-    if person is None:
-        person = Person(slack_user_id=None, initials=who.value if who.kind == "initials" else None,
-                        name=who.value, created=now)
-        s.add(person)
-        s.flush()
-        new_people.append(person)
-    return person
+class _People:
+    """The people an import's owner cells name, looked up once each. Initials or names Clerk does
+    not know become people without Slack, for the secretary to register."""
 
+    def __init__(self, s: Session, now: dt.datetime):
+        self.s, self.now = s, now
+        self.known: dict[tuple[str, str], Person] = {}
+        self.new: list[Person] = []
 
+    def get(self, who: Who) -> Person:
+        key = (who.kind, who.value.lower())
+        if key not in self.known:
+            self.known[key] = self._find_or_add(who)
+        return self.known[key]
+
+    def _find_or_add(self, who: Who) -> Person:
+        s = self.s
+        if who.kind == "slack":
+            return person_for_slack_user(s, who.value, who.display or None, self.now)
+        if who.kind == "initials":
+            person = person_by_initials(s, who.value)
+        else:
+            person = s.scalars(select(Person).where(func.lower(Person.name) == who.value.lower())
+                               .order_by(Person.id).limit(1)).first()
+        if person is None:
+            person = Person(slack_user_id=None, initials=who.value if who.kind == "initials" else None,
+                            name=who.value, created=self.now)
+            s.add(person)
+            s.flush()
+            self.new.append(person)
+        return person

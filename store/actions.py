@@ -125,6 +125,15 @@ class Change:
     event: ActionEvent | None = None
 
 
+def build(board: Board, year: int, number: int, title: str, owners: Sequence[Person], due: dt.date | None,
+          private: bool, raised: dt.date) -> Action:
+    """A new open action, not yet added to a session."""
+    action = Action(board=board, year=year, number=number, title=title, due=due, status=OPEN,
+                    private=private, raised=raised)
+    action.owner_links = [ActionOwner(person=p, position=i) for i, p in enumerate(owners)]
+    return action
+
+
 def raise_action(s: Session, board: Board, actor: Person | None, title: str, owners: Sequence[Person],
                  due: dt.date | None, private: bool, now: dt.datetime, today: dt.date,
                  *, number: int | None = None, year: int | None = None) -> Change:
@@ -136,9 +145,7 @@ def raise_action(s: Session, board: Board, actor: Person | None, title: str, own
     for _attempt in range(20):
         n = number if number is not None else (s.scalar(
             select(func.max(Action.number)).where(Action.board_id == board.id, Action.year == year)) or 0) + 1
-        action = Action(board=board, year=year, number=n, title=title, due=due, status=OPEN,
-                        private=private, raised=today)
-        action.owner_links = [ActionOwner(person=p, position=i) for i, p in enumerate(owners)]
+        action = build(board, year, n, title, owners, due, private, today)
         try:
             with s.begin_nested():
                 s.add(action)
