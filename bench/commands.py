@@ -135,7 +135,7 @@ def child_serve(argv: list[str]) -> int:
 
         settings = load(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=args.fake_url,
                         DATABASE_URL=args.database_url, PORT=3000, SLACK_APP_TOKEN=None)
-        clerk = Clerk(settings, clock=lambda: NOW)
+        clerk = Clerk(settings, clock=lambda: NOW, serving=True)  # as serve() builds it
         clerk.upgrade()
         warm()  # as serve() does
         clerk.build_slack()
