@@ -138,6 +138,13 @@ def serve(settings: Settings) -> int:
                                 "reinstall the app and copy its Bot User OAuth Token") from None
         raise
     clerk.start_background()
+    scheduler = None
+    if settings.CLERK_SCHEDULER == "on":
+        from jobs.runner import make_scheduler
+
+        scheduler = make_scheduler(clerk)
+        scheduler.start()
+        log.info("scheduler on: %s", ", ".join(job.id for job in scheduler.get_jobs() if "@" not in job.id))
     server = make_http_server(clerk)
     socket_handler = None
     if settings.SLACK_APP_TOKEN is not None:
@@ -156,6 +163,8 @@ def serve(settings: Settings) -> int:
         pass
     finally:
         server.close()
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         if socket_handler is not None:
             socket_handler.close()
         clerk.stop()
@@ -227,6 +236,38 @@ def console(settings: Settings, as_who: str | None) -> int:
     return 0
 
 
+def jobs_command(settings: Settings, args) -> int:
+    from jobs.runner import JOBS, describe_jobs, run_job
+
+    clerk = Clerk(settings)
+    _upgrade_or_exit(clerk)
+    if args.what == "list":
+        print("\n".join(describe_jobs(clerk, clerk.clock())))
+        return 0
+    if args.job not in JOBS:
+        print(f"Unknown job {args.job!r}. Jobs: {', '.join(JOBS)}", file=sys.stderr)
+        return 2
+    at = clerk.clock()
+    if args.at:
+        try:
+            at = dt.datetime.fromisoformat(args.at)
+        except ValueError:
+            print(f"--at {args.at}: give an ISO time such as 2018-11-29T09:00 (in {settings.CLERK_TIMEZONE} "
+                  "unless it has an offset)", file=sys.stderr)
+            return 2
+        at = (at if at.tzinfo else at.replace(tzinfo=settings.tz)).astimezone(dt.timezone.utc)
+    if settings.SLACK_BOT_TOKEN is not None and not args.dry_run:
+        clerk.build_slack()
+    owed = run_job(clerk, args.job, at, dry_run=args.dry_run)
+    for item in owed:
+        print(f"→ {item.recipient}: {item.text.splitlines()[0]} ({len(item.occasions)} item{'s' * (len(item.occasions) != 1)})")
+    verb = "would owe" if args.dry_run else "owed"
+    print(f"{args.job} at {at.astimezone(settings.tz):%a %d %b %Y %H:%M}: {verb} {len(owed)} message{'s' * (len(owed) != 1)}"
+          + ("" if args.dry_run or clerk.sender else "; they wait in the outbox until Clerk serves with a Slack token"))
+    clerk.stop()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bot.py", description="Clerk: the action log in Slack.")
     sub = parser.add_subparsers(dest="cmd")
@@ -275,8 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             _upgrade_or_exit(clerk)
             return cli.run(clerk, args)
         if args.cmd == "jobs":
-            print("No scheduled jobs in this version of Clerk yet.")
-            return 0 if args.what == "list" else 2
+            return jobs_command(settings, args)
     except SettingsError as exc:
         print(str(exc), file=sys.stderr)
         return 2

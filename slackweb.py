@@ -24,6 +24,7 @@ from store.models import OutboxMessage
 log = logging.getLogger("clerk.sender")
 
 RETRIES = 3
+METADATA_EVENT = "clerk_message"  # Slack message metadata carrying the outbox key
 PRIVACY_TTL = 300  # seconds
 # Slack will never accept these for this message: keep the row, visible as failed, and go on.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
@@ -96,8 +97,13 @@ class OutboxSender:
         with unit_of_work(self.sessions) as s:
             rows = outbox.claim(s, self.clock(), limit)
             s.expunge_all()
-        for row in rows:
-            self._send_one(row)
+        for n, row in enumerate(rows):
+            try:
+                self._send_one(row)
+            except FatalSlackError as exc:
+                for rest in rows[n + 1:]:  # back to pending: nothing is marked, nothing waits on a claim
+                    self._release(rest, str(exc))
+                raise
         return len(rows)
 
     def _send_one(self, row: OutboxMessage) -> None:
@@ -111,7 +117,7 @@ class OutboxSender:
             if error in PERMANENT:
                 log.warning("outbox %s to %s not sent: %s", row.id, row.channel, error)
                 with unit_of_work(self.sessions) as s:
-                    outbox.give_up(s, row.id, error)
+                    outbox.give_up(s, row, error, self.clock())
                 return
             self._release(row, error)
             return
@@ -129,14 +135,29 @@ class OutboxSender:
 
     def _post(self, row: OutboxMessage) -> str | None:
         channel = self._dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
+        if row.key and row.attempts > 1:
+            ts = self._already_posted(channel, row.key)
+            if ts:  # a crash came between posting it and marking it sent
+                return ts
         text, blocks = row.text, row.blocks
         if row.public_text is not None and not self._is_private(channel):
             text, blocks = row.public_text, row.public_blocks
         if row.ephemeral_to:
             resp = self.client.chat_postEphemeral(channel=channel, user=row.ephemeral_to, text=text, blocks=blocks)
             return resp.get("message_ts")
-        resp = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": row.key}} if row.key else None
+        resp = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False,
+                                            metadata=metadata)
         return resp.get("ts")
+
+    def _already_posted(self, channel: str, key: str) -> str | None:
+        """The ts of a message carrying this key in the channel's recent history, if any."""
+        history = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
+        for message in history.get("messages", []):
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+                return message.get("ts")
+        return None
 
     def _dm_channel(self, user_id: str) -> str:
         if user_id not in self._dm_channels:

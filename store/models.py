@@ -115,6 +115,7 @@ class Action(Base):
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     raised: Mapped[dt.date] = mapped_column(Date)
     closed: Mapped[dt.date | None] = mapped_column(Date)
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date)  # no reminders before this day
 
     board: Mapped[Board] = relationship(lazy="joined")
     owner_links: Mapped[list[ActionOwner]] = relationship(
@@ -164,6 +165,7 @@ class OutboxMessage(Base):
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(32))  # channel id, or a user id for a DM
     ephemeral_to: Mapped[str | None] = mapped_column(String(32))  # only this user sees it (chat.postEphemeral)
+    fallback_to: Mapped[str | None] = mapped_column(String(200))  # user ids told when the recipient cannot be reached
     text: Mapped[str] = mapped_column(Text)
     blocks: Mapped[list[Any] | None]
     public_text: Mapped[str | None] = mapped_column(Text)
@@ -261,3 +263,21 @@ class PlanEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person | None] = relationship(lazy="joined")
+
+
+class Reminder(Base):
+    """The reminder ledger: one row per (kind, subject, recipient, occasion), ever.
+
+    Written with the outbox message that carries it, so a reminder goes out exactly once across
+    restarts, retries and two schedulers pointed at one database by mistake."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("kind", "subject", "recipient", "occasion", name="uq_reminder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # action | paper | papers-late | chair-digest | meeting-pack | pack-update
+    subject: Mapped[int] = mapped_column(Integer)  # action, plan item, meeting or board id
+    recipient: Mapped[str] = mapped_column(String(40))  # Slack user or channel id
+    occasion: Mapped[str] = mapped_column(String(40))  # "before-7", "due", "overdue-2", "2018-W49", …
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    created: Mapped[dt.datetime]

@@ -19,9 +19,11 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # a row claimed by a sender that died i
 
 def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: list[Any] | None = None,
             public_text: str | None = None, public_blocks: list[Any] | None = None,
-            ephemeral_to: str | None = None, key: str | None = None) -> OutboxMessage:
+            ephemeral_to: str | None = None, key: str | None = None,
+            fallback_to: list[str] | None = None) -> OutboxMessage:
     msg = OutboxMessage(channel=channel, text=text, blocks=blocks, public_text=public_text,
                         public_blocks=public_blocks, ephemeral_to=ephemeral_to, key=key,
+                        fallback_to=",".join(fallback_to) if fallback_to else None,
                         status=PENDING, attempts=0, not_before=now, created=now)
     s.add(msg)
     return msg
@@ -58,10 +60,17 @@ def release(s: Session, msg_id: int, retry_at: dt.datetime, error: str) -> None:
               .values(status=PENDING, not_before=retry_at, last_error=error[:500]))
 
 
-def give_up(s: Session, msg_id: int, error: str) -> None:
-    """Slack said it never will (channel gone, not in channel): kept, visible, not retried."""
-    s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id)
+def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime) -> None:
+    """Slack said it never will (channel gone, person left): kept, visible, not retried. A message
+    with people to fall back on goes to them instead, once."""
+    s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id)
               .values(status=FAILED, last_error=error[:500]))
+    if msg.fallback_to and msg.key:
+        note = f"I could not reach <@{msg.channel}> ({error}). This was for them:\n"
+        for user in msg.fallback_to.split(","):
+            if s.scalar(select(OutboxMessage.id).where(OutboxMessage.key == f"{msg.key}:to:{user}")) is None:
+                enqueue(s, user, note + msg.text, now, blocks=[{"type": "section", "text": {
+                    "type": "mrkdwn", "text": note.strip()}}] + list(msg.blocks or []), key=f"{msg.key}:to:{user}")
 
 
 def pending_count(s: Session) -> int:

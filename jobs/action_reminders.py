@@ -1,0 +1,88 @@
+"""action-reminders: DM each owner of an open action before its due date, on the day, and weekly
+while overdue. One DM per person per run; owners without Slack are reminded through the secretaries."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grammar.dates import describe
+from jobs.notify import Notifier, Occasion, Owed
+from render.reminders import reminder_messages
+from store.actions import OPEN_STATES
+from store.models import Action, Board
+from store.people import secretaries_of
+
+NAME = "action-reminders"
+KIND = "action"
+PER_MESSAGE = 24  # two blocks an action, within 50 a message
+
+
+def occasion(due: dt.date, today: dt.date, offsets: list[int], notify: Notifier) -> tuple[str, str] | None:
+    """The latest reminder occasion on or before today: (occasion key, why now), or None.
+
+    Occasions: each offset N days before the due date (moved back to a working day), the due
+    day, then every 7 days overdue. A sweep that missed one (Clerk was down) sends the latest, once."""
+    if today >= due:
+        weeks = (today - due).days // 7
+        if weeks:
+            return f"overdue-{weeks}", f"{weeks} week{'s' * (weeks != 1)} overdue"
+        return "due", "due today" if today == due else f"was due {describe(due)}"
+    found = None
+    for n in sorted(offsets, reverse=True):
+        if notify.calendar.working_days_before(due - dt.timedelta(days=n), 0) <= today:
+            days = (due - today).days
+            found = f"before-{n}", "due tomorrow" if days == 1 else f"due in {days} days"
+    return found
+
+
+def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
+    owed: list[Owed] = []
+    for board in s.scalars(select(Board).order_by(Board.id)):
+        if not notify.working_time(board):
+            continue
+        today = notify.today(board)
+        offsets = [int(n) for n in board.reminder_days.split(",") if n.strip()] or [7, 1]
+        horizon = today + dt.timedelta(days=max(offsets) + 3)
+        actions = s.scalars(select(Action).where(
+            Action.board_id == board.id, Action.status.in_(OPEN_STATES), Action.due.is_not(None),
+            Action.due <= horizon).order_by(Action.due, Action.number))
+        by_recipient: dict[str, list[tuple[Action, str, Occasion, str | None]]] = defaultdict(list)
+        for action in actions:
+            if action.snoozed_until and today < action.snoozed_until:
+                continue
+            when = occasion(action.due, today, offsets, notify)
+            if when is None:
+                continue
+            for owner in action.owners:
+                recipients = [owner.slack_user_id] if owner.slack_user_id else \
+                    [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id]
+                for recipient in recipients:
+                    on_behalf = None if owner.slack_user_id else owner.name
+                    by_recipient[recipient].append(
+                        (action, when[1], Occasion(KIND, action.id, recipient, f"{when[0]}:{owner.id}"), on_behalf))
+        sent = notify.already([o for items in by_recipient.values() for _, _, o, _ in items])
+        for recipient, items in by_recipient.items():
+            items = [i for i in items if i[2] not in sent]
+            if not items:
+                continue
+            for_self = [i for i in items if i[3] is None]
+            for_others = defaultdict(list)
+            for i in items:
+                if i[3] is not None:
+                    for_others[i[3]].append(i)
+            groups = [(f"Your actions on {board.name}", for_self)] if for_self else []
+            groups += [(f"Actions of {name} on {board.name} (not on Slack; please pass this on)", group)
+                       for name, group in sorted(for_others.items())]
+            for heading, group in groups:
+                for start in range(0, len(group), PER_MESSAGE):
+                    chunk = group[start:start + PER_MESSAGE]
+                    message, = reminder_messages(heading, [(a, why) for a, why, _, _ in chunk], today)
+                    fallback = [p.slack_user_id for p in secretaries_of(board)
+                                if p.slack_user_id and p.slack_user_id != recipient]
+                    item = Owed(recipient, message.text, message.blocks, [o for _, _, o, _ in chunk], fallback)
+                    if notify(item):
+                        owed.append(item)
+    return owed
