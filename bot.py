@@ -61,7 +61,7 @@ class Clerk:
     def build_slack(self):
         from slack_bolt import App
 
-        from handlers import commands, events
+        from handlers import commands, events, interactions
         from slackweb import OutboxSender, make_client
         from store.db import checkpoint
 
@@ -72,6 +72,7 @@ class Clerk:
                        process_before_response=True)
         commands.register(self.app, self)
         events.register(self.app, self)
+        interactions.register(self.app, self)
         self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=lambda: checkpoint(self.engine))
         return self.app
 

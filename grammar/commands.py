@@ -29,6 +29,7 @@ USAGE: dict[str, str] = {
     "action reopen": "/action reopen <ref> [note]",
     "action due": "/action due <ref> <date>",
     "action assign": "/action assign <ref> <who>   (or + <who> to add an owner)",
+    "action snooze": "/action snooze <ref> [until <date>]   (no reminders until then; a week if no date)",
     "action show": "/action show <ref>",
     "action list": "/action list [mine|open|overdue|closed|all|<who>] [board <name>]",
     "action digest": "/action digest [board <name>]",
@@ -43,7 +44,8 @@ USAGE: dict[str, str] = {
     "plan help": "/plan help",
 }
 VERBS = {
-    "action": ["new", "update", "close", "confirm", "reopen", "due", "assign", "show", "list", "digest", "help"],
+    "action": ["new", "update", "close", "confirm", "reopen", "due", "assign", "snooze", "show", "list", "digest",
+               "help"],
     "clerk": ["board", "person", "settings", "help"],
     "meeting": ["add", "cancel", "move", "list", "help"],
     "plan": ["add", "move", "drop", "received", "list", "help"],
@@ -287,6 +289,13 @@ def _due(cmd: Command, rest: str, today, boards) -> None:
     cmd.due = _read_due(cmd, rest, today)
 
 
+def _snooze(cmd: Command, rest: str, today, boards) -> None:
+    rest = _take_board_prefix(cmd, _require_ref(cmd, rest), boards)
+    rest = re.sub(r"^(until|till|to)\s+", "", rest, flags=re.I)
+    if rest:
+        cmd.due = _read_due(cmd, rest, today)
+
+
 def _assign(cmd: Command, rest: str, today, boards) -> None:
     rest = _require_ref(cmd, rest)
     rest = _take_board(cmd, rest, boards)
@@ -494,6 +503,6 @@ _PARSERS = {
     "plan list": _plan_list,
     "action new": _new, "action update": _update, "action close": _close,
     "action confirm": _ref_only, "action show": _ref_only, "action reopen": _ref_and_note,
-    "action due": _due, "action assign": _assign, "action list": _list, "action digest": _digest,
+    "action due": _due, "action assign": _assign, "action snooze": _snooze, "action list": _list, "action digest": _digest,
     "clerk board": _board, "clerk person": _person, "clerk settings": _settings,
 }

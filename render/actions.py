@@ -53,6 +53,8 @@ def event_line(ev: ActionEvent, fmt: Plain) -> str:
         body = f"{fmt.esc(ev.old or '')} → {fmt.esc(ev.new or '')}" + (f": {fmt.esc(ev.text)}" if ev.text else "")
     elif ev.kind == "due":
         body = f"due date {ev.old or 'none'} → {ev.new}"
+    elif ev.kind == "snoozed":
+        body = f"reminders snoozed until {ev.new}"
     elif ev.kind == "owners":
         body = f"owners {fmt.esc(ev.old or 'none')} → {fmt.esc(ev.new or '')}"
     else:

@@ -221,6 +221,10 @@ class Conversation:
             due = self._resolve_due(cmd)
             change = log.set_due(s, action, actor, due, now, today)
             what, note = f"due date changed to {describe(due)}", None
+        elif cmd.verb == "snooze":
+            until = self._resolve_due(cmd) if cmd.due else today + dt.timedelta(days=7)
+            change = log.snooze(s, action, actor, until, now, today)
+            what, note = change.what, None
         elif cmd.verb == "assign":
             owners = people.resolve(s, cmd.owners or [], now)
             change = log.assign(s, action, actor, owners, cmd.add_owners, now, today)
@@ -228,6 +232,8 @@ class Conversation:
         else:  # pragma: no cover - the grammar knows no other verbs
             raise Refusal(f"/action {cmd.verb} is not ready yet.")
         s.flush()
+        if cmd.verb == "snooze":  # the owner's own business, not the board's
+            return _Done([f"Done: {render.change_post(action, what, actor, fmt, today)}"])
         self._post_to_board(s, action.board, action.private, render.change_post(action, what, actor, MRKDWN, today, note),
                             render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now)
         lines = [f"Done: {render.change_post(action, what, actor, fmt, today, note)}",

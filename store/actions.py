@@ -219,6 +219,16 @@ def set_due(s: Session, action: Action, actor: Person, due: dt.date, now: dt.dat
     return Change(action, f"due date now {due:%a %d %b %Y}", ev)
 
 
+def snooze(s: Session, action: Action, actor: Person, until: dt.date, now: dt.datetime, today: dt.date) -> Change:
+    _require_change(action, actor, "snooze")
+    if action.status == CLOSED:
+        raise Refusal(f"{action.ref} is closed; there is nothing to remind anyone of.")
+    old = action.snoozed_until.isoformat() if action.snoozed_until else None
+    action.snoozed_until = until
+    ev = _event(s, action, actor, now, today, "snoozed", old=old, new=until.isoformat())
+    return Change(action, f"reminders snoozed until {until:%a %d %b %Y}", ev)
+
+
 def assign(s: Session, action: Action, actor: Person, people: Sequence[Person], add: bool,
            now: dt.datetime, today: dt.date) -> Change:
     _require_officer(action, actor, "reassign")

@@ -127,3 +127,56 @@ def test_a_revoked_token_stops_the_run_and_marks_nothing_sent(pr):
     with pr.clerk.sessions() as s:
         reminders_ = [m for m in outbox.by_status(s, ["pending", "sending", "sent", "failed"]) if m.key]
         assert len(reminders_) == 2 and {m.status for m in reminders_} == {"pending"}
+
+
+def press(clerk, user, action_id, value, *, ts="1544090400.000001", trigger="trig.1"):
+    from tests import slackreq
+    payload = {"type": "block_actions", "user": {"id": user, "name": user.lower()}, "team": {"id": "T0001"},
+               "api_app_id": "A0001", "trigger_id": trigger, "channel": {"id": "D" + user},
+               "container": {"type": "message", "message_ts": "1.1", "channel_id": "D" + user},
+               "actions": [{"type": "button", "action_id": action_id, "value": value, "action_ts": ts,
+                            "block_id": f"action-{value}"}]}
+    resp = slackreq.interaction(clerk.events_url, "test-signing-secret", payload)
+    assert resp.status_code == 200, resp.text
+    clerk.deliver()
+
+
+def test_the_buttons_work_days_later_and_refuse_who_may_not(pr):
+    reminders(pr, "2018-12-06T10:00:00+00:00")
+    pr.clock.set("2018-12-10T11:00:00+00:00")
+    # Snooze a week: no reminder for 1/18 until Mon 17 Dec
+    press(pr, "UAH0001", "action_snooze", "1")
+    assert "reminders snoozed until Mon 17 Dec 2018" in dms(pr, "UAH0001")[-1]["text"]
+    assert not any(o.occasions[0].subject == 1 for o in reminders(pr, "2018-12-13T10:00:00+00:00"))
+    # someone else's button: refused, nothing changes
+    press(pr, "UVH0001", "action_done", "1", ts="2.2")
+    assert dms(pr, "UVH0001")[-1]["text"].startswith("Only 1/18's owners, the chair or a secretary can close it.")
+    # Mark done closes it, and the board sees it
+    press(pr, "UAH0001", "action_done", "1", ts="3.3")
+    assert "closed by Anna Hook (AH)" in dms(pr, "UAH0001")[-1]["text"]
+    assert any("*1/18* closed by Anna Hook (AH)" in p for p in pr.channel_sees("CPR"))
+    # pressed again: the current state, not a second closure
+    press(pr, "UAH0001", "action_done", "1", ts="4.4")
+    assert "1/18 is already closed" in dms(pr, "UAH0001")[-1]["text"]
+
+
+def test_add_update_opens_a_modal_whose_text_becomes_a_dated_update(pr):
+    from tests import slackreq
+    press(pr, "UAH0001", "action_update", "1", trigger="trig.9")
+    opened, = pr.fake.calls_to("views.open")
+    view = opened.json("view")
+    assert opened.args["trigger_id"] == "trig.9" and view["callback_id"] == "action_update_modal"
+    submission = {"type": "view_submission", "user": {"id": "UAH0001"}, "team": {"id": "T0001"},
+                  "api_app_id": "A0001", "view": {**view, "id": "V123", "state": {"values": {
+                      "update": {"text": {"type": "plain_text_input", "value": "Analysis sent to AH"}}}}}}
+    empty = {**submission, "view": {**submission["view"], "state": {"values": {"update": {"text": {"value": ""}}}}}}
+    resp = slackreq.interaction(pr.events_url, "test-signing-secret", empty)
+    assert resp.json() == {"response_action": "errors", "errors": {"update": "Write the update first."}}
+    assert slackreq.interaction(pr.events_url, "test-signing-secret", submission).status_code == 200
+    assert "update: Analysis sent to AH" in pr.says("GA", "/action show 1/18")
+
+
+def test_forged_button_presses_get_401(pr):
+    from tests import slackreq
+    payload = {"type": "block_actions", "user": {"id": "UAH0001"}, "actions": [{"action_id": "action_done", "value": "1"}]}
+    assert slackreq.interaction(pr.events_url, "wrong-secret", payload).status_code == 401

@@ -50,3 +50,10 @@ def test_bot_scopes_are_those_the_code_needs():
 def test_dms_to_clerk_are_open():
     home = MANIFEST["features"]["app_home"]
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
+
+
+def test_interactivity_is_on_when_the_code_has_buttons():
+    has_buttons = "@app.action(" in code() or "app.action(" in code()
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is has_buttons
+    if has_buttons:
+        assert MANIFEST["settings"]["interactivity"]["request_url"].endswith("/slack/events")
