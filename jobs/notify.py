@@ -37,6 +37,8 @@ class Owed:
     blocks: list[dict[str, Any]] = field(default_factory=list)
     occasions: list[Occasion] = field(default_factory=list)
     fallback_to: list[str] = field(default_factory=list)  # told instead if the recipient cannot be reached
+    public_text: str | None = None  # for a channel that is not private: Part B left out
+    public_blocks: list[dict[str, Any]] | None = None
 
     @property
     def key(self) -> str:
@@ -66,6 +68,21 @@ class Notifier:
         local = self.now.astimezone(self.tz(board))
         return self.calendar.is_working_day(local.date()) and WORK_STARTS <= local.time() < WORK_ENDS
 
+    def messages(self, recipient: str, pages, occasion_for_page, *, fallback_to=(), public_pages=None) -> list[Owed]:
+        """Owe a reply split into pages (render.blocks.Message); page n carries occasion_for_page(n)."""
+        owed = []
+        for n, page in enumerate(pages):
+            public = public_pages[n] if public_pages and n < len(public_pages) else None
+            item = Owed(recipient, page.text, page.blocks, occasion_for_page(n), list(fallback_to),
+                        public.text if public else None, public.blocks if public else None)
+            if self(item):
+                owed.append(item)
+        return owed
+
+    def last_sent(self, kind: str, subject: int) -> dt.datetime | None:
+        from sqlalchemy import func
+        return self.s.scalar(select(func.max(Reminder.created)).where(Reminder.kind == kind, Reminder.subject == subject))
+
     def already(self, occasions: Sequence[Occasion]) -> set[Occasion]:
         """Which of these occasions the ledger has already."""
         if not occasions:
@@ -87,7 +104,8 @@ class Notifier:
         try:
             with self.s.begin_nested():
                 msg = outbox.enqueue(self.s, owed.recipient, owed.text, self.queued_at, blocks=owed.blocks or None,
-                                     key=owed.key, fallback_to=owed.fallback_to)
+                                     key=owed.key, fallback_to=owed.fallback_to, public_text=owed.public_text,
+                                     public_blocks=owed.public_blocks)
                 self.s.flush()
                 self.s.add_all(Reminder(kind=o.kind, subject=o.subject, recipient=o.recipient, occasion=o.occasion,
                                         outbox_id=msg.id, created=self.now) for o in owed.occasions)

@@ -32,6 +32,12 @@ HOURLY_IN_WORKING_HOURS = {"day_of_week": "mon-fri", "hour": "9-17", "minute": "
 JOBS = {job.name: job for job in [
     Job("action-reminders", "jobs.action_reminders", HOURLY_IN_WORKING_HOURS,
         "DM owners before the due date, on the day, and weekly while overdue"),
+    Job("paper-deadlines", "jobs.paper_deadlines", HOURLY_IN_WORKING_HOURS,
+        "DM paper owners before their deadline and on the day; the secretaries the papers not received"),
+    Job("chair-digest", "jobs.chair_digest", {"day_of_week": "mon-fri", "hour": "9", "minute": "0"},
+        "the weekly digest to each chair, from Monday 09:00"),
+    Job("meeting-pack", "jobs.meeting_pack", {"day_of_week": "mon-fri", "hour": "9", "minute": "15"},
+        "on publication day: the action log to the board channel, owners asked for updates"),
 ]}
 
 

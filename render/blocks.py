@@ -63,6 +63,7 @@ def paginate(blocks: Sequence[dict[str, Any]], plain_lines: Sequence[str], title
              limit: int = MAX_BLOCKS_PER_MESSAGE) -> list[Message]:
     """Blocks split across as many messages as needed, each with a part number when split."""
     pages = [list(blocks[i:i + limit - 1]) for i in range(0, len(blocks), limit - 1)] or [[]]
+    title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # mrkdwn, like the lines
     text = "\n".join(plain_lines)
     if len(pages) == 1:
         return [Message(_cap(f"{title}\n{text}"), pages[0])]

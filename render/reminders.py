@@ -28,10 +28,10 @@ def reminder_messages(heading: str, items: Sequence[tuple[Action, str]], today) 
     for start in range(0, len(items), per_message):
         chunk = items[start:start + per_message]
         blocks = [section(MRKDWN.bold(MRKDWN.esc(heading)))]
-        lines = [heading]
+        lines = [MRKDWN.esc(heading)]
         for action, why in chunk:
             text = f"{line(action, MRKDWN, today)}\n_{why}_"
             blocks += [section(text), action_buttons(action)]
-            lines.append(f"{action.ref} {action.title} — {why}")
+            lines.append(f"{action.ref} {MRKDWN.esc(action.title)} — {why}")
         messages.append(Message("\n".join(lines), blocks))
     return messages

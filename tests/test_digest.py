@@ -69,4 +69,4 @@ def test_a_digest_of_5000_actions_is_split_within_block_kit_limits_and_nothing_i
                 assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
                 refs += re.findall(r"• \*(\d+/18)\*", block["text"]["text"])
     assert len(refs) == 5000 and len(set(refs)) == 5000
-    assert parts[0]["blocks"][0]["elements"][0]["text"].startswith("Digest of P&R's open actions (part 1 of")
+    assert parts[0]["blocks"][0]["elements"][0]["text"].startswith("Digest of P&amp;R's open actions (part 1 of")

@@ -38,11 +38,11 @@ def dms(clerk, user):
 def test_a_week_before_and_the_day_before_to_owners_and_for_those_not_on_slack_to_the_secretary(pr):
     reminders(pr, "2018-12-06T10:00:00+00:00")
     ah, = dms(pr, "UAH0001")
-    assert ah["text"].startswith("Your actions on P&R\n1/18 Circulate the Specials funding analysis — due in 7 days")
+    assert ah["text"].startswith("Your actions on P&amp;R\n1/18 Circulate the Specials funding analysis — due in 7 days")
     assert [e["text"]["text"] for e in ah["blocks"][2]["elements"]] == ["Mark done", "Snooze a week", "Add update"]
     assert ah["metadata"]["event_type"] == "clerk_message"
     ga, = dms(pr, "UGA0001")
-    assert ga["text"].startswith("Actions of Gareth Nicholson on P&R (not on Slack; please pass this on)\n"
+    assert ga["text"].startswith("Actions of Gareth Nicholson on P&amp;R (not on Slack; please pass this on)\n"
                                  "2/18 Send the Communications plan — due tomorrow")
     # the same instant again: nothing more
     assert reminders(pr, "2018-12-06T10:00:00+00:00") == []

@@ -1,0 +1,59 @@
+"""chair-digest: weekly to each board's chair, from Monday 09:00: the /action digest, and what changed
+since the last one (closed, new, newly overdue). Part B in full: it is a DM to the chair."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobs.notify import Notifier, Occasion, Owed
+from render import actions as render
+from render.blocks import paginate, sections
+from render.fmt import MRKDWN
+from store import actions as log
+from store.models import CLOSED, Action, Board
+from store.people import chair_of, secretaries_of
+
+NAME = "chair-digest"
+KIND = "chair-digest"
+
+
+def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
+    owed: list[Owed] = []
+    for board in s.scalars(select(Board).order_by(Board.id)):
+        chair = chair_of(board)
+        if chair is None or not notify.working_time(board):
+            continue
+        today = notify.today(board)
+        year, week, _ = today.isocalendar()
+        occasion = f"{year}-W{week:02d}"
+        recipients = [chair.slack_user_id] if chair.slack_user_id else \
+            [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id]
+        for recipient in recipients:
+            first = Occasion(KIND, board.id, recipient, occasion)
+            if first in notify.already([first]):
+                continue
+            last = notify.last_sent(KIND, board.id)
+            since = last.astimezone(notify.tz(board)).date() if last else today - dt.timedelta(days=7)
+            lines = render.digest(board.name, list(s.scalars(log.query(board, "open", today=today))), MRKDWN, today,
+                                  lambda a: True)
+            lines += changes(s, board, since, today)
+            if not chair.slack_user_id:
+                lines.insert(0, f"For {MRKDWN.esc(chair.name)}, the chair, who is not on Slack:")
+            pages = paginate(sections(lines), lines, f"Weekly digest of {board.name}'s actions")
+            owed += notify.messages(recipient, pages, lambda n: [first] if n == 0 else
+                                    [Occasion(KIND + "-part", board.id, recipient, f"{occasion}:{n}")])
+    return owed
+
+
+def changes(s: Session, board: Board, since: dt.date, today: dt.date) -> list[str]:
+    def refs(q) -> str:
+        found = [a.ref for a in s.scalars(q.order_by(Action.year, Action.number))]
+        return ", ".join(found) if found else "none"
+
+    base = select(Action).where(Action.board_id == board.id)
+    return [MRKDWN.bold(f"Since {since:%a %d %b}"),
+            f"Closed: {refs(base.where(Action.status == CLOSED, Action.closed >= since))}",
+            f"New: {refs(base.where(Action.raised >= since))}",
+            f"Newly overdue: {refs(base.where(Action.status.in_(log.OPEN_STATES), Action.due >= since, Action.due < today))}"]
