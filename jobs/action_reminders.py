@@ -3,6 +3,7 @@ while overdue. One DM per person per run; owners without Slack are reminded thro
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from store.actions import OPEN_STATES
 from store.models import Action, Board
 from store.people import secretaries_of
 
+log = logging.getLogger("clerk.jobs")
 NAME = "action-reminders"
 KIND = "action"
 PER_MESSAGE = 24  # two blocks an action, within 50 a message
@@ -53,7 +55,11 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
         for action in actions:
             if action.snoozed_until and today < action.snoozed_until:
                 continue
-            when = occasion(action.due, today, offsets, notify)
+            try:
+                when = occasion(action.due, today, offsets, notify)
+            except Exception:  # noqa: BLE001 - one bad row must not stop everyone else's reminders
+                log.exception("%s: skipped action %s (id %s)", NAME, action.ref, action.id)
+                continue
             if when is None:
                 continue
             for owner in action.owners:

@@ -180,3 +180,18 @@ def test_forged_button_presses_get_401(pr):
     from tests import slackreq
     payload = {"type": "block_actions", "user": {"id": "UAH0001"}, "actions": [{"action_id": "action_done", "value": "1"}]}
     assert slackreq.interaction(pr.events_url, "wrong-secret", payload).status_code == 401
+
+
+def test_a_bad_row_is_logged_and_the_sweep_goes_on(pr, monkeypatch, caplog):
+    from jobs import action_reminders
+    real = action_reminders.occasion
+
+    def broken_for_2_18(due, today, offsets, notify):
+        if due == dt.date(2018, 12, 7):
+            raise ValueError("a row the sweep cannot read")
+        return real(due, today, offsets, notify)
+
+    monkeypatch.setattr(action_reminders, "occasion", broken_for_2_18)
+    owed = reminders(pr, "2018-12-06T10:00:00+00:00")
+    assert [o.recipient for o in owed] == ["UAH0001"]
+    assert "action-reminders: skipped action 2/18" in caplog.text
