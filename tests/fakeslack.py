@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +56,7 @@ class _Fault:
     retry_after: int | None
     error: str | None
     drop: bool
+    hang: float = 0.0  # seconds: the call is applied, then the answer waits (a client killed meanwhile)
 
 
 def _decoded(args: dict) -> dict:
@@ -139,17 +141,18 @@ class FakeSlack:
                 self._users[user_id]["profile"] = {"real_name": real_name, "display_name": real_name}
 
     def fail(self, method: str, *, status: int | None = None, retry_after: int | None = None,
-             error: str | None = None, drop: bool = False, times: int = 1) -> None:
+             error: str | None = None, drop: bool = False, hang: float = 0.0, times: int = 1) -> None:
         """Fault the next `times` calls of `method`.
 
         status=429/500/503 answers with that status (plus Retry-After if retry_after
         is given); error="x" alone answers HTTP 200 {"ok": false, "error": "x"};
-        drop=True closes the connection without a response (recorded as status 0).
+        drop=True closes the connection without a response (recorded as status 0);
+        hang=N applies the call (a message is posted) and answers only after N seconds.
         """
-        if not (status or error or drop):
-            raise ValueError("fail() needs status=, error= or drop=True")
+        if not (status or error or drop or hang):
+            raise ValueError("fail() needs status=, error=, drop=True or hang=")
         with self._lock:
-            self._faults[method].extend(_Fault(status, retry_after, error, drop) for _ in range(times))
+            self._faults[method].extend(_Fault(status, retry_after, error, drop, hang) for _ in range(times))
 
     def reset(self) -> None:
         """Forget calls, pending faults and messages; channels and users set up stay."""
@@ -164,6 +167,9 @@ class FakeSlack:
         """Returns (status, extra_headers, body_dict), or None to drop the connection."""
         with self._lock:
             fault = self._faults[method].popleft() if self._faults.get(method) else None
+            hang = fault.hang if fault is not None else 0.0
+            if fault is not None and hang:
+                fault = None  # applied like any call; only the answer is late
             if fault is None:
                 try:
                     status, extra, body = 200, {}, self._answer(method, args)
@@ -174,6 +180,8 @@ class FakeSlack:
             else:
                 status, extra, body = self._fault_response(fault)
             self.calls.append(Call(method, args, token, status, body, headers, raw))
+        if hang:
+            time.sleep(hang)
         return None if status == 0 else (status, extra, body)
 
     @staticmethod

@@ -1,0 +1,54 @@
+"""A job run killed mid-send (kill -9) and started again: no reminder lost, none doubled."""
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import update
+
+from store.models import OutboxMessage
+from tests.test_action_log import SETUP
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def jobs_run(clerk, database_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_"))}
+    env.update({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s",
+                "SLACK_API_URL": clerk.fake.url})
+    return subprocess.Popen([sys.executable, "bot.py", "jobs", "run", "action-reminders", "--at",
+                             "2018-12-06T10:00"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def test_killed_between_posting_and_marking_sent(clerk, database_url):
+    for who, line in SETUP:
+        clerk.says(who, line)
+    clerk.says("GA", "/action new Circulate the Specials funding analysis owner AH due 13/12")
+    clerk.says("GA", "/action new Send the Communications plan owner GN due 7/12")
+    clerk.deliver()
+    clerk.fake.reset()
+
+    clerk.fake.fail("chat.postMessage", hang=60)  # Slack takes the first DM … and Clerk dies waiting
+    first = jobs_run(clerk, database_url)
+    deadline = time.time() + 60
+    while not clerk.fake.calls_to("chat.postMessage") and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(clerk.fake.calls_to("chat.postMessage")) == 1
+    first.kill()
+    first.wait(timeout=10)
+
+    # later (past the claim timeout), the next run settles what the dead one left
+    with clerk.clerk.sessions() as s, s.begin():
+        s.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
+                  .values(not_before=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
+    second = jobs_run(clerk, database_url)
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
+    dms = {channel: len(clerk.fake.posts(channel)) for channel in ("DUAH0001", "DUGA0001")}
+    assert dms == {"DUAH0001": 1, "DUGA0001": 1}
+    assert clerk.fake.calls_to("conversations.history")  # it looked before sending again
+    with clerk.clerk.sessions() as s:
+        assert {m.status for m in s.query(OutboxMessage).filter(OutboxMessage.key.is_not(None))} == {"sent"}
