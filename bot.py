@@ -259,7 +259,14 @@ def jobs_command(settings: Settings, args) -> int:
         at = (at if at.tzinfo else at.replace(tzinfo=settings.tz)).astimezone(dt.timezone.utc)
     if settings.SLACK_BOT_TOKEN is not None and not args.dry_run:
         clerk.build_slack()
-    owed = run_job(clerk, args.job, at, dry_run=args.dry_run)
+    from slackweb import FatalSlackError
+
+    try:
+        owed = run_job(clerk, args.job, at, dry_run=args.dry_run)
+    except FatalSlackError as exc:
+        print(f"{args.job} stopped: Slack refused Clerk's token ({exc}); nothing was marked sent. "
+              "Reinstall the app or fix SLACK_BOT_TOKEN.", file=sys.stderr)
+        return 1
     for item in owed:
         print(f"→ {item.recipient}: {item.text.splitlines()[0]} ({len(item.occasions)} item{'s' * (len(item.occasions) != 1)})")
     verb = "would owe" if args.dry_run else "owed"

@@ -37,7 +37,8 @@ USAGE: dict[str, str] = {
     "clerk board": "/clerk board <name> [chair <who>] [secretary <who>] [channel #channel]",
     "clerk person": "/clerk person <initials> <@user | Full Name>",
     "clerk settings": "/clerk settings [closure direct|chair-confirms] [numbering calendar-year|municipal-year|continuous] "
-                      "[paper-deadline <days>] [publication <days>] [reminders <days,days>] [timezone <zone>] [board <name>]",
+                      "[paper-deadline <days>] [publication <days>] [reminders <days,days>] [timezone <zone>] "
+                      "[digest-day monday…friday] [board <name>]",
     "clerk help": "/clerk help",
     **planning.USAGE,
     "meeting help": "/meeting help",
@@ -61,6 +62,7 @@ SETTINGS = {
     "publication": "a number of working days, e.g. 5",
     "reminders": "days before the due date, e.g. 7,1",
     "timezone": "a time zone such as Europe/London",
+    "digest-day": ("monday", "tuesday", "wednesday", "thursday", "friday"),
 }
 
 

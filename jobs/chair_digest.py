@@ -17,6 +17,7 @@ from store.people import chair_of, secretaries_of
 
 NAME = "chair-digest"
 KIND = "chair-digest"
+DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
@@ -26,6 +27,8 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
         if chair is None or not notify.working_time(board):
             continue
         today = notify.today(board)
+        if today.weekday() < DAYS.index(board.digest_day):
+            continue  # this week's digest goes on the board's digest day (or the first run after it)
         year, week, _ = today.isocalendar()
         occasion = f"{year}-W{week:02d}"
         recipients = [chair.slack_user_id] if chair.slack_user_id else \

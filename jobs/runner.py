@@ -78,8 +78,13 @@ def make_scheduler(clerk):
 
 def _guarded(clerk, name: str) -> None:
     """A job that raises is logged with its name; the next scheduled run happens as planned."""
+    from slackweb import FatalSlackError
+
     try:
         run_job(clerk, name)
+    except FatalSlackError as exc:
+        log.error("%s stopped: Slack refused Clerk's token (%s); nothing was marked sent. Reinstall the app "
+                  "or fix SLACK_BOT_TOKEN", name, exc)
     except Exception:  # noqa: BLE001
         log.exception("job %s failed; it runs again at its next time", name)
 

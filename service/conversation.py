@@ -322,7 +322,8 @@ class Conversation:
                 f"Channel: {channel}",
                 f"closure {board.closure_rule} · numbering {board.numbering} · paper-deadline "
                 f"{board.paper_deadline_days} working days · publication {board.publication_days} working days · "
-                f"reminders {board.reminder_days} days before · timezone {board.timezone or self.tz.key}"]
+                f"reminders {board.reminder_days} days before · timezone {board.timezone or self.tz.key} · "
+                f"digest-day {board.digest_day}"]
 
 
 def _looks_read_only(text: str) -> bool:

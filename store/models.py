@@ -46,6 +46,7 @@ class Board(Base):
     publication_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     reminder_days: Mapped[str] = mapped_column(String(40), default="7,1", server_default="7,1")
     timezone: Mapped[str | None] = mapped_column(String(64))  # None: CLERK_TIMEZONE
+    digest_day: Mapped[str] = mapped_column(String(9), default="monday", server_default="monday")
     created: Mapped[dt.datetime]
 
     roles: Mapped[list[BoardRole]] = relationship(back_populates="board", cascade="all, delete-orphan")

@@ -189,3 +189,5 @@ def change_settings(board: Board, actor: Person, settings: dict[str, str]) -> No
         board.reminder_days = ",".join(str(int(d)) for d in settings["reminders"].split(","))
     if "timezone" in settings:
         board.timezone = settings["timezone"]
+    if "digest-day" in settings:
+        board.digest_day = settings["digest-day"]

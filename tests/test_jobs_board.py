@@ -118,3 +118,10 @@ def test_jobs_list_and_a_dry_run_from_the_command_line(tmp_path):
     bad = subprocess.run([sys.executable, "bot.py", "jobs", "run", "nonsense"], cwd=root, env=env,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Unknown job 'nonsense'" in bad.stderr
+
+
+def test_the_digest_day_is_a_board_setting(pr):
+    assert "digest-day thursday" in pr.says("GA", "/clerk settings digest-day thursday")
+    assert sweep(pr, "chair-digest", "2018-12-03T09:00:00+00:00") == []  # Monday: not yet
+    assert [o.recipient for o in sweep(pr, "chair-digest", "2018-12-06T09:00:00+00:00")] == ["UJG0001"]
+    assert sweep(pr, "chair-digest", "2018-12-07T09:00:00+00:00") == []

@@ -31,10 +31,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('snoozed_until', sa.Date(), nullable=True))
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('fallback_to', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('board', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('digest_day', sa.String(length=9), server_default='monday', nullable=False))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('board', schema=None) as batch_op:
+        batch_op.drop_column('digest_day')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_column('fallback_to')
     with op.batch_alter_table('action', schema=None) as batch_op:
