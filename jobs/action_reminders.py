@@ -13,8 +13,8 @@ from grammar.dates import describe
 from jobs.notify import Notifier, Occasion, Owed
 from render.reminders import reminder_messages
 from store.actions import OPEN_STATES
-from store.models import Action, Board
-from store.people import secretaries_of
+from store.models import Action
+from store.people import reachable_through, secretaries_of
 
 log = logging.getLogger("clerk.jobs")
 NAME = "action-reminders"
@@ -42,10 +42,7 @@ def occasion(due: dt.date, today: dt.date, offsets: list[int], notify: Notifier)
 
 def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
     owed: list[Owed] = []
-    for board in s.scalars(select(Board).order_by(Board.id)):
-        if not notify.working_time(board):
-            continue
-        today = notify.today(board)
+    for board, today in notify.working_boards():
         offsets = [int(n) for n in board.reminder_days.split(",") if n.strip()] or [7, 1]
         horizon = today + dt.timedelta(days=max(offsets) + 3)
         actions = s.scalars(select(Action).where(
@@ -63,9 +60,7 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
             if when is None:
                 continue
             for owner in action.owners:
-                recipients = [owner.slack_user_id] if owner.slack_user_id else \
-                    [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id]
-                for recipient in recipients:
+                for recipient in reachable_through(owner, board):
                     on_behalf = None if owner.slack_user_id else owner.name
                     by_recipient[recipient].append(
                         (action, when[1], Occasion(KIND, action.id, recipient, f"{when[0]}:{owner.id}"), on_behalf))

@@ -13,7 +13,7 @@ from render.blocks import paginate, sections
 from render.fmt import MRKDWN
 from store import actions as log
 from store.models import CLOSED, Action, Board
-from store.people import chair_of, secretaries_of
+from store.people import chair_of, reachable_through
 
 NAME = "chair-digest"
 KIND = "chair-digest"
@@ -22,18 +22,15 @@ DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 
 def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
     owed: list[Owed] = []
-    for board in s.scalars(select(Board).order_by(Board.id)):
+    for board, today in notify.working_boards():
         chair = chair_of(board)
-        if chair is None or not notify.working_time(board):
+        if chair is None:
             continue
-        today = notify.today(board)
         if today.weekday() < DAYS.index(board.digest_day):
             continue  # this week's digest goes on the board's digest day (or the first run after it)
         year, week, _ = today.isocalendar()
         occasion = f"{year}-W{week:02d}"
-        recipients = [chair.slack_user_id] if chair.slack_user_id else \
-            [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id]
-        for recipient in recipients:
+        for recipient in reachable_through(chair, board):
             first = Occasion(KIND, board.id, recipient, occasion)
             if first in notify.already([first]):
                 continue

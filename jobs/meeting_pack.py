@@ -26,10 +26,7 @@ FIRST_PACK_LOOKS_BACK = dt.timedelta(weeks=6)  # no earlier meeting on record: c
 
 def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
     owed: list[Owed] = []
-    for board in s.scalars(select(Board).order_by(Board.id)):
-        if not notify.working_time(board):
-            continue
-        today = notify.today(board)
+    for board, today in notify.working_boards():
         for meeting in meetings.upcoming(s, board, today + dt.timedelta(days=1)):
             publish = notify.calendar.working_days_before(meeting.day, board.publication_days + 1)
             if not publish <= today < meeting.day:

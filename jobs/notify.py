@@ -63,6 +63,11 @@ class Notifier:
     def today(self, board: Board) -> dt.date:
         return self.now.astimezone(self.tz(board)).date()
 
+    def working_boards(self) -> list[tuple[Board, dt.date]]:
+        """The boards for which it is now working time, each with its today."""
+        return [(board, self.today(board)) for board in self.s.scalars(select(Board).order_by(Board.id))
+                if self.working_time(board)]
+
     def working_time(self, board: Board) -> bool:
         """Reminders go out on working days, 09:00–17:30 in the board's time zone."""
         local = self.now.astimezone(self.tz(board))

@@ -14,7 +14,7 @@ from render.blocks import paginate, sections
 from render.fmt import MRKDWN
 from store import meetings
 from store.models import DUE, Board, ForwardPlanItem, Meeting
-from store.people import secretaries_of
+from store.people import reachable_through, secretaries_of
 
 NAME = "paper-deadlines"
 WARN_DAYS = 5
@@ -22,10 +22,7 @@ WARN_DAYS = 5
 
 def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
     owed: list[Owed] = []
-    for board in s.scalars(select(Board).order_by(Board.id)):
-        if not notify.working_time(board):
-            continue
-        today = notify.today(board)
+    for board, today in notify.working_boards():
         secretaries = [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id]
         by_recipient: dict[str, list[tuple[str, Occasion]]] = defaultdict(list)
         for meeting in meetings.upcoming(s, board, today):
@@ -37,8 +34,7 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
                 why = "due today" if when == "day" else f"due {describe(deadline)}"
                 for item in papers:
                     for owner in item.owners:
-                        recipients = [owner.slack_user_id] if owner.slack_user_id else secretaries
-                        for r in recipients:
+                        for r in reachable_through(owner, board):
                             note = "" if owner.slack_user_id else f" (for {MRKDWN.esc(owner.name)}, not on Slack)"
                             by_recipient[r].append((f"• {MRKDWN.bold(item.ref)} {MRKDWN.esc(item.title)} for the meeting "
                                                     f"on {describe(meeting.day)}: paper {why}{note}",

@@ -33,13 +33,9 @@ class Turn:
 
     def tell(self, person: Person, board: Board, text: str) -> None:
         """DM a person; someone without Slack is told through the board's secretaries."""
-        if person.slack_user_id and not person.slack_user_id.startswith("UCONSOLE"):
-            outbox.enqueue(self.s, person.slack_user_id, text, self.now, blocks=sections([text]))
-            return
-        for secretary in people.secretaries_of(board):
-            if secretary.slack_user_id:
-                relayed = f"For {MRKDWN.esc(person.name)}, who is not on Slack: {text}"
-                outbox.enqueue(self.s, secretary.slack_user_id, relayed, self.now, blocks=sections([relayed]))
+        for user in people.reachable_through(person, board):
+            said = text if user == person.slack_user_id else f"For {MRKDWN.esc(person.name)}, who is not on Slack: {text}"
+            outbox.enqueue(self.s, user, said, self.now, blocks=sections([said]))
 
 
 def run(turn: Turn, cmd: Command) -> list[str]:

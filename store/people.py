@@ -114,6 +114,13 @@ def secretaries_of(board: Board) -> list[Person]:
     return [r.person for r in board.roles if r.role == SECRETARY]
 
 
+def reachable_through(person: Person, board: Board) -> list[str]:
+    """Slack users to send a person's messages to: themselves, or if not on Slack the board's secretaries."""
+    if person.slack_user_id and not person.slack_user_id.startswith("UCONSOLE"):
+        return [person.slack_user_id]
+    return [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id and not p.slack_user_id.startswith("UCONSOLE")]
+
+
 def board_names(s: Session) -> list[str]:
     return list(s.scalars(select(Board.name).order_by(Board.name)))
 

@@ -1,14 +1,9 @@
 """Paper deadlines, the chair's weekly digest and the meeting pack, at chosen instants."""
-import datetime as dt
-
 import pytest
 
 from jobs.runner import JOBS, make_scheduler, run_job
 from tests.test_action_log import SETUP
-
-
-def at(iso):
-    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+from tests.test_jobs import at
 
 
 @pytest.fixture
