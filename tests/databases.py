@@ -94,9 +94,23 @@ def new_postgres_database(server_url: str | None = None,
         yield (server.set(drivername="postgresql+psycopg", database=name)
                .render_as_string(hide_password=False))
     finally:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                         .format(sql.Identifier(name)))
+        _drop(admin, name)
+
+
+def _drop(admin: dict, name: str, tries: int = 20) -> None:
+    """Drop a test database. An autovacuum worker inside it can make FORCE fail for a role without
+    pg_signal_backend; it finishes in moments, so wait and try again."""
+    import time
+
+    for attempt in range(tries):
+        try:
+            with psycopg.connect(**admin) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
