@@ -102,6 +102,9 @@ def _drop(admin: dict, name: str, tries: int = 20) -> None:
     pg_signal_backend; it finishes in moments, so wait and try again."""
     import time
 
+    import psycopg
+    from psycopg import sql
+
     for attempt in range(tries):
         try:
             with psycopg.connect(**admin) as conn:
