@@ -50,11 +50,3 @@ def read_who(text: str) -> list[Who]:
         if who not in unique:
             unique.append(who)
     return unique
-
-
-def looks_like_who(text: str) -> bool:
-    try:
-        read_who(text)
-    except WhoError:
-        return False
-    return True

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from store import actions as log
 from store import outbox, people
 from store.db import reading, unit_of_work
 from store.errors import Refusal
-from store.models import Action, Board, Person, SlackDelivery
+from store.models import Board, Person, SlackDelivery
 
 CONSOLE_USER = "UCONSOLE"
 
@@ -57,7 +57,6 @@ class Reply:
 class _Done:
     lines: list[str]
     title: str = ""
-    posts: list[tuple[Action | Board, str]] = field(default_factory=list)
 
 
 READ_ONLY = {("action", "show"), ("action", "list"), ("action", "digest"), ("action", "help"),

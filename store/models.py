@@ -92,7 +92,6 @@ class ActionOwner(Base):
 
 
 OPEN, PROPOSED, CLOSING_WHEN, CLOSED = "open", "closure proposed", "closing when", "closed"
-STATUSES = (OPEN, PROPOSED, CLOSING_WHEN, CLOSED)
 
 
 class Action(Base):

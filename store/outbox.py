@@ -73,10 +73,5 @@ def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime) -> Non
                     "type": "mrkdwn", "text": note.strip()}}] + list(msg.blocks or []), key=f"{msg.key}:to:{user}")
 
 
-def pending_count(s: Session) -> int:
-    from sqlalchemy import func
-    return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != SENT)) or 0
-
-
 def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:
     return list(s.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(statuses)).order_by(OutboxMessage.id)))
