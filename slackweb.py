@@ -51,8 +51,10 @@ class OutboxSender:
     and `send_due()` is called directly by job runs and tests."""
 
     def __init__(self, sessions: sessionmaker[Session], client: WebClient, clock: Callable[[], dt.datetime],
-                 interval: float = 2.0, on_idle: Callable[[], None] | None = None):
+                 interval: float = 2.0, on_idle: Callable[[], None] | None = None,
+                 home_view: Callable[[Session, str], dict] | None = None):
         self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
+        self.home_view = home_view  # renders a person's App Home when an outbox row asks for it
         self.on_idle = on_idle  # housekeeping when nothing is waiting (SQLite WAL checkpoints)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -134,6 +136,11 @@ class OutboxSender:
             outbox.release(s, row.id, self.clock() + dt.timedelta(seconds=delay), error)
 
     def _post(self, row: OutboxMessage) -> str | None:
+        if row.kind == "home":
+            with self.sessions() as s:
+                view = self.home_view(s, row.channel)
+            self.client.views_publish(user_id=row.channel, view=view)
+            return None
         channel = self._dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
         if row.key and row.attempts > 1:
             ts = self._already_posted(channel, row.key)

@@ -169,6 +169,10 @@ class Conversation:
             ephemeral = who.user_id if who.surface == "mention" else None
             outbox.enqueue(s, who.channel_id or who.user_id, m.text, now, blocks=m.blocks, ephemeral_to=ephemeral)
 
+    def _refresh_homes(self, s: Session, persons, now: dt.datetime) -> None:
+        for user in {p.slack_user_id for p in persons if p.slack_user_id and p.slack_user_id != CONSOLE_USER}:
+            outbox.refresh_home(s, user, now)
+
     def _post_to_board(self, s: Session, board: Board, private: bool, text_full: str,
                        text_public: str, now: dt.datetime) -> None:
         """The board's channel sees the change. A Part B item's text goes there only when the
@@ -204,6 +208,7 @@ class Conversation:
         if cmd.verb == "show":
             lines = render.detail(action, log.history(s, action), fmt, today)
             return _Done(lines, title=f"{action.ref} {action.title}")
+        change_people = list(action.owners)  # owners before the change (an assign may remove them)
         if cmd.verb == "update":
             change = log.add_update(s, action, actor, cmd.text, now, today)
             what, note = "updated", cmd.text
@@ -233,6 +238,7 @@ class Conversation:
         s.flush()
         if cmd.verb == "snooze":  # the owner's own business, not the board's
             return _Done([f"Done: {render.change_post(action, what, actor, fmt, today)}"])
+        self._refresh_homes(s, action.owners + [actor] + list(change_people), now)
         self._post_to_board(s, action.board, action.private, render.change_post(action, what, actor, MRKDWN, today, note),
                             render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now)
         lines = [f"Done: {render.change_post(action, what, actor, fmt, today, note)}",
@@ -262,6 +268,7 @@ class Conversation:
         due = self._resolve_due(cmd) if cmd.due else None
         change = log.raise_action(s, board, actor, cmd.text, owners, due, cmd.private, now, today)
         action = change.action
+        self._refresh_homes(s, owners + [actor], now)
         self._post_to_board(s, board, action.private, render.change_post(action, "raised", actor, MRKDWN, today),
                             render.change_post(action, "raised", actor, MRKDWN, today, visible=False), now)
         lines = [f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log: {fmt.esc(action.title)}",

@@ -29,6 +29,15 @@ def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: li
     return msg
 
 
+def refresh_home(s: Session, user_id: str, now: dt.datetime) -> None:
+    """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough."""
+    waiting = s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "home", OutboxMessage.channel == user_id,
+                                                      OutboxMessage.status == PENDING))
+    if waiting is None:
+        s.add(OutboxMessage(kind="home", channel=user_id, text="App Home", status=PENDING, attempts=0,
+                            not_before=now, created=now))
+
+
 def claim(s: Session, now: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
     """Claim due rows for this sender. Two senders never claim the same row: the status update
     is conditional, and on PostgreSQL rows locked by another sender are skipped."""

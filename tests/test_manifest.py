@@ -13,7 +13,7 @@ SCOPES_FOR_METHOD = {
     "conversations_open": {"im:write"}, "conversations_info": {"channels:read", "groups:read"},
     "conversations_history": {"im:history"}, "views_publish": set(), "views_open": set(),
 }
-SCOPES_FOR_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}}
+SCOPES_FOR_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
 
 
 def code() -> str:
@@ -47,9 +47,10 @@ def test_bot_scopes_are_those_the_code_needs():
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
 
 
-def test_dms_to_clerk_are_open():
+def test_dms_to_clerk_are_open_and_app_home_is_on():
     home = MANIFEST["features"]["app_home"]
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
+    assert home["home_tab_enabled"] is ("app_home_opened" in MANIFEST["settings"]["event_subscriptions"]["bot_events"])
 
 
 def test_interactivity_is_on_when_the_code_has_buttons():
