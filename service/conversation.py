@@ -174,14 +174,16 @@ class Conversation:
             outbox.refresh_home(s, user, now)
 
     def _post_to_board(self, s: Session, board: Board, private: bool, text_full: str,
-                       text_public: str, now: dt.datetime) -> None:
+                       text_public: str, now: dt.datetime, actor: Person | None = None) -> None:
         """The board's channel sees the change. A Part B item's text goes there only when the
-        channel is private, which the sender checks with Slack before posting."""
+        channel is private, which the sender checks with Slack before posting. If Clerk cannot post
+        there (not invited), the person who made the change is told how to invite it."""
         if not board.channel_id:
             return
+        tell = [actor.slack_user_id] if actor and actor.slack_user_id and actor.slack_user_id != CONSOLE_USER else None
         outbox.enqueue(s, board.channel_id, text_full, now, blocks=sections([text_full]),
                        public_text=text_public if private else None,
-                       public_blocks=sections([text_public]) if private else None)
+                       public_blocks=sections([text_public]) if private else None, fallback_to=tell)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -194,7 +196,7 @@ class Conversation:
         if cmd.noun in ("meeting", "plan"):
             turn = planning.Turn(s, actor, who.channel_id, now, today, fmt, self.calendar,
                                  lambda board, private, full, public: self._post_to_board(
-                                     s, board, private, full, public, now))
+                                     s, board, private, full, public, now, actor))
             return _Done(planning.run(turn, cmd))
         if cmd.verb == "new":
             return self._new(s, cmd, actor, who, now, today, fmt)
@@ -240,7 +242,7 @@ class Conversation:
             return _Done([f"Done: {render.change_post(action, what, actor, fmt, today)}"])
         self._refresh_homes(s, action.owners + [actor] + list(change_people), now)
         self._post_to_board(s, action.board, action.private, render.change_post(action, what, actor, MRKDWN, today, note),
-                            render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now)
+                            render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now, actor)
         lines = [f"Done: {render.change_post(action, what, actor, fmt, today, note)}",
                  render.line(action, fmt, today)]
         return _Done(lines)
@@ -270,7 +272,7 @@ class Conversation:
         action = change.action
         self._refresh_homes(s, owners + [actor], now)
         self._post_to_board(s, board, action.private, render.change_post(action, "raised", actor, MRKDWN, today),
-                            render.change_post(action, "raised", actor, MRKDWN, today, visible=False), now)
+                            render.change_post(action, "raised", actor, MRKDWN, today, visible=False), now, actor)
         lines = [f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log: {fmt.esc(action.title)}",
                  f"Owners: {fmt.esc(render.who(action.owners))} · {render.due_text(action, today)}"
                  + (" · Part B (private)" if action.private else "")]

@@ -74,12 +74,18 @@ def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime) -> Non
     with people to fall back on goes to them instead, once."""
     s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id)
               .values(status=FAILED, last_error=error[:500]))
-    if msg.fallback_to and msg.key:
+    if not msg.fallback_to:
+        return
+    if msg.channel[:1] in ("C", "G"):
+        note = (f"I could not post in <#{msg.channel}> ({error}). Invite Clerk there with `/invite @Clerk` "
+                "so the board sees its changes. This was the post:\n")
+    else:
         note = f"I could not reach <@{msg.channel}> ({error}). This was for them:\n"
-        for user in msg.fallback_to.split(","):
-            if s.scalar(select(OutboxMessage.id).where(OutboxMessage.key == f"{msg.key}:to:{user}")) is None:
-                enqueue(s, user, note + msg.text, now, blocks=[{"type": "section", "text": {
-                    "type": "mrkdwn", "text": note.strip()}}] + list(msg.blocks or []), key=f"{msg.key}:to:{user}")
+    for user in msg.fallback_to.split(","):
+        key = f"{msg.key or f'outbox-{msg.id}'}:to:{user}"
+        if s.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
+            enqueue(s, user, note + msg.text, now, blocks=[{"type": "section", "text": {
+                "type": "mrkdwn", "text": note.strip()}}] + list(msg.blocks or []), key=key)
 
 
 def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:

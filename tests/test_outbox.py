@@ -46,13 +46,17 @@ def test_an_outage_longer_than_the_retries_waits_in_the_outbox(pr):
     assert rows(pr) == [("sent", 2)]
 
 
-def test_a_channel_that_refuses_is_kept_as_failed_and_the_rest_go_on(pr):
+def test_a_channel_clerk_is_not_in_is_kept_as_failed_and_the_officer_is_told_how_to_invite_it(pr):
     pr.fake.fail("chat.postMessage", error="not_in_channel")
     pr.says("AH", "/action new First owner AH", channel="CPR")
     pr.says("AH", "/action new Second owner AH", channel="CPR")
     seen = pr.channel_sees("CPR")
     assert len(seen) == 1 and "Second" in seen[0]
-    assert rows(pr) == [("failed", 1), ("sent", 1)]
+    told = pr.channel_sees("DUAH0001")
+    assert len(told) == 1 and told[0].startswith("I could not post in <#CPR> (not_in_channel). Invite Clerk there "
+                                                 "with `/invite @Clerk`")
+    assert "*1/18* raised by Anna Hook (AH) — First" in told[0]
+    assert rows(pr) == [("failed", 1), ("sent", 1), ("sent", 1)]
 
 
 def test_a_revoked_token_stops_the_round_and_marks_nothing_sent(pr):
