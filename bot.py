@@ -210,7 +210,8 @@ def _upgrade_or_exit(clerk: Clerk) -> None:
 
 
 def console(settings: Settings, as_who: str | None) -> int:
-    from service.conversation import CONSOLE_USER, Speaker
+    from service.conversation import Speaker
+    from store.people import CONSOLE_USER
 
     clerk = Clerk(settings)
     _upgrade_or_exit(clerk)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from render.fmt import MRKDWN
+
 MAX_BLOCKS_PER_MESSAGE = 50
 MAX_BLOCKS_PER_VIEW = 100
 MAX_SECTION_TEXT = 3000
@@ -63,7 +65,7 @@ def paginate(blocks: Sequence[dict[str, Any]], plain_lines: Sequence[str], title
              limit: int = MAX_BLOCKS_PER_MESSAGE) -> list[Message]:
     """Blocks split across as many messages as needed, each with a part number when split."""
     pages = [list(blocks[i:i + limit - 1]) for i in range(0, len(blocks), limit - 1)] or [[]]
-    title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # mrkdwn, like the lines
+    title = MRKDWN.esc(title)  # mrkdwn, like the lines
     text = "\n".join(plain_lines)
     if len(pages) == 1:
         return [Message(_cap(f"{title}\n{text}"), pages[0])]

@@ -25,7 +25,7 @@ from store.db import reading, unit_of_work
 from store.errors import Refusal
 from store.models import Board, Person, SlackDelivery
 
-CONSOLE_USER = "UCONSOLE"
+from store.people import on_slack
 
 
 @dataclass
@@ -170,7 +170,7 @@ class Conversation:
             outbox.enqueue(s, who.channel_id or who.user_id, m.text, now, blocks=m.blocks, ephemeral_to=ephemeral)
 
     def _refresh_homes(self, s: Session, persons, now: dt.datetime) -> None:
-        for user in {p.slack_user_id for p in persons if p.slack_user_id and p.slack_user_id != CONSOLE_USER}:
+        for user in {p.slack_user_id for p in persons if on_slack(p)}:
             outbox.refresh_home(s, user, now)
 
     def _post_to_board(self, s: Session, board: Board, private: bool, text_full: str,
@@ -180,7 +180,7 @@ class Conversation:
         there (not invited), the person who made the change is told how to invite it."""
         if not board.channel_id:
             return
-        tell = [actor.slack_user_id] if actor and actor.slack_user_id and actor.slack_user_id != CONSOLE_USER else None
+        tell = [actor.slack_user_id] if on_slack(actor) else None
         outbox.enqueue(s, board.channel_id, text_full, now, blocks=sections([text_full]),
                        public_text=text_public if private else None,
                        public_blocks=sections([text_public]) if private else None, fallback_to=tell)
@@ -305,7 +305,7 @@ class Conversation:
     def _clerk(self, s: Session, cmd: Command, actor: Person, who: Speaker, now: dt.datetime, fmt: Plain) -> _Done:
         if cmd.verb == "person":
             person, happened = people.register(s, actor, cmd.initials, cmd.person, cmd.person_name, now)
-            where = "on Slack" if person.slack_user_id and not person.slack_user_id.startswith("UCONSOLE") else \
+            where = "on Slack" if on_slack(person) else \
                 "without Slack (their reminders go to the board's secretary)"
             return _Done([f"{happened.capitalize()} {fmt.bold(person.initials)}: {fmt.esc(person.name)}, {where}."])
         if cmd.verb == "board":

@@ -13,6 +13,7 @@ from store.errors import Refusal
 from store.models import Board, BoardRole, Person
 
 CHAIR, SECRETARY = "chair", "secretary"
+CONSOLE_USER = "UCONSOLE"  # who types at `python bot.py console`: a person, but not on Slack
 REGISTER_HINT = "Register them with /clerk person {initials} @their-slack-name (or their full name, if they are not on Slack)."
 
 
@@ -114,11 +115,15 @@ def secretaries_of(board: Board) -> list[Person]:
     return [r.person for r in board.roles if r.role == SECRETARY]
 
 
+def on_slack(person: Person | None) -> bool:
+    return person is not None and bool(person.slack_user_id) and person.slack_user_id != CONSOLE_USER
+
+
 def reachable_through(person: Person, board: Board) -> list[str]:
     """Slack users to send a person's messages to: themselves, or if not on Slack the board's secretaries."""
-    if person.slack_user_id and not person.slack_user_id.startswith("UCONSOLE"):
+    if on_slack(person):
         return [person.slack_user_id]
-    return [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id and not p.slack_user_id.startswith("UCONSOLE")]
+    return [p.slack_user_id for p in secretaries_of(board) if on_slack(p)]
 
 
 def board_names(s: Session) -> list[str]:
