@@ -76,11 +76,16 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def checkpoint(engine: Engine) -> None:
-    """Fold the SQLite WAL back into the database, off the request path (no-op elsewhere)."""
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+def checkpoint(engine: Engine) -> tuple[int, int, int] | None:
+    """Fold the SQLite WAL back into the database, off the request path (no-op elsewhere).
+    Returns SQLite's (busy, frames in the WAL, frames checkpointed)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    conn = engine.raw_connection()  # outside a transaction: a checkpoint cannot run inside one
+    try:
+        return tuple(conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+    finally:
+        conn.close()
 
 
 def alembic_config(engine: Engine):

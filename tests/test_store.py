@@ -136,3 +136,16 @@ def test_the_migrations_build_exactly_the_models(sessions):
     from store.models import Base
     with sessions() as s:
         assert compare_metadata(MigrationContext.configure(s.connection()), Base.metadata) == []
+
+
+def test_the_wal_is_folded_back_into_a_sqlite_database(tmp_path):
+    from store.db import checkpoint
+
+    engine = make_engine(f"sqlite:///{tmp_path}/clerk.db", autocheckpoint=False)
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with unit_of_work(sessions) as s:
+        s.add(Person(name="Glykeria Anyfanti", initials="GA", created=NOW))
+    busy, frames, done = checkpoint(engine)
+    assert (busy, done) == (0, frames) and frames > 0
+    engine.dispose()
