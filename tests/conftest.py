@@ -8,8 +8,12 @@ pytest_plugins = ["tests.databases"]
 
 @pytest.fixture
 def fake_slack():
+    """The fake Slack Web API. Whatever test ran, nothing Clerk sent may break Block Kit's limits:
+    the fake refuses it as Slack would, and the test fails here if it did."""
     with FakeSlack() as fake:
         yield fake
+        refused = [(c.method, c.response["errors"]) for c in fake.calls if c.response and c.response.get("errors")]
+        assert not refused, f"Slack would refuse: {refused}"
 
 
 @pytest.fixture
