@@ -61,7 +61,7 @@ class Clerk:
     def build_slack(self):
         from slack_bolt import App
 
-        from handlers import commands, events, home, interactions
+        from handlers import commands, events, forms, home, interactions
         from service.home import view_for
         from slackweb import OutboxSender, make_client
         from store.db import checkpoint
@@ -74,6 +74,7 @@ class Clerk:
         commands.register(self.app, self)
         events.register(self.app, self)
         interactions.register(self.app, self)
+        forms.register(self.app, self)
         home.register(self.app, self)
         self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=lambda: checkpoint(self.engine),
                                    home_view=lambda s, user: view_for(s, user, self.clock(), self.settings.tz,

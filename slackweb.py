@@ -13,6 +13,7 @@ from typing import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
                                                    ServerErrorRetryHandler)
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,17 +30,27 @@ PRIVACY_TTL = 300  # seconds
 # Slack will never accept these for this message: keep the row, visible as failed, and go on.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
              "cannot_dm_bot", "msg_too_long", "invalid_blocks", "no_text", "restricted_action",
-             "messages_tab_disabled"}
+             "messages_tab_disabled", "message_not_found", "cant_update_message", "edit_window_closed",
+             "expired_url", "used_url", "invalid_url"}
 # The app itself cannot post: stop this round, mark nothing, say so once in the log.
 FATAL = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "missing_scope", "team_access_not_granted"}
 
 
+def _retry_handlers() -> list:
+    return [ConnectionErrorRetryHandler(max_retry_count=RETRIES), RateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            ServerErrorRetryHandler(max_retry_count=RETRIES)]
+
+
 def make_client(token: str, base_url: str) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[
-        ConnectionErrorRetryHandler(max_retry_count=RETRIES),
-        RateLimitErrorRetryHandler(max_retry_count=RETRIES),
-        ServerErrorRetryHandler(max_retry_count=RETRIES),
-    ])
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=_retry_handlers())
+
+
+class ResponseUrlError(SlackApiError):
+    """A response_url refused the message (expired, used up): shaped like a Web API error."""
+
+    def __init__(self, status: int, body: str):
+        error = "expired_url" if status == 404 else (body.strip() or f"http_{status}")[:60]
+        super().__init__(f"response_url: {error}", {"ok": False, "error": error})
 
 
 class FatalSlackError(Exception):
@@ -141,6 +152,12 @@ class OutboxSender:
                 view = self.home_view(s, row.channel)
             self.client.views_publish(user_id=row.channel, view=view)
             return None
+        if row.kind == "respond":  # an ephemeral message, replaced through its response_url
+            resp = WebhookClient(row.target, timeout=10, retry_handlers=_retry_handlers()).send(
+                text=row.text, blocks=row.blocks, replace_original=True)
+            if resp.status_code != 200:
+                raise ResponseUrlError(resp.status_code, resp.body or "")
+            return None
         channel = self._dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
         if row.key and row.attempts > 1:
             ts = self._already_posted(channel, row.key)
@@ -149,6 +166,8 @@ class OutboxSender:
         text, blocks = row.text, row.blocks
         if row.public_text is not None and not self._is_private(channel):
             text, blocks = row.public_text, row.public_blocks
+        if row.kind == "update":  # a message already posted, brought up to date in place
+            return self.client.chat_update(channel=channel, ts=row.target, text=text, blocks=blocks).get("ts")
         if row.ephemeral_to:
             resp = self.client.chat_postEphemeral(channel=channel, user=row.ephemeral_to, text=text, blocks=blocks)
             return resp.get("message_ts")

@@ -99,6 +99,7 @@ class Command:
     recurrence: str | None = None
     series: bool = False
     topic: str | None = None  # for help
+    source: str | None = None  # a link to the Slack message an action was made from
 
     @property
     def name(self) -> str:
@@ -179,13 +180,20 @@ def _read_due(cmd: Command, text: str, today: dt.date) -> ReadDate:
         raise ParseError(str(exc), _usage(cmd)) from None
 
 
+def title_problem(title: str) -> str | None:
+    """What is wrong with a title however it was given (typed, or written in a form)."""
+    if not title:
+        return "The action needs a title."
+    if len(title) > MAX_TITLE:
+        return f"That title is {len(title)} characters; keep it to {MAX_TITLE} and add the detail as an update."
+    return None
+
+
 def _check_title(cmd: Command, title: str) -> str:
     title = " ".join(title.split())
-    if not title:
-        raise ParseError("The action needs a title.", _usage(cmd))
-    if len(title) > MAX_TITLE:
-        raise ParseError(f"That title is {len(title)} characters; keep it to {MAX_TITLE} "
-                         f"and add the detail as an update.", _usage(cmd))
+    problem = title_problem(title)
+    if problem:
+        raise ParseError(problem, _usage(cmd))
     return title
 
 

@@ -83,12 +83,19 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         if data.date_obj is None:
             raise DateError(f"I can't read “{words.strip()}” as a date. Dates look like {EXAMPLES}.")
         value = data.date_obj.date()
-    if not allow_past and value < today:
-        raise DateError(f"{describe(value)} is in the past. Give a date from today on, e.g. {EXAMPLES}.")
-    if value - today > MAX_AHEAD:
-        raise DateError(f"{describe(value)} is more than two years away; is that what you meant? "
-                        f"Dates look like {EXAMPLES}.")
+    problem = due_problem(value, today, allow_past=allow_past)
+    if problem:
+        raise DateError(f"{problem} Dates look like {EXAMPLES}.")
     return ReadDate(value, words.strip())
+
+
+def due_problem(value: dt.date, today: dt.date, *, allow_past: bool = False) -> str | None:
+    """What is wrong with a due date however it was given (typed, or picked in a form)."""
+    if not allow_past and value < today:
+        return f"{describe(value)} is in the past. Give a date from today on."
+    if value - today > MAX_AHEAD:
+        return f"{describe(value)} is more than two years away; is that what you meant?"
+    return None
 
 
 def describe(day: dt.date) -> str:

@@ -46,7 +46,7 @@ def event_line(ev: ActionEvent, fmt: Plain) -> str:
     by = f" ({fmt.esc(ev.person.label)})" if ev.person else ""
     day = f"{ev.dated:%d %b %Y}"
     if ev.kind == "raised":
-        body = "raised"
+        body = "raised" + (f" from a Slack message: {ev.text}" if ev.text else "")
     elif ev.kind == "update":
         body = f"update: {fmt.esc(ev.text or '')}"
     elif ev.kind == "status":

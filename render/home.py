@@ -11,6 +11,7 @@ from grammar.dates import describe
 from render.actions import line
 from render.blocks import MAX_BLOCKS_PER_VIEW, context, divider, header, section, sections
 from render.fmt import MRKDWN
+from render.modals import OPEN_NEW_ACTION, OPEN_PLAN_ITEM
 from render.reminders import action_buttons
 from store.models import Action, ForwardPlanItem, Meeting
 
@@ -29,9 +30,19 @@ class BoardSummary:
     papers_not_received: list[str] = field(default_factory=list)
 
 
+def _form_buttons(officer: bool) -> dict[str, Any]:
+    """The forms: anyone raises an action; the chair and secretaries keep the forward plan."""
+    elements = [{"type": "button", "action_id": OPEN_NEW_ACTION, "style": "primary",
+                 "text": {"type": "plain_text", "text": "New action"}, "value": "new"}]
+    if officer:
+        elements.append({"type": "button", "action_id": OPEN_PLAN_ITEM,
+                         "text": {"type": "plain_text", "text": "Add plan item"}, "value": "new"})
+    return {"type": "actions", "block_id": "forms", "elements": elements}
+
+
 def home_view(name: str, actions: Sequence[Action], papers: Sequence[tuple[ForwardPlanItem, dt.date | None]],
               boards: Sequence[BoardSummary], today: dt.date) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [header(f"Clerk — {name}")]
+    blocks: list[dict[str, Any]] = [header(f"Clerk — {name}"), _form_buttons(any(b.chair or b.secretary for b in boards))]
     blocks.append(section(MRKDWN.bold(f"Your open actions ({len(actions)})") if actions else
                           "You have no open actions. Raise one with `/action new`."))
     for action in actions[:MAX_ACTIONS_SHOWN]:

@@ -1,4 +1,8 @@
-"""Reminder DMs: one per person per run, each action with its buttons."""
+"""Messages about actions carry their buttons; reminder DMs are one per person per run.
+
+Which buttons depend on the action's state: an open action can be marked done, snoozed or
+updated; a proposed or conditional closure can be confirmed (by the chair or a secretary) or
+updated; a closed one can be reopened. Pressing one changes the message in place."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -6,19 +10,49 @@ from typing import Any, Sequence
 from render.actions import line
 from render.blocks import MAX_BLOCKS_PER_MESSAGE, Message, section
 from render.fmt import MRKDWN
-from store.models import Action
+from store.models import CLOSED, OPEN, Action
 
-DONE, SNOOZE, UPDATE = "action_done", "action_snooze", "action_update"
+DONE, SNOOZE, UPDATE, CONFIRM, REOPEN = "action_done", "action_snooze", "action_update", "action_confirm", "action_reopen"
+
+
+def _button(action_id: str, text: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text}, "value": value}
+    return button | ({"style": style} if style else {})
 
 
 def action_buttons(action: Action) -> dict[str, Any]:
+    """The actions block for one action: its block_id names the action, so a press finds its place."""
     value = str(action.id)
-    return {"type": "actions", "block_id": f"action-{action.id}", "elements": [
-        {"type": "button", "action_id": DONE, "text": {"type": "plain_text", "text": "Mark done"},
-         "style": "primary", "value": value},
-        {"type": "button", "action_id": SNOOZE, "text": {"type": "plain_text", "text": "Snooze a week"}, "value": value},
-        {"type": "button", "action_id": UPDATE, "text": {"type": "plain_text", "text": "Add update"}, "value": value},
-    ]}
+    if action.status == OPEN:
+        elements = [_button(DONE, "Mark done", value, "primary"), _button(SNOOZE, "Snooze a week", value),
+                    _button(UPDATE, "Add update", value)]
+    elif action.status == CLOSED:
+        elements = [_button(REOPEN, "Reopen", value)]
+    else:  # closure proposed, or closing when a condition is met
+        elements = [_button(CONFIRM, "Confirm closure", value, "primary"), _button(UPDATE, "Add update", value)]
+    return {"type": "actions", "block_id": block_id(action.id), "elements": elements}
+
+
+def block_id(action_id: int) -> str:
+    return f"action-{action_id}"
+
+
+def card(action: Action, today, *, visible: bool = True) -> list[dict[str, Any]]:
+    """One action as a message: its line, and its buttons."""
+    return [section(line(action, MRKDWN, today, visible=visible)), action_buttons(action)]
+
+
+def refreshed(blocks: Sequence[dict[str, Any]], action: Action, today, *, visible: bool = True) -> list[dict[str, Any]]:
+    """A posted message's blocks with this action's line and buttons brought up to date; the
+    rest of the message (other actions in a reminder, headings) is kept as it was."""
+    out = [dict(b) for b in blocks]
+    at = next((i for i, b in enumerate(out) if b.get("block_id") == block_id(action.id)), None)
+    if at is None:
+        return card(action, today, visible=visible)
+    out[at] = action_buttons(action)
+    if at > 0 and out[at - 1].get("type") == "section":
+        out[at - 1] = section(line(action, MRKDWN, today, visible=visible))
+    return out
 
 
 def reminder_messages(heading: str, items: Sequence[tuple[Action, str]], today) -> list[Message]:

@@ -16,6 +16,7 @@ from grammar.dates import describe
 from render import actions as render
 from render.blocks import Message, paginate, sections
 from render.fmt import MRKDWN, PLAIN, Plain
+from render.reminders import action_buttons
 from service import planning
 from service.help import help_text
 from store.calendar import WorkingCalendar
@@ -23,7 +24,7 @@ from store import actions as log
 from store import outbox, people
 from store.db import reading, unit_of_work
 from store.errors import Refusal
-from store.models import Board, Person, SlackDelivery
+from store.models import Action, Board, Person, SlackDelivery
 
 from store.people import on_slack
 
@@ -35,7 +36,7 @@ class Speaker:
     user_id: str
     user_name: str | None = None
     channel_id: str | None = None
-    surface: str = "slash"  # slash | dm | mention | console
+    surface: str = "slash"  # slash | dm | mention | console | form (a modal: reply ephemeral, else DM)
     initials: str | None = None  # console --as AH
 
     @property
@@ -57,6 +58,7 @@ class Reply:
 class _Done:
     lines: list[str]
     title: str = ""
+    action: Action | None = None  # a reply about one action carries its buttons
 
 
 READ_ONLY = {("action", "show"), ("action", "list"), ("action", "digest"), ("action", "help"),
@@ -77,36 +79,58 @@ class Conversation:
 
     # -- entry point --------------------------------------------------------------------------
 
-    def handle(self, text: str, who: Speaker, *, delivery_id: str | None = None) -> Reply:
+    def today(self, now: dt.datetime) -> dt.date:
+        return now.astimezone(self.tz).date()
+
+    def handle(self, text: str, who: Speaker, *, delivery_id: str | None = None,
+               then: Callable[[Session, dt.datetime], None] | None = None) -> Reply:
         """Run `text` for `who`. With `delivery_id` (a Slack event id) it is applied at most once,
-        and the reply goes to Slack through the outbox (events have no HTTP reply)."""
+        and the reply goes to Slack through the outbox (events have no HTTP reply). `then` runs in
+        the same transaction, whether the command was done or refused (a pressed button's message
+        is brought up to date either way)."""
+        return self._handle(lambda s, today: grammar.parse(
+            text, today=today, boards=people.board_names(s) if "board" in text.lower() else []),
+            who, delivery_id=delivery_id, then=then, read_only=delivery_id is None and _looks_read_only(text))
+
+    def run_command(self, cmd: Command, who: Speaker, *, delivery_id: str | None = None) -> Reply:
+        """Run a command built by a form rather than typed: the same checks, changes and posts.
+        A refusal is raised, not replied, so the form can show it on its field."""
+        return self._handle(lambda s, today: cmd, who, delivery_id=delivery_id, raise_refusals=True)
+
+    def _handle(self, command: Callable[[Session, dt.date], Command], who: Speaker, *, delivery_id: str | None,
+                then: Callable[[Session, dt.datetime], None] | None = None, read_only: bool = False,
+                raise_refusals: bool = False) -> Reply:
         now = self.clock()
-        today = now.astimezone(self.tz).date()
+        today = self.today(now)
         fmt = who.fmt
         try:
-            if delivery_id is None and _looks_read_only(text):
+            if read_only:
                 try:
                     with reading(self.read_sessions) as s:
-                        return self._once(s, text, who, now, today, fmt, None, writing=False)
+                        return self._once(s, command, who, now, today, fmt, None, writing=False)
                 except _NeedsWrite:
                     pass
             with unit_of_work(self.sessions) as s:
-                return self._once(s, text, who, now, today, fmt, delivery_id, writing=True)
+                return self._once(s, command, who, now, today, fmt, delivery_id, writing=True, then=then)
         except Refusal as exc:
+            if raise_refusals:
+                raise
             reply = self._refusal(exc, fmt)
             if delivery_id:
                 with unit_of_work(self.sessions) as s:
                     if self._first_delivery(s, delivery_id, now):
                         self._owe_reply(s, reply, who, now)
+                        if then is not None:
+                            then(s, now)
             return reply
 
-    def _once(self, s: Session, text: str, who: Speaker, now: dt.datetime, today: dt.date, fmt: Plain,
-              delivery_id: str | None, *, writing: bool) -> Reply:
+    def _once(self, s: Session, command: Callable[[Session, dt.date], Command], who: Speaker, now: dt.datetime,
+              today: dt.date, fmt: Plain, delivery_id: str | None, *, writing: bool,
+              then: Callable[[Session, dt.datetime], None] | None = None) -> Reply:
         if delivery_id and not self._first_delivery(s, delivery_id, now):
             return Reply([], ok=True)
         actor = self._actor(s, who, now, create=writing)
-        boards = people.board_names(s) if "board" in text.lower() else []
-        cmd = grammar.parse(text, today=today, boards=boards)
+        cmd = command(s, today)
         done = self._run(s, cmd, actor, who, now, today, fmt)
         reply = self._reply(done, fmt)
         if len(reply.messages) > 1 and not writing and who.surface != "console":
@@ -114,6 +138,9 @@ class Conversation:
         reply = self._deliver_long(s, reply, who, now)
         if delivery_id:
             self._owe_reply(s, reply, who, now)
+        if then is not None:
+            s.flush()
+            then(s, now)
         return reply
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -144,7 +171,10 @@ class Conversation:
     def _reply(self, done: _Done, fmt: Plain) -> Reply:
         plain = "\n".join(done.lines)
         if fmt.slack:
-            return Reply(paginate(sections(done.lines), done.lines, done.title or done.lines[0]), plain)
+            messages = paginate(sections(done.lines), done.lines, done.title or done.lines[0])
+            if done.action is not None and len(messages) == 1:
+                messages[0].blocks.append(action_buttons(done.action))
+            return Reply(messages, plain)
         return Reply([Message(plain)], plain)
 
     def _refusal(self, exc: Refusal, fmt: Plain) -> Reply:
@@ -166,24 +196,28 @@ class Conversation:
         if reply.sent_as_dm and who.surface == "dm":
             return  # the parts are already on their way to the same DM
         for m in reply.messages:
-            ephemeral = who.user_id if who.surface == "mention" else None
-            outbox.enqueue(s, who.channel_id or who.user_id, m.text, now, blocks=m.blocks, ephemeral_to=ephemeral)
+            ephemeral = who.user_id if who.surface in ("mention", "form") and who.channel_id else None
+            outbox.enqueue(s, who.channel_id or who.user_id, m.text, now, blocks=m.blocks, ephemeral_to=ephemeral,
+                           fallback_to=[who.user_id] if ephemeral else None)
 
     def _refresh_homes(self, s: Session, persons, now: dt.datetime) -> None:
         for user in {p.slack_user_id for p in persons if on_slack(p)}:
             outbox.refresh_home(s, user, now)
 
     def _post_to_board(self, s: Session, board: Board, private: bool, text_full: str,
-                       text_public: str, now: dt.datetime, actor: Person | None = None) -> None:
-        """The board's channel sees the change. A Part B item's text goes there only when the
-        channel is private, which the sender checks with Slack before posting. If Clerk cannot post
-        there (not invited), the person who made the change is told how to invite it."""
+                       text_public: str, now: dt.datetime, actor: Person | None = None,
+                       action: Action | None = None) -> None:
+        """The board's channel sees the change; a post about an action carries its buttons. A Part B
+        item's text goes there only when the channel is private, which the sender checks with Slack
+        before posting. If Clerk cannot post there (not invited), the person who made the change is
+        told how to invite it."""
         if not board.channel_id:
             return
         tell = [actor.slack_user_id] if on_slack(actor) else None
-        outbox.enqueue(s, board.channel_id, text_full, now, blocks=sections([text_full]),
+        buttons = [action_buttons(action)] if action is not None else []
+        outbox.enqueue(s, board.channel_id, text_full, now, blocks=sections([text_full]) + buttons,
                        public_text=text_public if private else None,
-                       public_blocks=sections([text_public]) if private else None, fallback_to=tell)
+                       public_blocks=sections([text_public]) + buttons if private else None, fallback_to=tell)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -209,7 +243,7 @@ class Conversation:
                           f"secretaries can see or change it.")
         if cmd.verb == "show":
             lines = render.detail(action, log.history(s, action), fmt, today)
-            return _Done(lines, title=f"{action.ref} {action.title}")
+            return _Done(lines, title=f"{action.ref} {action.title}", action=action)
         change_people = list(action.owners)  # owners before the change (an assign may remove them)
         if cmd.verb == "update":
             change = log.add_update(s, action, actor, cmd.text, now, today)
@@ -239,13 +273,14 @@ class Conversation:
             raise Refusal(f"/action {cmd.verb} is not ready yet.")
         s.flush()
         if cmd.verb == "snooze":  # the owner's own business, not the board's
-            return _Done([f"Done: {render.change_post(action, what, actor, fmt, today)}"])
+            return _Done([f"Done: {render.change_post(action, what, actor, fmt, today)}"], action=action)
         self._refresh_homes(s, action.owners + [actor] + list(change_people), now)
         self._post_to_board(s, action.board, action.private, render.change_post(action, what, actor, MRKDWN, today, note),
-                            render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now, actor)
+                            render.change_post(action, what, actor, MRKDWN, today, note, visible=False), now, actor,
+                            action)
         lines = [f"Done: {render.change_post(action, what, actor, fmt, today, note)}",
                  render.line(action, fmt, today)]
-        return _Done(lines)
+        return _Done(lines, action=action)
 
     def _context_board(self, s: Session, who: Speaker) -> Board | None:
         """The channel's board narrows refs; elsewhere refs are looked up across all boards."""
@@ -270,16 +305,19 @@ class Conversation:
         due = self._resolve_due(cmd) if cmd.due else None
         change = log.raise_action(s, board, actor, cmd.text, owners, due, cmd.private, now, today)
         action = change.action
+        if cmd.source:  # made from a message: its history keeps the link back
+            change.event.text = cmd.source
         self._refresh_homes(s, owners + [actor], now)
         self._post_to_board(s, board, action.private, render.change_post(action, "raised", actor, MRKDWN, today),
-                            render.change_post(action, "raised", actor, MRKDWN, today, visible=False), now, actor)
+                            render.change_post(action, "raised", actor, MRKDWN, today, visible=False), now, actor,
+                            action)
         lines = [f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log: {fmt.esc(action.title)}",
                  f"Owners: {fmt.esc(render.who(action.owners))} · {render.due_text(action, today)}"
                  + (" · Part B (private)" if action.private else "")]
         if not cmd.owners:
             lines.append("No owner was named, so it is yours; /action assign "
                          f"{action.ref} <who> gives it to someone else.")
-        return _Done(lines)
+        return _Done(lines, action=action)
 
     def _list(self, s: Session, cmd: Command, actor: Person, who: Speaker, now: dt.datetime, today: dt.date,
               fmt: Plain) -> _Done:

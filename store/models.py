@@ -163,7 +163,10 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(12), default="message", server_default="message")  # message | home
+    kind: Mapped[str] = mapped_column(String(12), default="message", server_default="message")
+    # message | home (publish a person's App Home) | update (chat.update of the message at `target`, a ts)
+    # | respond (replace an ephemeral message through its response_url, in `target`)
+    target: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(32))  # channel id, or a user id for a DM (or whose App Home)
     ephemeral_to: Mapped[str | None] = mapped_column(String(32))  # only this user sees it (chat.postEphemeral)
     fallback_to: Mapped[str | None] = mapped_column(String(200))  # user ids told when the recipient cannot be reached

@@ -29,6 +29,20 @@ def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: li
     return msg
 
 
+def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, *,
+            blocks: list[Any] | None = None, public_blocks: list[Any] | None = None,
+            ephemeral: bool = False) -> OutboxMessage:
+    """Owe Slack a new version of a message already shown: `chat.update` of the message at ts
+    `target` in `channel` (`public_blocks` if that channel is not private), or, for an ephemeral
+    message (which chat.update cannot change), a `replace_original` through its response_url
+    (`target`; `channel` then names the person it was for)."""
+    msg = OutboxMessage(kind="respond" if ephemeral else "update", channel=channel, target=target, text=text,
+                        blocks=blocks, public_text=text if public_blocks is not None else None,
+                        public_blocks=public_blocks, status=PENDING, attempts=0, not_before=now, created=now)
+    s.add(msg)
+    return msg
+
+
 def refresh_home(s: Session, user_id: str, now: dt.datetime) -> None:
     """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough."""
     waiting = s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "home", OutboxMessage.channel == user_id,

@@ -5,7 +5,8 @@
         client.chat_postMessage(channel="C1", text="hi")
         assert fake.posts("C1")[0]["text"] == "hi"
 
-Pure stdlib on purpose: it must not depend on anything the app under test uses.
+Pure stdlib on purpose: it must not depend on anything the app under test uses. Like Slack, it
+refuses Block Kit beyond Slack's limits (tests/blockkit.py): `invalid_blocks`, `invalid_arguments`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.blockkit import problems
 
 BOT_USER_ID = "UCLERKBOT"
 BOT_ID = "BCLERK"
@@ -85,6 +88,10 @@ class FakeSlack:
         self._view_counter = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Socket Mode: when set (e.g. to tests.fakesocket.FakeSocketMode().url), apps.connections.open
+        # answers {"ok": true, "url": socket_url}, as Slack hands out a WebSocket URL. Unset, the
+        # method answers like any unknown one ({"ok": true}, no url).
+        self.socket_url: str | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -205,8 +212,32 @@ class FakeSlack:
     def _find_message(self, channel: str, ts: str) -> dict | None:
         return next((m for m in self._messages[channel] if m["ts"] == ts), None)
 
+    def response_url(self, name: str) -> str:
+        """A response_url Slack would put in an interaction payload; posts to it are recorded as
+        calls of method "response_url" with the name in args["url_name"]."""
+        return self.url + f"response/{name}"
+
+    def _refused(self, method: str, a: dict) -> dict | None:
+        """What real Slack refuses: Block Kit beyond its limits (tests/blockkit.py)."""
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"):
+            if a.get("delete_original"):
+                return None
+            found = problems("message", blocks=a.get("blocks"), text=a.get("text"))
+            error = "invalid_blocks"
+        elif method in ("views.open", "views.push", "views.update", "views.publish"):
+            view = a.get("view") or {}
+            kind = "home" if method == "views.publish" or view.get("type") == "home" else "modal"
+            found = problems(kind, view=view)
+            error = "invalid_arguments"
+        else:
+            return None
+        return {"ok": False, "error": error, "errors": found} if found else None
+
     def _answer(self, method: str, args: dict) -> dict:  # called with self._lock held
         a = _decoded(args)
+        refused = self._refused(method, a)
+        if refused:
+            return refused
         channel = a.get("channel")
         if method == "auth.test":
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "clerk",
@@ -227,6 +258,8 @@ class FakeSlack:
                     "message": dict(message)}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
+        if method == "response_url":  # Slack answers a response_url with plain "ok"; see _Handler
+            return {"ok": True}
         if method == "chat.getPermalink":
             ts = str(a.get("message_ts", "")).replace(".", "")
             return {"ok": True, "channel": channel,
@@ -261,6 +294,8 @@ class FakeSlack:
                 self._view_counter += 1
                 view_id = f"V{self._view_counter:08d}"
             return {"ok": True, "view": {**(a.get("view") or {}), "id": view_id}}
+        if method == "apps.connections.open" and self.socket_url is not None:
+            return {"ok": True, "url": self.socket_url}
         return {"ok": True}
 
 
@@ -273,6 +308,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         args = dict(parse_qsl(url.query, keep_blank_values=True))
         args.update(self._parse_body(raw))
+        if "/response/" in url.path:
+            method, args["url_name"] = "response_url", method
         auth = self.headers.get("Authorization", "")
         token = auth[len("Bearer "):] if auth.startswith("Bearer ") else args.get("token")
 
@@ -281,7 +318,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # say nothing; the client sees RemoteDisconnected
             return
         status, extra, body = result
-        payload = json.dumps(body).encode()
+        if method == "response_url" and status == 200:  # Slack's answer to a response_url post is text
+            status, body = (200, "ok") if body.get("ok") else (400, body.get("error", "invalid_payload"))
+        payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))

@@ -12,6 +12,7 @@ import threading
 from bot import Clerk, make_http_server
 from settings import load
 from tests import slackreq
+from tests.blockkit import problems
 from tests.fakeslack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -86,6 +87,7 @@ class ClerkUnderTest:
         assert resp.status_code == 200, resp.text
         body = resp.json()
         assert body.get("response_type") == "ephemeral"
+        assert not problems("message", blocks=body.get("blocks"), text=body.get("text")), body  # as Slack checks
         return reply_text(body)
 
     def event(self, event: dict, **kw):
@@ -112,15 +114,19 @@ class ClerkUnderTest:
 
 
 def reply_text(body: dict) -> str:
+    """What a person reads: the blocks' text (buttons and dividers have none), else the text."""
     if body.get("blocks"):
-        return "\n".join(block_text(b) for b in body["blocks"])
+        return "\n".join(t for t in map(block_text, body["blocks"]) if t)
     return body.get("text", "")
 
 
-def post_text(post: dict) -> str:
-    if post.get("blocks"):
-        return "\n".join(block_text(b) for b in post["blocks"])
-    return post.get("text", "")
+post_text = reply_text
+
+
+def buttons(body: dict) -> list[tuple[str, str]]:
+    """(label, action_id) of every button in a message or view."""
+    return [(e["text"]["text"], e["action_id"]) for b in body.get("blocks") or [] if b.get("type") == "actions"
+            for e in b["elements"] if e.get("type") == "button"]
 
 
 def block_text(block: dict) -> str:

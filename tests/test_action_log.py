@@ -53,7 +53,7 @@ def test_two_owners_by_initials_and_a_person_without_slack(pr):
     ("/action new Report owner AH due 32/13", "“32/13” is not a date"),
     ("/action new Report owner AH due 1/11/2018", "Thu 1 Nov 2018 is in the past"),
     ("/action new " + "x" * 501, "keep it to 500"),
-    ("/action new ", "The action needs a title."),
+    ("/action new owner AH due 14/12", "The action needs a title."),
     ("/action clsoe 84/18", "Did you mean /action close?"),
     ("/action due 84/18 someday", "I can't read “someday” as a date"),
 ])

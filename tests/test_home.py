@@ -39,7 +39,9 @@ def test_the_owner_sees_their_actions_with_buttons_their_papers_and_the_next_mee
     assert shown[2] == "*1/18* Circulate the Specials funding analysis — due Thu 13 Dec 2018 — open"
     assert shown[3] == "*2/18* Timeline for the DVPO study — AH and VH — no due date — open"
     buttons = [b for b in view["blocks"] if b["type"] == "actions"]
-    assert [e["action_id"] for e in buttons[0]["elements"]] == ["action_done", "action_snooze", "action_update"]
+    assert [e["action_id"] for e in buttons[0]["elements"]] == ["open_new_action"]  # not an officer: no plan form
+    assert [e["action_id"] for e in buttons[1]["elements"]] == ["action_done", "action_snooze", "action_update"]
+    assert buttons[1]["block_id"] == "action-1"
     assert "*Your papers (1)*\n• *FP-1* Update on Mobile Policing — paper deadline Mon 17 Dec 2018" in shown
     assert "*P&amp;R*\nNext meeting: Thu 3 Jan 2019 at 10:00" in shown
     assert not any("open actions ·" in t for t in shown)  # the board's figures are the chair's and secretaries'
@@ -49,6 +51,8 @@ def test_the_chair_sees_the_digest_in_brief_and_the_secretary_settings_and_late_
     chair = texts(open_home(pr, "UJG0001"))
     assert any("2 open actions · 0 overdue · 1 due in 14 days — `/action digest`" in t for t in chair)
     assert not any("Settings:" in t for t in chair)
+    forms = next(b for b in open_home(pr, "UJG0001")["blocks"] if b["type"] == "actions")
+    assert [e["text"]["text"] for e in forms["elements"]] == ["New action", "Add plan item"]
     pr.clock.set("2018-12-18T10:00:00+00:00")  # after FP-1's paper deadline
     secretary = texts(open_home(pr, "UGA0001"))
     assert any("Papers not received: FP-1" in t and "Settings: `/clerk settings board P&amp;R`" in t

@@ -12,6 +12,7 @@ SCOPES_FOR_METHOD = {
     "chat_postMessage": {"chat:write"}, "chat_postEphemeral": {"chat:write"}, "chat_update": {"chat:write"},
     "conversations_open": {"im:write"}, "conversations_info": {"channels:read", "groups:read"},
     "conversations_history": {"im:history"}, "views_publish": set(), "views_open": set(),
+    "chat_getPermalink": set(),  # no scope needed
 }
 SCOPES_FOR_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
 
@@ -51,6 +52,14 @@ def test_dms_to_clerk_are_open_and_app_home_is_on():
     home = MANIFEST["features"]["app_home"]
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
     assert home["home_tab_enabled"] is ("app_home_opened" in MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+
+
+def test_the_message_shortcut_is_the_one_the_code_handles():
+    handled = set(re.findall(r"app\.shortcut\((\w+)\)", code()))
+    assert handled == {"MAKE_ACTION"}
+    from handlers.forms import MAKE_ACTION
+    shortcut, = MANIFEST["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"], shortcut["name"]) == ("message", MAKE_ACTION, "Make an action")
 
 
 def test_interactivity_is_on_when_the_code_has_buttons():
