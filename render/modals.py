@@ -59,8 +59,8 @@ def _owners_inputs(nobody: str) -> list[dict[str, Any]]:
 
 def _private_input(what: str) -> dict[str, Any]:
     return _input("private", "Part B", {"type": "checkboxes", "action_id": "value", "options": [
-        {"text": {"type": "mrkdwn", "text": f"*Private (Part B)* — only owners, the chair and secretaries see the {what}"},
-         "value": "private"}]}, optional=True)
+        {"text": _plain("Private (Part B)"), "value": "private",
+         "description": _plain(f"Only owners, the chair and secretaries see the {what}"[:75])}]}, optional=True)
 
 
 def new_action(boards: Sequence[BoardChoice], *, board: str | None, title: str = "", source: str | None = None,

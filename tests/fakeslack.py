@@ -132,6 +132,11 @@ class FakeSlack:
             if c.ok and (channel is None or c.args.get("channel") == channel)
         ]
 
+    def messages(self, channel: str) -> list[dict]:
+        """The channel's messages as Slack holds them now (ts, text, blocks; updates applied), oldest first."""
+        with self._lock:
+            return [dict(m) for m in self._messages[channel]]
+
     def set_channel(self, channel_id: str, *, is_private: bool = False, is_im: bool = False,
                     name: str | None = None, is_member: bool = True) -> None:
         with self._lock:

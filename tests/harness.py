@@ -98,6 +98,50 @@ class ClerkUnderTest:
         return self.event({"type": "message", "channel_type": "im", "channel": "D" + user, "user": user,
                            "text": text, "ts": "1543485600.000100", "event_ts": "1543485600.000100"}, **kw)
 
+    def interact(self, payload: dict, *, secret: str = SECRET):
+        """A signed interaction request (button, shortcut, modal submission); returns the response."""
+        payload = {"team": {"id": "T0001"}, "api_app_id": "A0001", "token": "legacy", **payload}
+        return slackreq.interaction(self.events_url, secret, payload)
+
+    def press(self, who: str, button: dict, *, message: dict | None = None, channel: str | None = None,
+              ephemeral: bool = False, in_home: bool = False, trigger: str = "trig.press"):
+        """Press a button as Slack sends it: from a posted message (its channel, ts and blocks), an
+        ephemeral message (no blocks, a response_url) or App Home."""
+        user = self.user(who)
+        self._presses = getattr(self, "_presses", 0) + 1
+        payload = {"type": "block_actions", "user": {"id": user, "name": who.lower()}, "trigger_id": trigger,
+                   "actions": [{"type": "button", "action_id": button["action_id"], "value": button.get("value", ""),
+                                "block_id": button.get("block_id", "b"), "action_ts": f"{self._presses}.0001"}]}
+        if in_home:
+            payload["container"] = {"type": "view", "view_id": "VHOME"}
+            payload["view"] = {"id": "VHOME", "type": "home"}
+        elif ephemeral:
+            payload["container"] = {"type": "message", "message_ts": "9.9", "channel_id": channel,
+                                    "is_ephemeral": True}
+            payload["channel"] = {"id": channel}
+            payload["response_url"] = self.fake.response_url(f"press{self._presses}")
+        else:
+            payload["container"] = {"type": "message", "message_ts": message["ts"], "channel_id": channel,
+                                    "is_ephemeral": False}
+            payload["channel"] = {"id": channel}
+            payload["message"] = message
+            payload["response_url"] = self.fake.response_url(f"press{self._presses}")
+        resp = self.interact(payload)
+        assert resp.status_code == 200, resp.text
+        self.deliver()
+        return resp
+
+    def submit(self, who: str, view: dict, values: dict):
+        """Submit a modal Clerk opened, with its fields filled: {block_id: element state}."""
+        state = {"values": {block: {"value": element} for block, element in values.items()}}
+        self._views = getattr(self, "_views", 0) + 1
+        return self.interact({"type": "view_submission", "user": {"id": self.user(who), "name": who.lower()},
+                              "view": {**view, "id": view.get("id", f"VFORM{self._views}"), "state": state}})
+
+    def opened(self) -> dict:
+        """The last view Clerk opened (views.open)."""
+        return self.fake.calls_to("views.open")[-1].json("view")
+
     # -- what Slack receives --------------------------------------------------------------
 
     def deliver(self) -> None:
