@@ -43,6 +43,7 @@ class Clerk:
         from store.calendar import WorkingCalendar
 
         self.calendar = WorkingCalendar(settings.CLERK_HOLIDAYS)
+        self.socket_mode = None  # the Socket Mode handler, when Slack's events come that way
         self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar, self.read_sessions)
         self.sender = None
         self.app = None
@@ -95,6 +96,8 @@ class Clerk:
                     with self.engine.connect() as conn:
                         conn.execute(text("SELECT 1"))
                     status, body = "200 OK", {"ok": True}
+                    if self.socket_mode is not None:  # reported, not failed: slack-sdk reconnects by itself
+                        body["socket_mode"] = "connected" if self.socket_mode.client.is_connected() else "connecting"
                 except Exception as exc:  # noqa: BLE001 - health reports, never raises
                     status, body = "503 Service Unavailable", {"ok": False, "error": type(exc).__name__}
                 payload = json.dumps(body).encode()
@@ -156,7 +159,7 @@ def serve(settings: Settings) -> int:
     if settings.SLACK_APP_TOKEN is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        socket_handler = SocketModeHandler(clerk.app, settings.SLACK_APP_TOKEN.get_secret_value())
+        socket_handler = clerk.socket_mode = SocketModeHandler(clerk.app, settings.SLACK_APP_TOKEN.get_secret_value())
         threading.Thread(target=_connect_socket_mode, args=(socket_handler,), name="clerk-socket-mode",
                          daemon=True).start()
         log.info("Clerk using Socket Mode; /healthz on port %s", settings.PORT)
@@ -187,13 +190,22 @@ def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:
     Once connected, slack-sdk's client reconnects by itself."""
     import time
 
+    from slack_sdk.errors import SlackApiError
+
     while True:
         try:
-            handler.connect()
-            log.info("Socket Mode connected")
+            handler.connect()  # raises when apps.connections.open fails; a refused WebSocket is retried by slack-sdk
+            if handler.client.is_connected():
+                log.info("Socket Mode connected")
+            else:
+                log.warning("Socket Mode: Slack gave a URL but the WebSocket did not open yet; slack-sdk keeps trying")
             return
         except Exception as exc:  # noqa: BLE001 - logged without the token, and retried
-            log.warning("Socket Mode could not connect (%s); retrying in %ss", type(exc).__name__, retry_every)
+            why = exc.response.get("error") if isinstance(exc, SlackApiError) and exc.response is not None else \
+                type(exc).__name__
+            hint = " (check SLACK_APP_TOKEN: an app-level token with connections:write)" if why in (
+                "invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type", "missing_scope") else ""
+            log.warning("Socket Mode could not connect (%s)%s; retrying in %ss", why, hint, retry_every)
             time.sleep(retry_every)
 
 
