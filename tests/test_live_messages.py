@@ -91,3 +91,20 @@ def test_part_b_stays_hidden_when_a_public_channel_post_is_updated(pr):
     update, = updates(pr, "CPR")
     assert "Essex Juno" not in str(update.args)
     assert "*2/18* Part B action (text not shown here)" in post_text({"blocks": update.json("blocks")})
+
+
+def test_forged_or_stale_presses_get_401_and_change_nothing(pr):
+    import time
+
+    from tests import slackreq
+    raised = pr.fake.messages("CPR")[0]
+    payload = {"type": "block_actions", "user": {"id": "UAH0001"}, "team": {"id": "T0001"}, "trigger_id": "t",
+               "container": {"type": "message", "channel_id": "CPR", "message_ts": raised["ts"]},
+               "channel": {"id": "CPR"}, "message": raised,
+               "actions": [{**button(raised, "Mark done"), "action_ts": "7.7"}]}
+    assert slackreq.interaction(pr.events_url, "wrong-secret", payload).status_code == 401
+    old = time.time() - 10 * 60  # Bolt refuses requests signed more than 5 minutes ago (replays)
+    assert slackreq.interaction(pr.events_url, "test-signing-secret", payload, timestamp=old).status_code == 401
+    pr.deliver()
+    assert pr.fake.calls_to("chat.update") == []
+    assert "Status: open" in pr.says("AH", "/action show 1/18")
