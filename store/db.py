@@ -113,4 +113,10 @@ def upgrade(engine: Engine) -> None:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
                 conn.commit()
     else:
-        command.upgrade(alembic_config(engine), "head")
+        # One transaction for the whole upgrade (alembic treats SQLite DDL as non-transactional and
+        # would commit step by step): the writer engine's BEGIN IMMEDIATE makes a second process
+        # starting at the same time wait, then find the database up to date.
+        with engine.begin() as conn:
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
