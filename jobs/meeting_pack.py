@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from grammar.dates import describe
 from jobs.notify import Notifier, Occasion, Owed
 from render import actions as render
-from render.blocks import paginate, sections
+from render.blocks import paginate_pair
 from render.fmt import MRKDWN
 from render.reminders import reminder_messages
 from store import actions as log
@@ -74,8 +74,7 @@ def _post_log(s: Session, notify: Notifier, board: Board, meeting: Meeting, toda
     full = lines(lambda a: True)
     public = lines(lambda a: not a.private)
     title = f"Action log for {board.name}, {describe(meeting.day)}"
-    pages = paginate(sections(full), full, title)
-    public_pages = paginate(sections(public), public, title)
+    pages, public_pages = paginate_pair(full, public, title)  # split alike: part n is part n in either channel
     channel = board.channel_id
     return notify.messages(channel, pages, lambda n: [first] if n == 0 else
                            [Occasion("meeting-pack-part", meeting.id, channel, f"{meeting.day}:{n}")],

@@ -12,6 +12,7 @@ from store.actions import OPEN_STATES, overdue, status_label
 from store.models import Action, ActionEvent, Person
 
 DUE_SOON_DAYS = 14
+MAX_STATE_SHOWN = 300  # of a status in a one-line view: with a 500-character title it fits a section
 
 
 def who(people: Sequence[Person]) -> str:
@@ -36,7 +37,10 @@ def line(action: Action, fmt: Plain, today: dt.date, *, visible: bool = True, wi
         parts.append(fmt.esc(who(action.owners)))
     if action.status in OPEN_STATES:
         parts.append(due_text(action, today))
-    parts.append(fmt.esc(status_label(action)) + (f" {action.closed:%d %b %Y}" if action.closed else ""))
+    state = status_label(action)
+    if len(state) > MAX_STATE_SHOWN:  # a closing condition may be long; `/action show` has all of it
+        state = state[:MAX_STATE_SHOWN - 1].rstrip() + "…"
+    parts.append(fmt.esc(state) + (f" {action.closed:%d %b %Y}" if action.closed else ""))
     if action.private:
         parts.append("Part B")
     return " — ".join(parts)

@@ -171,7 +171,8 @@ class Conversation:
     def _reply(self, done: _Done, fmt: Plain) -> Reply:
         plain = "\n".join(done.lines)
         if fmt.slack:
-            messages = paginate(sections(done.lines), done.lines, done.title or done.lines[0])
+            messages = paginate(sections(done.lines), done.lines, done.title or done.lines[0],
+                                title_is_first_line=not done.title)
             if done.action is not None and len(messages) == 1:
                 messages[0].blocks.append(action_buttons(done.action))
             return Reply(messages, plain)
