@@ -30,8 +30,10 @@ def _ref_words(clerk, action_id: str) -> str | None:
 
 def presser(body: dict) -> Speaker:
     """Replies go where the person pressed: ephemeral in a channel, in the DM, or by DM from App Home."""
-    user = body["user"]["id"]
-    channel, _ = where_pressed(body)
+    return speaker_at(body["user"]["id"], where_pressed(body)[0])
+
+
+def speaker_at(user: str, channel: str | None) -> Speaker:
     if channel and channel[:1] in ("C", "G"):
         return Speaker(user_id=user, channel_id=channel, surface="mention")
     return Speaker(user_id=user, channel_id=channel or user, surface="dm")
@@ -105,10 +107,8 @@ def register(app, clerk) -> None:
         words = _ref_words(clerk, str(meta.get("action", "")))
         if words is None:
             return
-        user = body["user"]["id"]
         channel = meta.get("channel")
-        speaker = Speaker(user_id=user, channel_id=channel or user,
-                          surface="mention" if channel and channel[:1] in ("C", "G") else "dm")
+        speaker = speaker_at(body["user"]["id"], channel)
         then = None
         if channel and meta.get("message_ts"):  # the message the button was on shows the update's effect
             then = bring_up_to_date(clerk, {"user": body["user"], "container": {
