@@ -11,6 +11,7 @@ from typing import Callable
 from slack_sdk.errors import SlackApiError
 
 from render import modals
+from render.blocks import sections
 from service import forms
 from service.conversation import Speaker
 from store import outbox
@@ -54,9 +55,8 @@ def tell_could_not_open(clerk, body: dict, what: str, error: str) -> None:
     channel, _ = where_pressed(body)
     note = could_not_open(what, error)
     with unit_of_work(clerk.sessions) as s:
-        outbox.enqueue(s, channel or user, note, clerk.clock(), blocks=[{"type": "section", "text": {
-            "type": "mrkdwn", "text": note}}], ephemeral_to=user if channel else None,
-            fallback_to=[user] if channel else None)
+        outbox.enqueue(s, channel or user, note, clerk.clock(), blocks=sections([note]),
+                       ephemeral_to=user if channel else None, fallback_to=[user] if channel else None)
     clerk.wake_sender()
 
 

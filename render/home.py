@@ -12,7 +12,7 @@ from render.actions import line
 from render.blocks import MAX_BLOCKS_PER_VIEW, context, divider, header, section, sections
 from render.fmt import MRKDWN
 from render.modals import OPEN_NEW_ACTION, OPEN_PLAN_ITEM
-from render.reminders import action_buttons
+from render.reminders import action_buttons, button
 from store.models import Action, ForwardPlanItem, Meeting
 
 MAX_ACTIONS_SHOWN = 20  # two blocks each
@@ -32,11 +32,9 @@ class BoardSummary:
 
 def _form_buttons(officer: bool) -> dict[str, Any]:
     """The forms: anyone raises an action; the chair and secretaries keep the forward plan."""
-    elements = [{"type": "button", "action_id": OPEN_NEW_ACTION, "style": "primary",
-                 "text": {"type": "plain_text", "text": "New action"}, "value": "new"}]
+    elements = [button(OPEN_NEW_ACTION, "New action", "new", "primary")]
     if officer:
-        elements.append({"type": "button", "action_id": OPEN_PLAN_ITEM,
-                         "text": {"type": "plain_text", "text": "Add plan item"}, "value": "new"})
+        elements.append(button(OPEN_PLAN_ITEM, "Add plan item", "new"))
     return {"type": "actions", "block_id": "forms", "elements": elements}
 
 

@@ -15,7 +15,7 @@ from store.models import CLOSED, OPEN, Action
 DONE, SNOOZE, UPDATE, CONFIRM, REOPEN = "action_done", "action_snooze", "action_update", "action_confirm", "action_reopen"
 
 
-def _button(action_id: str, text: str, value: str, style: str | None = None) -> dict[str, Any]:
+def button(action_id: str, text: str, value: str, style: str | None = None) -> dict[str, Any]:
     button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text}, "value": value}
     return button | ({"style": style} if style else {})
 
@@ -24,12 +24,12 @@ def action_buttons(action: Action) -> dict[str, Any]:
     """The actions block for one action: its block_id names the action, so a press finds its place."""
     value = str(action.id)
     if action.status == OPEN:
-        elements = [_button(DONE, "Mark done", value, "primary"), _button(SNOOZE, "Snooze a week", value),
-                    _button(UPDATE, "Add update", value)]
+        elements = [button(DONE, "Mark done", value, "primary"), button(SNOOZE, "Snooze a week", value),
+                    button(UPDATE, "Add update", value)]
     elif action.status == CLOSED:
-        elements = [_button(REOPEN, "Reopen", value)]
+        elements = [button(REOPEN, "Reopen", value)]
     else:  # closure proposed, or closing when a condition is met
-        elements = [_button(CONFIRM, "Confirm closure", value, "primary"), _button(UPDATE, "Add update", value)]
+        elements = [button(CONFIRM, "Confirm closure", value, "primary"), button(UPDATE, "Add update", value)]
     return {"type": "actions", "block_id": block_id(action.id), "elements": elements}
 
 
