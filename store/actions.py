@@ -1,62 +1,130 @@
 """The rules of the action log: numbering, status changes, permissions, history.
 
-Every function takes a session inside the caller's unit of work and the clock's `now`; a
-Refusal rolls the whole change back. Nothing here knows about Slack.
+Every function takes a session inside the caller's unit of work and the clock's `now`; a Refusal
+rolls the whole change back. Changes return facts (a Change: what kind, from what, to what);
+render/ writes the words. Nothing here knows about Slack.
 """
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grammar.refs import Ref, format_ref
-from store.errors import Refusal
-from store.models import (CLOSED, CLOSING_WHEN, OPEN, PROPOSED, Action, ActionEvent, ActionOwner,
-                          Board, Person)
-from store.people import is_officer
+from store import numbering
+from store import permissions as rules
+from store.models import Action, ActionEvent, ActionOwner, Board, Person
+from store.nearest import either, nearest
+from store.numbering import numbering_year
+from store.people import add_members
+from store.permissions import Act
+from store.terms import OPEN_STATES, ActionId, ClosureRule, Ref, Refusal, Status, format_ref
 
-OPEN_STATES = (OPEN, PROPOSED, CLOSING_WHEN)
-
-
-def numbering_year(board: Board, day: dt.date) -> int:
-    """The year an action raised on `day` is numbered in (the /18 of 74/18)."""
-    if board.numbering == "continuous":
-        return 0
-    if board.numbering == "municipal-year":
-        return day.year if day.month >= 4 else day.year - 1
-    return day.year
+__all__ = ["numbering_year", "OPEN_STATES"]
 
 
 def status_label(action: Action) -> str:
-    if action.status == CLOSING_WHEN:
+    if action.status == Status.CLOSING_WHEN:
         return f"closing when {action.closing_condition}"
     return action.status
 
 
 def can_see(action: Action, person: Person | None) -> bool:
-    """Part B actions: only their owners, the chair and secretaries see the text."""
-    if not action.private:
-        return True
-    return person is not None and (person in action.owners or is_officer(action.board, person))
+    """Part B actions: only their owners, the chair and secretaries see the text, decided from the
+    records of those people now, never from initials."""
+    return not action.private or rules.allowed(person, Act.READ_PART_B, board=action.board, owners=action.owners)
 
 
-def can_change(action: Action, person: Person) -> bool:
-    return person in action.owners or is_officer(action.board, person)
+def _require(action: Action, actor: Person, act: Act, doing: str) -> None:
+    rules.require(actor, act, board=action.board, owners=action.owners, subject=action.ref, doing=doing)
 
 
-def _require_change(action: Action, actor: Person, what: str) -> None:
-    if not can_change(action, actor):
-        raise Refusal(f"Only {action.ref}'s owners, the chair or a secretary can {what} it.")
+def owners_label(people: Sequence[Person]) -> str:
+    return "; ".join(p.label for p in people)
 
 
-def _require_officer(action: Action, actor: Person, what: str) -> None:
-    if not is_officer(action.board, actor):
-        raise Refusal(f"Only the chair or a secretary of {action.board.name} can {what} {action.ref}.")
+# -- finding ------------------------------------------------------------------------------
+
+def find(s: Session, target: Ref | ActionId, board: Board | None) -> Action:
+    """The action a typed ref (or a button's id) means. `board` is the board in context (None: any).
+
+    A continuous board's refs have no year, so a bare number means that action when there is one;
+    otherwise a bare number that matches several years asks which. Unknown or mistyped refs are
+    refused with the nearest real refs."""
+    if isinstance(target, ActionId):
+        action = s.get(Action, target.id)
+        if action is None:
+            raise Refusal("That action is no longer in the log.")
+        return action
+    ref = target
+    q = select(Action).where(Action.number == ref.number)
+    if board is not None:
+        q = q.where(Action.board_id == board.id)
+    if ref.year is not None:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
+        q = q.where(Action.year != 0, Action.year % 100 == ref.year % 100)
+    matches = list(s.scalars(q.order_by(Action.year.desc())))
+    if len(matches) > 1 and ref.year is None:
+        continuous = [a for a in matches if a.year == 0]
+        if len(continuous) == 1 or len({a.board_id for a in continuous}) == len(continuous) == 1:
+            matches = continuous
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        boards = {a.board_id for a in matches}
+        if len(boards) > 1:
+            names = ", ".join(sorted({a.board.name for a in matches}))
+            raise Refusal(f"{ref} is on more than one board ({names}). Add “board <name>” after the ref, "
+                          f"or type the command in the board's channel.")
+        raise Refusal(f"{ref} could be {either([a.ref for a in matches])}. Type the ref with its year, "
+                      f"e.g. {matches[0].ref}.")
+    if board is not None:
+        elsewhere = s.scalars(select(Action).where(Action.number == ref.number, Action.board_id != board.id)
+                              .limit(20)).all()
+        elsewhere = [a for a in elsewhere if ref.year is None or (a.year and a.year % 100 == ref.year % 100)]
+        if elsewhere:
+            raise Refusal(f"{ref} is on {elsewhere[0].board.name}'s log, not {board.name}'s. "
+                          f"Add “board {elsewhere[0].board.name}” after the ref, or type it in that board's channel.")
+    raise Refusal(f"There is no action {ref}" + nearest_refs(s, ref, board) + ".")
+
+
+def nearest_refs(s: Session, ref: Ref, board: Board | None) -> str:
+    """"; did you mean 74/18?" for 47/18, 85/18 for 86, 84/18 for 84/1 — each ref once."""
+    digits = str(ref.number)
+    numbers = {ref.number} | {int(digits[::-1])} if len(digits) > 1 else {ref.number}
+    numbers |= {ref.number + d for d in (-2, -1, 1, 2)}
+    if len(digits) > 1:  # one digit transposed, dropped or changed: 47 → 74, 86 → 85
+        numbers |= {int(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]) for i in range(len(digits) - 1)}
+    q = select(Action.number, Action.year).where(or_(Action.number.in_(numbers), Action.number == ref.number))
+    if board is not None:
+        q = q.where(Action.board_id == board.id)
+    found = list(dict.fromkeys(format_ref(n, y) for n, y in s.execute(q.order_by(Action.year.desc()).limit(200))))
+    if not found:
+        return ""
+    typed = ref.typed.lstrip("#")
+    typed = typed.split()[-1] if typed.lower().startswith("action") else typed
+    if ref.year is not None and "/" in typed:
+        yy = typed.partition("/")[2]
+        same_number = [r for r in found if r.split("/")[0] == digits and "/" in r and r.split("/")[1].startswith(yy)]
+        near = same_number[:3] or nearest(typed, found, n=3, limit=2)
+    else:
+        near = nearest(digits, found, n=3, limit=1, key=lambda r: r.split("/")[0])
+    return f"; did you mean {either(near)}?" if near else ""
+
+
+# -- changes ------------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    """What happened to an action: render.actions.what_happened turns it into words."""
+
+    action: Action
+    kind: str  # raised | updated | closed | proposed | closing when | confirmed | reopened | due | snoozed | owners
+    old: str | None = None
+    new: str | None = None
+    note: str | None = None  # the update's text, the closing or reopening note
+    event: ActionEvent | None = None
 
 
 def _event(s: Session, action: Action, actor: Person | None, now: dt.datetime, today: dt.date, kind: str,
@@ -66,177 +134,111 @@ def _event(s: Session, action: Action, actor: Person | None, now: dt.datetime, t
     return ev
 
 
-def owners_label(people: Iterable[Person]) -> str:
-    return "; ".join(p.label for p in people)
-
-
-# -- finding ------------------------------------------------------------------------------
-
-def find(s: Session, ref: Ref, board: Board | None, *, actor: Person | None = None) -> Action:
-    """The action a typed ref means. `board` is the board in context (None: any board).
-
-    Unknown or mistyped refs are refused with the nearest real refs; a bare number that
-    matches several years asks which one."""
-    q = select(Action).where(Action.number == ref.number)
-    if board is not None:
-        q = q.where(Action.board_id == board.id)
-    if ref.year is not None:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
-        q = q.where(Action.year != 0, Action.year % 100 == ref.year % 100)
-    matches = list(s.scalars(q.order_by(Action.year.desc())))
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        boards = {a.board_id for a in matches}
-        if len(boards) > 1:
-            names = ", ".join(sorted({a.board.name for a in matches}))
-            raise Refusal(f"{ref} is on more than one board ({names}). Add “board <name>” after the ref, "
-                          f"or type the command in the board's channel.")
-        refs = " or ".join(a.ref for a in matches)
-        raise Refusal(f"{ref} could be {refs}. Type the ref with its year, e.g. {matches[0].ref}.")
-    if board is not None:
-        elsewhere = s.scalars(select(Action).where(Action.number == ref.number, Action.board_id != board.id)).all()
-        elsewhere = [a for a in elsewhere if ref.year is None or a.year % 100 == ref.year % 100]
-        if elsewhere:
-            raise Refusal(f"{ref} is on {elsewhere[0].board.name}'s log, not {board.name}'s. "
-                          f"Add “board {elsewhere[0].board.name}” after the ref, or type it in that board's channel.")
-    raise Refusal(f"There is no action {ref}" + _nearest(s, ref, board) + ".")
-
-
-def _nearest(s: Session, ref: Ref, board: Board | None) -> str:
-    q = select(Action.number, Action.year).where(
-        or_(Action.number == ref.number, Action.number.between(ref.number - 2, ref.number + 2)))
-    if board is not None:
-        q = q.where(Action.board_id == board.id)
-    refs = [format_ref(n, y) for n, y in s.execute(q.limit(200))]
-    if not refs:
-        return ""
-    typed = ref.typed.lstrip("#")
-    same_number = [r for r in refs if r.split("/")[0] == str(ref.number)]
-    near = same_number[:3] or difflib.get_close_matches(typed, refs, n=3, cutoff=0.4)
-    return f"; did you mean {' or '.join(near)}?" if near else ""
-
-
-# -- changes ------------------------------------------------------------------------------
-
-@dataclass
-class Change:
-    action: Action
-    what: str  # one line for the board: "closed", "closure proposed", "due date changed to …"
-    event: ActionEvent | None = None
-
-
 def build(board: Board, year: int, number: int, title: str, owners: Sequence[Person], due: dt.date | None,
           private: bool, raised: dt.date) -> Action:
     """A new open action, not yet added to a session."""
-    action = Action(board=board, year=year, number=number, title=title, due=due, status=OPEN,
+    action = Action(board=board, year=year, number=number, title=title, due=due, status=Status.OPEN,
                     private=private, raised=raised)
     action.owner_links = [ActionOwner(person=p, position=i) for i, p in enumerate(owners)]
     return action
 
 
 def raise_action(s: Session, board: Board, actor: Person | None, title: str, owners: Sequence[Person],
-                 due: dt.date | None, private: bool, now: dt.datetime, today: dt.date,
-                 *, number: int | None = None, year: int | None = None) -> Change:
-    """Raise a new action with the next number of the board's year.
-
-    Two people raising at once never share a number: the unique (board, year, number)
-    constraint decides, and the loser takes the next number inside a savepoint."""
-    year = numbering_year(board, today) if year is None else year
-    for _attempt in range(20):
-        n = number if number is not None else (s.scalar(
-            select(func.max(Action.number)).where(Action.board_id == board.id, Action.year == year)) or 0) + 1
-        action = build(board, year, n, title, owners, due, private, today)
-        try:
-            with s.begin_nested():
-                s.add(action)
-                s.flush()
-        except IntegrityError:
-            s.expunge(action) if action in s else None
-            if number is not None:
-                raise Refusal(f"{format_ref(number, year)} already exists on {board.name}'s log.") from None
-            continue
-        ev = _event(s, action, actor, now, today, "raised", new=title)
-        return Change(action, "raised", ev)
-    raise Refusal("Too many actions were raised at once; please try again.")
+                 due: dt.date | None, private: bool, now: dt.datetime, today: dt.date, *,
+                 source: str | None = None) -> Change:
+    """Raise a new action with the board's next number (allocated under the board's counter lock,
+    so two people raising at once get two numbers and nobody is refused)."""
+    if actor is not None:
+        rules.require(actor, Act.RAISE, board=board)
+    year = numbering_year(board, today)
+    number = numbering.next_number(s, board, numbering.ACTION, year)
+    action = build(board, year, number, title, owners, due, private, today)
+    s.add(action)
+    add_members(s, board, owners, actor, now)
+    ev = _event(s, action, actor, now, today, "raised", new=title, text=source)
+    s.flush()
+    return Change(action, "raised", event=ev)
 
 
 def add_update(s: Session, action: Action, actor: Person, text: str, now: dt.datetime, today: dt.date) -> Change:
-    _require_change(action, actor, "update")
+    _require(action, actor, Act.CHANGE_ACTION, "update it")
     ev = _event(s, action, actor, now, today, "update", text=text)
-    return Change(action, "updated", ev)
+    return Change(action, "updated", note=text, event=ev)
 
 
 def close(s: Session, action: Action, actor: Person, note: str, now: dt.datetime, today: dt.date,
           *, condition: str | None = None) -> Change:
     """Close; or propose closure where the board asks the chair to confirm; or close when <condition>."""
-    _require_change(action, actor, "close")
-    if action.status == CLOSED:
+    _require(action, actor, Act.CHANGE_ACTION, "close it")
+    if action.status == Status.CLOSED:
         raise Refusal(f"{action.ref} is already closed (since {action.closed:%d %b %Y}). "
                       f"A chair or secretary can reopen it: /action reopen {action.ref}")
     old = status_label(action)
     if condition:
-        action.status, action.closing_condition = CLOSING_WHEN, condition
-        what = f"can close upon {condition}"
-    elif action.board.closure_rule == "chair-confirms" and not is_officer(action.board, actor):
-        if action.status == PROPOSED:
+        action.status, action.closing_condition = Status.CLOSING_WHEN, condition
+        kind = "closing when"
+    elif action.board.closure_rule == ClosureRule.CHAIR_CONFIRMS and not rules.allowed(
+            actor, Act.OFFICER_ACTION, board=action.board):
+        if action.status == Status.PROPOSED:
             raise Refusal(f"Closure of {action.ref} is already proposed; the chair or a secretary confirms it "
                           f"with /action confirm {action.ref}")
-        action.status = PROPOSED
-        what = "closure proposed (the chair or a secretary confirms it)"
+        action.status = Status.PROPOSED
+        kind = "proposed"
     else:
-        action.status, action.closed, action.closing_condition = CLOSED, today, None
-        what = "closed"
+        action.status, action.closed, action.closing_condition = Status.CLOSED, today, None
+        kind = "closed"
     ev = _event(s, action, actor, now, today, "status", old=old, new=status_label(action), text=note or None)
-    return Change(action, what, ev)
+    return Change(action, kind, old=old, new=condition, note=note or None, event=ev)
 
 
 def confirm(s: Session, action: Action, actor: Person, now: dt.datetime, today: dt.date) -> Change:
-    _require_officer(action, actor, "confirm the closure of")
-    if action.status not in (PROPOSED, CLOSING_WHEN):
+    _require(action, actor, Act.OFFICER_ACTION, f"confirm the closure of {action.ref}")
+    if action.status not in (Status.PROPOSED, Status.CLOSING_WHEN):
         raise Refusal(f"{action.ref} is {status_label(action)}; only a proposed or conditional closure "
                       f"can be confirmed. To close it: /action close {action.ref}")
     old = status_label(action)
-    action.status, action.closed = CLOSED, today
-    ev = _event(s, action, actor, now, today, "status", old=old, new=CLOSED)
-    return Change(action, "closure confirmed; closed", ev)
+    action.status, action.closed = Status.CLOSED, today
+    ev = _event(s, action, actor, now, today, "status", old=old, new=Status.CLOSED)
+    return Change(action, "confirmed", old=old, event=ev)
 
 
 def reopen(s: Session, action: Action, actor: Person, note: str, now: dt.datetime, today: dt.date) -> Change:
-    _require_officer(action, actor, "reopen")
-    if action.status == OPEN:
+    _require(action, actor, Act.OFFICER_ACTION, f"reopen {action.ref}")
+    if action.status == Status.OPEN:
         raise Refusal(f"{action.ref} is already open.")
     old = status_label(action)
-    action.status, action.closed, action.closing_condition = OPEN, None, None
-    ev = _event(s, action, actor, now, today, "status", old=old, new=OPEN, text=note or None)
-    return Change(action, "reopened", ev)
+    action.status, action.closed, action.closing_condition = Status.OPEN, None, None
+    ev = _event(s, action, actor, now, today, "status", old=old, new=Status.OPEN, text=note or None)
+    return Change(action, "reopened", old=old, note=note or None, event=ev)
 
 
 def set_due(s: Session, action: Action, actor: Person, due: dt.date, now: dt.datetime, today: dt.date) -> Change:
-    _require_change(action, actor, "change the due date of")
+    _require(action, actor, Act.CHANGE_ACTION, "change the due date of it")
     old = action.due.isoformat() if action.due else None
     action.due = due
     ev = _event(s, action, actor, now, today, "due", old=old, new=due.isoformat())
-    return Change(action, f"due date now {due:%a %d %b %Y}", ev)
+    return Change(action, "due", old=old, new=due.isoformat(), event=ev)
 
 
 def snooze(s: Session, action: Action, actor: Person, until: dt.date, now: dt.datetime, today: dt.date) -> Change:
-    _require_change(action, actor, "snooze")
-    if action.status == CLOSED:
+    _require(action, actor, Act.CHANGE_ACTION, "snooze it")
+    if action.status == Status.CLOSED:
         raise Refusal(f"{action.ref} is closed; there is nothing to remind anyone of.")
     old = action.snoozed_until.isoformat() if action.snoozed_until else None
     action.snoozed_until = until
     ev = _event(s, action, actor, now, today, "snoozed", old=old, new=until.isoformat())
-    return Change(action, f"reminders snoozed until {until:%a %d %b %Y}", ev)
+    return Change(action, "snoozed", old=old, new=until.isoformat(), event=ev)
 
 
 def assign(s: Session, action: Action, actor: Person, people: Sequence[Person], add: bool,
            now: dt.datetime, today: dt.date) -> Change:
-    _require_officer(action, actor, "reassign")
+    _require(action, actor, Act.OFFICER_ACTION, f"reassign {action.ref}")
     old_people = action.owners
     new_people = list(old_people) + [p for p in people if p not in old_people] if add else list(people)
     action.owner_links = [ActionOwner(person=p, position=i) for i, p in enumerate(new_people)]
+    add_members(s, action.board, new_people, actor, now)
     ev = _event(s, action, actor, now, today, "owners", old=owners_label(old_people), new=owners_label(new_people))
-    return Change(action, f"owners now {owners_label(new_people)}", ev)
+    return Change(action, "owners", old=owners_label(old_people), new=owners_label(new_people), event=ev)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -257,14 +259,18 @@ def latest_update(s: Session, action_ids: Sequence[int]) -> dict[int, ActionEven
 
 
 def query(board: Board | None, which: str, *, person: Person | None = None, people: Sequence[Person] = (),
-          today: dt.date | None = None) -> Select:
+          today: dt.date | None = None, boards: Sequence[Board] | None = None) -> Select:
+    """Actions of a board (or of `boards`, or every board): which is open, mine, who, overdue,
+    closed or all. Ordered by due date, then ref."""
     q = select(Action)
     if board is not None:
         q = q.where(Action.board_id == board.id)
+    elif boards is not None:
+        q = q.where(Action.board_id.in_([b.id for b in boards]))
     if which in ("open", "mine", "who", "overdue"):
         q = q.where(Action.status.in_(OPEN_STATES))
     elif which == "closed":
-        q = q.where(Action.status == CLOSED)
+        q = q.where(Action.status == Status.CLOSED)
     if which == "overdue":
         q = q.where(Action.due < today)
     if which == "mine":  # from the person's owner rows: a few thousand at most, not every open action

@@ -1,4 +1,4 @@
 """The store refuses with the same exception the grammar does, so callers catch one kind."""
-from grammar.errors import Refusal
+from store.terms import Refusal
 
 __all__ = ["Refusal"]

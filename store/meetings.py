@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from grammar.dates import describe
-from store.errors import Refusal
+from store import permissions as rules
 from store.models import DROPPED, DUE, Board, ForwardPlanItem, Meeting, Person
-from store.people import is_officer
+from store.permissions import Act
+from store.terms import Refusal, describe
 
 
 def require_officer(board: Board, actor: Person, what: str) -> None:
-    if not is_officer(board, actor):
-        raise Refusal(f"Only the chair or a secretary of {board.name} can {what}.")
+    rules.require(actor, Act.MEETINGS, board=board, doing=what)
 
 
 def meeting_on(s: Session, board: Board, day: dt.date) -> Meeting | None:
@@ -71,6 +70,18 @@ def add(s: Session, board: Board, actor: Person, days: Sequence[dt.date], time: 
     return added, placed
 
 
+def confirm(s: Session, board: Board, actor: Person, day: dt.date) -> Meeting:
+    """A provisional meeting becomes a fixed one."""
+    require_officer(board, actor, "confirm meetings")
+    meeting = meeting_on(s, board, day)
+    if meeting is None or meeting.cancelled:
+        raise Refusal(f"{board.name} has no meeting on {describe(day)}.")
+    if not meeting.provisional:
+        raise Refusal(f"The meeting on {describe(day)} is already confirmed.")
+    meeting.provisional = False
+    return meeting
+
+
 def cancel(s: Session, board: Board, actor: Person, day: dt.date) -> tuple[Meeting, list[ForwardPlanItem]]:
     """Cancel a meeting: its papers go to the month's TBC list. Returns them, to tell their owners."""
     require_officer(board, actor, "cancel meetings")
@@ -98,8 +109,11 @@ def move(s: Session, board: Board, actor: Person, day: dt.date, new_day: dt.date
     clash = meeting_on(s, board, new_day)
     if clash is not None and not clash.cancelled:
         raise Refusal(f"{board.name} already meets on {describe(new_day)}.")
-    if clash is not None:
-        s.delete(clash)  # a cancelled meeting on the new day: nothing refers to it (its papers moved)
+    if clash is not None:  # a cancelled meeting on the new day: its papers moved out when it was
+        # cancelled; dropped ones still name it, and follow the meeting that takes its day
+        s.execute(update(ForwardPlanItem).where(ForwardPlanItem.meeting_id == clash.id)
+                  .values(meeting_id=meeting.id))
+        s.delete(clash)
         s.flush()
     meeting.day = new_day
     if time is not None:

@@ -4,9 +4,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time,
-                        TypeDecorator, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
+
+from store.terms import PaperStatus, Status, format_ref
 
 
 class UTCDateTime(TypeDecorator):
@@ -20,13 +35,13 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; pass the clock's aware time")
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 class Base(DeclarativeBase):
@@ -53,7 +68,9 @@ class Board(Base):
 
 
 class Person(Base):
-    """Someone who may own actions: a Slack user, or someone without Slack (name only)."""
+    """One record per person: initials (unique, upper-case), a name, and at most one Slack user.
+    Someone without Slack has no user id; `console` marks whoever types at `python bot.py console`
+    without --as (the operator, who has the database anyway), who is never reached on Slack."""
 
     __tablename__ = "person"
 
@@ -61,21 +78,29 @@ class Person(Base):
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     initials: Mapped[str | None] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    console: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created: Mapped[dt.datetime]
 
     @property
     def label(self) -> str:
         return self.initials or self.name
 
+    @property
+    def signature(self) -> str:
+        """How a change is signed in a post: "Anna Hook (AH)"."""
+        return f"{self.name} ({self.initials})" if self.initials else self.name
+
 
 class BoardRole(Base):
+    """A person's place on a board: chair, secretary or member (terms.Role)."""
+
     __tablename__ = "board_role"
     __table_args__ = (UniqueConstraint("board_id", "person_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    role: Mapped[str] = mapped_column(String(12))  # chair | secretary
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))  # chair | secretary | member
 
     board: Mapped[Board] = relationship(back_populates="roles")
     person: Mapped[Person] = relationship()
@@ -91,7 +116,7 @@ class ActionOwner(Base):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
-OPEN, PROPOSED, CLOSING_WHEN, CLOSED = "open", "closure proposed", "closing when", "closed"
+OPEN, PROPOSED, CLOSING_WHEN, CLOSED = Status.OPEN, Status.PROPOSED, Status.CLOSING_WHEN, Status.CLOSED
 
 
 class Action(Base):
@@ -129,7 +154,7 @@ class Action(Base):
 
     @property
     def ref(self) -> str:
-        return f"{self.number}/{self.year % 100:02d}" if self.year else str(self.number)
+        return format_ref(self.number, self.year)
 
 
 class ActionEvent(Base):
@@ -217,7 +242,7 @@ class PlanItemOwner(Base):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
-DUE, RECEIVED, LATE, DROPPED = "due", "received", "late", "dropped"
+DUE, RECEIVED, LATE, DROPPED = PaperStatus.DUE, PaperStatus.RECEIVED, PaperStatus.LATE, PaperStatus.DROPPED
 
 
 class ForwardPlanItem(Base):
@@ -285,3 +310,47 @@ class Reminder(Base):
     occasion: Mapped[str] = mapped_column(String(40))  # "before-7", "due", "overdue-2", "2018-W49", …
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     created: Mapped[dt.datetime]
+
+
+class PeopleEvent(Base):
+    """A change to who is who, kept for good: a person registered, renamed, re-initialled, linked to
+    Slack or merged into another record; a role given or taken; a board set up, its channel or its
+    settings changed. Who made it and when, from what to what."""
+
+    __tablename__ = "people_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # registered | initials | name | slack | merged | role+ | role- | board | channel | setting
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id], lazy="joined")
+
+
+class Directory(Base):
+    """One row: a number that every change to people, roles or boards increases, in the same
+    transaction. A process keeps boards and people in memory and reloads them when it moves."""
+
+    __tablename__ = "directory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RefCounter(Base):
+    """The last number given on a board: to actions of a numbering year (0 when continuous), or to
+    forward-plan papers (kind "paper", year 0). Taken FOR UPDATE, so two people raising at once
+    get two numbers and nobody is refused."""
+
+    __tablename__ = "ref_counter"
+
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # action | paper
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

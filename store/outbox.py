@@ -6,7 +6,8 @@ them sent; a failed post is released for a later attempt, never dropped and neve
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session

@@ -1,110 +1,114 @@
-"""Boards, people and who may do what on a board."""
+"""People and boards: one record per person, the roles people hold on boards, how each person is
+reached on Slack, and the record of every change to people and roles.
+
+A person is known by initials (unique in the workspace, matched in any case), a name, and at most
+one Slack user. Linking a known person to Slack, renaming them or changing their initials changes
+that one record, so everything theirs stays theirs; two records of one person are merged on a
+secretary's say-so. Who may do each of these is decided by store.permissions."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from typing import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from grammar.who import Who
-from store.errors import Refusal
-from store.models import Board, BoardRole, Person
+from store import permissions as rules
+from store.models import (
+    ActionEvent,
+    ActionOwner,
+    Board,
+    BoardRole,
+    Directory,
+    PeopleEvent,
+    Person,
+    PlanEvent,
+    PlanItemOwner,
+)
+from store.permissions import Act
+from store.terms import Refusal, Role, Who
 
-CHAIR, SECRETARY = "chair", "secretary"
-CONSOLE_USER = "UCONSOLE"  # who types at `python bot.py console`: a person, but not on Slack
-REGISTER_HINT = "Register them with /clerk person {initials} @their-slack-name (or their full name, if they are not on Slack)."
+CHAIR, SECRETARY, MEMBER = Role.CHAIR, Role.SECRETARY, Role.MEMBER
+MAX_NAME = 120
+INITIALS = re.compile(r"[A-Za-z]{2,6}")
+REGISTER_HINT = ("Register them first (a chair or secretary can): /clerk person {initials} @their-slack-name, "
+                 "or their full name if they are not on Slack.")
 
+
+# -- finding people ------------------------------------------------------------------------
 
 def person_by_slack_id(s: Session, user_id: str) -> Person | None:
     return s.scalar(select(Person).where(Person.slack_user_id == user_id))
-
-
-def person_for_slack_user(s: Session, user_id: str, name: str | None, now: dt.datetime) -> Person:
-    """The Person behind a Slack user, created on first contact."""
-    person = person_by_slack_id(s, user_id)
-    if person is None:
-        person = Person(slack_user_id=user_id, name=name or user_id, created=now)
-        s.add(person)
-        s.flush()
-    return person
 
 
 def person_by_initials(s: Session, initials: str) -> Person | None:
     return s.scalar(select(Person).where(Person.initials == initials.upper()))
 
 
-def resolve(s: Session, whos: Sequence[Who], now: dt.datetime) -> list[Person]:
-    """People for an owner list. Unknown initials or names are refused, with how to register."""
-    people, unknown = [], []
-    for who in whos:
-        if who.kind == "slack":
-            people.append(person_for_slack_user(s, who.value, who.display or None, now))
-        elif who.kind == "initials":
-            person = person_by_initials(s, who.value)
-            people.append(person) if person else unknown.append(who.value)
-        else:
-            person = s.scalar(select(Person).where(func.lower(Person.name) == who.value.lower()))
-            people.append(person) if person else unknown.append(who.value)
-    if unknown:
-        first = unknown[0]
-        initials = first if first.isupper() and " " not in first else "XX"
-        names = " and ".join(unknown)
-        raise Refusal(f"I don't know {names}. " + REGISTER_HINT.format(initials=initials))
-    unique: list[Person] = []
-    for p in people:
-        if p not in unique:
-            unique.append(p)
-    return unique
+def person_by_name(s: Session, name: str) -> Person | None:
+    """A registered name, in any case; the first such person if two share it."""
+    return s.scalar(select(Person).where(func.lower(Person.name) == name.lower()).order_by(Person.id).limit(1))
 
 
-def register(s: Session, actor: Person, initials: str, who: Who | None, name: str | None,
-             now: dt.datetime) -> tuple[Person, str]:
-    """`/clerk person AH @anna` or `/clerk person GN Gareth Nicholson`: returns (person, what happened)."""
-    initials = initials.upper()
-    existing = person_by_initials(s, initials)
-    target = None
-    if who is not None:
-        target = s.scalar(select(Person).where(Person.slack_user_id == who.value))
-    elif existing is not None and existing.slack_user_id is None:
-        target = existing
-    elif name:  # someone an import knew only by name gets their initials, not a twin
-        target = s.scalar(select(Person).where(func.lower(Person.name) == name.lower(), Person.initials.is_(None),
-                                               Person.slack_user_id.is_(None)))
-    if existing is not None and existing is not target:
-        if not is_officer_anywhere(s, actor) and existing.id != actor.id:
-            raise Refusal(f"{initials} is already {existing.name}. Only a chair or secretary can "
-                          f"give those initials to someone else.")
-        if target is None and who is None:
-            target = existing
-    if target is None:
-        target = Person(slack_user_id=who.value if who else None,
-                        name=name or (who.display if who and who.display else initials), created=now)
-        s.add(target)
-    if existing is not None and existing is not target:
-        existing.initials = None
+def console_person(s: Session, now: dt.datetime) -> Person:
+    """Whoever types at `python bot.py console` without --as: one marked person, never on Slack."""
+    person = s.scalar(select(Person).where(Person.console.is_(True)).order_by(Person.id).limit(1))
+    if person is None:
+        person = Person(name="Console", console=True, created=now)
+        s.add(person)
         s.flush()
-    was_new = target.id is None
-    target.initials = initials
-    if name:
-        target.name = name
-    elif who is not None and who.display and target.name in (who.value, initials):
-        target.name = who.display
-    s.flush()
-    return target, "registered" if was_new else "updated"
+    return person
 
 
-def roles_of(board: Board, person: Person) -> set[str]:
+def on_slack(person: Person | None) -> bool:
+    """The one rule for "can Clerk reach this person on Slack themselves"."""
+    return person is not None and bool(person.slack_user_id) and not person.console
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A Slack user to send a person's message to, and on whose behalf when it is not them."""
+
+    user_id: str
+    on_behalf_of: Person | None = None  # set when the person is not on Slack
+
+
+def reach(person: Person, board: Board | None) -> list[Reach]:
+    """How a person is reached: their own DM; or, not on Slack, through the board's secretaries
+    who are (never the console stand-in); or nobody."""
+    if on_slack(person):
+        return [Reach(person.slack_user_id)]
+    if board is None:
+        return []
+    return [Reach(p.slack_user_id, person) for p in secretaries_of(board) if on_slack(p) and p.id != person.id]
+
+
+def reachable_through(person: Person, board: Board) -> list[str]:
+    """The Slack users that `reach` names, without the why."""
+    return [r.user_id for r in reach(person, board)]
+
+
+def slack_users(people: Iterable[Person]) -> list[str]:
+    """The Slack users among these people (whose App Home shows their work), each once."""
+    return list(dict.fromkeys(p.slack_user_id for p in people if on_slack(p)))
+
+
+# -- roles ---------------------------------------------------------------------------------
+
+def roles_of(board: Board, person: Person | None) -> set[str]:
+    if person is None:
+        return set()
     return {r.role for r in board.roles if r.person_id == person.id}
 
 
-def is_officer(board: Board, person: Person) -> bool:
-    return bool(roles_of(board, person) & {CHAIR, SECRETARY})
+def is_officer(board: Board, person: Person | None) -> bool:
+    return person is not None and (person.console or bool(roles_of(board, person) & {CHAIR, SECRETARY}))
 
 
-def is_officer_anywhere(s: Session, person: Person) -> bool:
-    return s.scalar(select(func.count()).select_from(BoardRole).where(BoardRole.person_id == person.id)) > 0
+def is_member(board: Board, person: Person | None) -> bool:
+    return bool(roles_of(board, person))
 
 
 def chair_of(board: Board) -> Person | None:
@@ -115,91 +119,275 @@ def secretaries_of(board: Board) -> list[Person]:
     return [r.person for r in board.roles if r.role == SECRETARY]
 
 
-def on_slack(person: Person | None) -> bool:
-    return person is not None and bool(person.slack_user_id) and person.slack_user_id != CONSOLE_USER
+def members_of(board: Board) -> list[Person]:
+    """Everyone on the board: chair, secretaries and members, each once, by name."""
+    return sorted({r.person.id: r.person for r in board.roles}.values(), key=lambda p: (p.name.lower(), p.id))
 
 
-def reachable_through(person: Person, board: Board) -> list[str]:
-    """Slack users to send a person's messages to: themselves, or if not on Slack the board's secretaries."""
-    if on_slack(person):
-        return [person.slack_user_id]
-    return [p.slack_user_id for p in secretaries_of(board) if on_slack(p)]
+def boards_of(s: Session, person: Person) -> list[Board]:
+    return list(s.scalars(select(Board).join(BoardRole).where(BoardRole.person_id == person.id)
+                          .distinct().order_by(Board.name)))
 
 
-def board_names(s: Session) -> list[str]:
-    return list(s.scalars(select(Board.name).order_by(Board.name)))
+def officer_boards(s: Session, person: Person) -> list[Board]:
+    return list(s.scalars(select(Board).join(BoardRole).where(
+        BoardRole.person_id == person.id, BoardRole.role.in_((CHAIR, SECRETARY))).distinct().order_by(Board.name)))
 
 
-def find_board(s: Session, name: str) -> Board | None:
-    return s.scalar(select(Board).where(Board.key == name.strip().lower()))
+def is_officer_anywhere(s: Session, person: Person | None) -> bool:
+    return person is not None and (person.console or bool(officer_boards(s, person)))
 
 
-def board_for(s: Session, name: str | None, channel_id: str | None) -> Board:
-    """The board a command is about: named, else the channel's, else the only one."""
-    if name:
-        board = find_board(s, name)
-        if board is None:
-            names = board_names(s)
-            near = difflib.get_close_matches(name, names, n=1)
-            raise Refusal(f"There is no board “{name}”." + (f" Did you mean {near[0]}?" if near else "")
-                          + (f" Boards: {', '.join(names)}." if names else ""))
-        return board
-    if channel_id:
-        board = s.scalar(select(Board).where(Board.channel_id == channel_id))
-        if board is not None:
-            return board
-    boards = list(s.scalars(select(Board).order_by(Board.name).limit(20)))
-    if len(boards) == 1:
-        return boards[0]
-    if not boards:
-        raise Refusal("There is no board yet. Set one up first:\n"
-                      "/clerk board P&R chair JG secretary GA channel #pr-board", "/clerk board <name> [chair <who>] [secretary <who>] [channel #c]")
-    raise Refusal(f"Which board? Add “board <name>” (boards: {', '.join(b.name for b in boards)}), "
-                  "or type the command in the board's channel.")
+def add_members(s: Session, board: Board, people: Iterable[Person], actor: Person | None, now: dt.datetime) -> None:
+    """People given work on a board are on it: owners of its actions and papers become members."""
+    for person in people:
+        if not is_member(board, person) and not person.console:
+            board.roles.append(BoardRole(person=person, role=MEMBER))
+            record(s, now, actor, "role+", person=person, board=board, new=MEMBER)
 
 
-def setup_board(s: Session, actor: Person, name: str, chair: list[Person] | None,
-                secretaries: list[Person] | None, channel: str | None, now: dt.datetime) -> tuple[Board, bool]:
-    """Create a board, or change its chair, secretaries or channel. Returns (board, created)."""
-    board = find_board(s, name)
-    created = board is None
-    if created:
-        board = Board(name=name.strip(), key=name.strip().lower(), created=now)
-        s.add(board)
+# -- the record of changes -----------------------------------------------------------------
+
+def record(s: Session, now: dt.datetime, actor: Person | None, kind: str, *, person: Person | None = None,
+           board: Board | None = None, old: str | None = None, new: str | None = None) -> None:
+    """Keep one change to people, roles or a board, and tell every process's directory it moved."""
+    s.add(PeopleEvent(at=now, actor_id=actor.id if actor is not None else None,
+                      person_id=person.id if person is not None else None,
+                      board_id=board.id if board is not None else None, kind=kind, old=old, new=new))
+    bump_directory(s)
+
+
+def bump_directory(s: Session) -> None:
+    if not s.execute(update(Directory).where(Directory.id == 1).values(version=Directory.version + 1)).rowcount:
+        s.add(Directory(id=1, version=1))
+
+
+def directory_version(s: Session) -> int:
+    return s.scalar(select(Directory.version).where(Directory.id == 1)) or 0
+
+
+def history(s: Session, *, person: Person | None = None, board: Board | None = None, limit: int = 40
+            ) -> list[PeopleEvent]:
+    q = select(PeopleEvent)
+    q = q.where(PeopleEvent.person_id == person.id) if person is not None else q.where(PeopleEvent.board_id == board.id)
+    return list(reversed(s.scalars(q.order_by(PeopleEvent.id.desc()).limit(limit)).all()))
+
+
+# -- owners and other people named in commands ------------------------------------------------
+
+def resolve(s: Session, whos: Sequence[Who], now: dt.datetime, *, actor: Person | None = None,
+            board: Board | None = None) -> list[Person]:
+    """People for an owner list. Unknown initials or names are refused, with how to register.
+    A Slack user Clerk does not know yet becomes a person only when the actor may register people
+    on `board` (the chair or a secretary names someone new); anyone else is refused."""
+    people: list[Person] = []
+    unknown: list[str] = []
+    for who in whos:
+        if who.kind == "slack":
+            person = person_by_slack_id(s, who.value)
+            if person is None:
+                if actor is None or not rules.allowed(actor, Act.REGISTER, board=board):
+                    raise Refusal(f"{who} is not registered with Clerk yet. "
+                                  + REGISTER_HINT.format(initials="XX"))
+                person = Person(slack_user_id=who.value, name=_name(who.display or who.value), created=now)
+                s.add(person)
+                s.flush()
+                record(s, now, actor, "registered", person=person, board=board, new=person.name)
+        elif who.kind == "initials":
+            person = person_by_initials(s, who.value)
+        else:
+            person = person_by_name(s, who.value)
+        if person is None:
+            unknown.append(who.value)
+        elif person not in people:
+            people.append(person)
+    if unknown:
+        first = unknown[0]
+        initials = first.upper() if INITIALS.fullmatch(first) else "XX"
+        raise Refusal(f"I don't know {' and '.join(unknown)}. " + REGISTER_HINT.format(initials=initials))
+    return people
+
+
+def _name(text: str) -> str:
+    return " ".join(text.split())[:MAX_NAME] or "?"
+
+
+# -- registering and changing people -----------------------------------------------------------
+
+@dataclass
+class PersonChange:
+    """What `/clerk person` did: the person, and each change made, in words a secretary reads."""
+
+    person: Person
+    made: list[str]
+    registered: bool = False
+
+
+def register(s: Session, actor: Person, initials: str, *, slack: Who | None, name: str | None,
+             board: Board | None, now: dt.datetime) -> PersonChange:
+    """`/clerk person AH @anna [Anna Hook]` or `/clerk person GN Gareth Nicholson`.
+
+    New initials register someone new (on `board`); known initials with a Slack user link that
+    record to Slack; with the same name, nothing changes. A clash is refused with the way out."""
+    initials = initials.upper()
+    existing = person_by_initials(s, initials)
+    linked = person_by_slack_id(s, slack.value) if slack is not None else None
+    if name is not None:
+        _check_name(name)
+    if existing is None:
+        if linked is not None and linked.initials:  # that Slack user is someone already: new initials is a change
+            raise Refusal(f"{slack} is already {_known_as(linked)}. To give them the initials {initials}: "
+                          f"/clerk person {linked.initials} initials {initials}")
+        if linked is not None:  # known by their Slack user only (named in passing): the same record gets initials
+            require_change(s, actor, linked)
+            linked.initials = initials
+            record(s, now, actor, "initials", person=linked, new=initials)
+            made = [f"initials {initials}"]
+            if name and name != linked.name:
+                made += rename(s, actor, linked, name, now)
+            if board is not None:
+                add_members(s, board, [linked], actor, now)
+            return PersonChange(linked, made)
+        adopted = None if slack is not None or name is None else s.scalar(
+            select(Person).where(func.lower(Person.name) == name.lower(), Person.initials.is_(None),
+                                 Person.slack_user_id.is_(None), Person.console.is_(False)).limit(1))
+        if adopted is not None:  # someone an import knew only by name gets their initials, not a twin
+            require_change(s, actor, adopted)
+            adopted.initials = initials
+            record(s, now, actor, "initials", person=adopted, new=initials)
+            return PersonChange(adopted, [f"initials {initials}"])
+        rules.require(actor, Act.REGISTER, board=board)
+        person = Person(initials=initials, slack_user_id=slack.value if slack else None,
+                        name=_name(name or (slack.display if slack and slack.display else initials)), created=now)
+        s.add(person)
         s.flush()
-        if not secretaries:
-            secretaries = [actor]  # whoever sets a board up keeps it until they name its secretary
-    elif board.roles and not is_officer(board, actor):
-        raise Refusal(f"Only the chair or a secretary of {board.name} can change it.")
-    if channel:
-        other = s.scalar(select(Board).where(Board.channel_id == channel, Board.id != board.id))
-        if other is not None:
-            raise Refusal(f"That channel is already {other.name}'s. Each board has its own channel.")
-        board.channel_id = channel
-    if chair is not None:
-        board.roles[:] = [r for r in board.roles if r.role != CHAIR]
-        board.roles.extend(BoardRole(person=p, role=CHAIR) for p in chair)
-    if secretaries is not None:
-        board.roles[:] = [r for r in board.roles if r.role != SECRETARY]
-        board.roles.extend(BoardRole(person=p, role=SECRETARY) for p in secretaries)
+        record(s, now, actor, "registered", person=person, board=board,
+               new=f"{person.initials} {person.name}" + (f" <@{person.slack_user_id}>" if slack else ""))
+        if board is not None:
+            add_members(s, board, [person], actor, now)
+        return PersonChange(person, [], registered=True)
+    made: list[str] = []
+    if name is not None and name.lower() != existing.name.lower():
+        raise Refusal(f"{initials} is already {existing.name}. To rename them: /clerk person {initials} name {name}; "
+                      f"to register someone else, give them other initials.")
+    if slack is not None and existing.slack_user_id != slack.value:
+        made += link(s, actor, existing, slack, linked, now)
+    return PersonChange(existing, made)
+
+
+def link(s: Session, actor: Person, person: Person, slack: Who, linked: Person | None, now: dt.datetime) -> list[str]:
+    """Give a person their Slack user. If Clerk already knows that user as a record with nothing of
+    its own (named once in passing), it is folded in; a record with a history needs a merge."""
+    require_change(s, actor, person)
+    if linked is not None and linked.id != person.id:
+        if _has_anything(s, linked):
+            raise Refusal(f"{slack} is already {_known_as(linked)}, with work of their own. If that is the same "
+                          f"person as {person.label}, merge the two: /clerk merge {linked.label} into {person.label}")
+        s.delete(linked)
+        s.flush()
+    old = person.slack_user_id
+    person.slack_user_id = slack.value
+    record(s, now, actor, "slack", person=person, old=f"<@{old}>" if old else None, new=f"<@{slack.value}>")
+    return [f"linked to {slack}"]
+
+
+def rename(s: Session, actor: Person, person: Person, name: str, now: dt.datetime) -> list[str]:
+    _check_name(name)
+    if person.id != actor.id:
+        require_change(s, actor, person)
+    if name == person.name:
+        return []
+    old, person.name = person.name, _name(name)
+    record(s, now, actor, "name", person=person, old=old, new=person.name)
+    return [f"renamed from {old}"]
+
+
+def reinitial(s: Session, actor: Person, person: Person, initials: str, now: dt.datetime) -> list[str]:
+    initials = initials.upper()
+    require_change(s, actor, person)
+    if person.initials == initials:
+        return []
+    other = person_by_initials(s, initials)
+    if other is not None:
+        raise Refusal(f"{initials} are {other.name}'s initials. Give {person.name} others, or if they are one "
+                      f"person: /clerk merge {person.label} into {initials}")
+    old, person.initials = person.initials, initials
     s.flush()
-    return board, created
+    record(s, now, actor, "initials", person=person, old=old, new=initials)
+    return [f"initials {old or 'none'} → {initials}"]
 
 
-def change_settings(board: Board, actor: Person, settings: dict[str, str]) -> None:
-    if SECRETARY not in roles_of(board, actor):
-        raise Refusal(f"Only a secretary of {board.name} can change its settings.")
-    if "closure" in settings:
-        board.closure_rule = settings["closure"]
-    if "numbering" in settings:
-        board.numbering = settings["numbering"]
-    if "paper-deadline" in settings:
-        board.paper_deadline_days = int(settings["paper-deadline"])
-    if "publication" in settings:
-        board.publication_days = int(settings["publication"])
-    if "reminders" in settings:
-        board.reminder_days = ",".join(str(int(d)) for d in settings["reminders"].split(","))
-    if "timezone" in settings:
-        board.timezone = settings["timezone"]
-    if "digest-day" in settings:
-        board.digest_day = settings["digest-day"]
+def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetime) -> list[str]:
+    """Two records of one person become `keep`: every action, paper, role, update and history entry
+    of `gone` moves to it, in the caller's one transaction. Returns what moved, counted."""
+    if gone.id == keep.id:
+        raise Refusal(f"{keep.label} and {gone.label} are already one record.")
+    for person in (gone, keep):
+        require_change(s, actor, person, Act.MERGE)
+    if gone.slack_user_id and keep.slack_user_id and gone.slack_user_id != keep.slack_user_id:
+        raise Refusal(f"{gone.label} and {keep.label} are two different Slack users; Clerk keeps one Slack user "
+                      "a person. If one of them is wrong, link the right one first.")
+    moved = []
+    for table, key in ((ActionOwner, "action_id"), (PlanItemOwner, "item_id")):
+        mine = set(s.scalars(select(getattr(table, key)).where(table.person_id == keep.id)))
+        both = [k for k in s.scalars(select(getattr(table, key)).where(table.person_id == gone.id)) if k in mine]
+        if both:
+            s.execute(delete(table).where(table.person_id == gone.id, getattr(table, key).in_(both)))
+        n = s.execute(update(table).where(table.person_id == gone.id).values(person_id=keep.id)).rowcount + len(both)
+        if n:
+            moved.append(f"{n} {'action' if table is ActionOwner else 'paper'}{'s' * (n != 1)}")
+    held = {(r.board_id, r.role) for r in s.scalars(select(BoardRole).where(BoardRole.person_id == keep.id))}
+    roles = 0
+    for role in list(s.scalars(select(BoardRole).where(BoardRole.person_id == gone.id))):
+        if (role.board_id, role.role) in held:
+            s.delete(role)
+        else:
+            role.person_id = keep.id
+            roles += 1
+    if roles:
+        moved.append(f"{roles} role{'s' * (roles != 1)}")
+    n = sum(s.execute(update(t).where(t.person_id == gone.id).values(person_id=keep.id)).rowcount
+            for t in (ActionEvent, PlanEvent))
+    if n:
+        moved.append(f"{n} history entr{'ies' if n != 1 else 'y'}")
+    s.execute(update(PeopleEvent).where(PeopleEvent.person_id == gone.id).values(person_id=keep.id))
+    s.execute(update(PeopleEvent).where(PeopleEvent.actor_id == gone.id).values(actor_id=keep.id))
+    label, slack_id, initials = gone.label, gone.slack_user_id, gone.initials
+    s.delete(gone)
+    s.flush()
+    if slack_id and not keep.slack_user_id:
+        keep.slack_user_id = slack_id
+    if initials and not keep.initials:
+        keep.initials = initials
+    s.expire(keep)  # its roles and owner rows changed under the ORM
+    record(s, now, actor, "merged", person=keep, old=label, new=keep.label)
+    return moved or ["nothing else"]
+
+
+def require_change(s: Session, actor: Person, person: Person, act: Act = Act.CHANGE_PERSON) -> None:
+    """Changing a person is for the officers of a board they are on (of any board, if on none)."""
+    rules.require(actor, act, boards=boards_of(s, person) or boards_of(s, actor),
+                  doing=None if act is Act.MERGE else f"change {person.label}'s record")
+
+
+def _has_anything(s: Session, person: Person) -> bool:
+    if person.initials:
+        return True
+    for table in (ActionOwner, PlanItemOwner, BoardRole, ActionEvent, PlanEvent):
+        if s.scalar(select(func.count()).select_from(table).where(table.person_id == person.id)):
+            return True
+    return False
+
+
+def _known_as(person: Person) -> str:
+    return f"{person.initials} ({person.name})" if person.initials else person.name
+
+
+def _check_name(name: str) -> None:
+    if not name.strip():
+        raise Refusal("Give the person's full name.")
+    if name.lstrip().startswith("@") or "<@" in name:
+        raise Refusal(f"“{name}” looks like a mention, not a name. Pick the person from Slack's @ menu, "
+                      "or type their full name.")
+    if len(name) > MAX_NAME:
+        raise Refusal(f"A name is at most {MAX_NAME} characters.")

@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grammar.dates import When, describe
-from store import meetings
+from store import meetings, numbering
+from store import permissions as rules
 from store.calendar import WorkingCalendar
-from store.errors import Refusal
-from store.models import (DROPPED, DUE, LATE, RECEIVED, Board, ForwardPlanItem, Meeting, Person, PlanEvent,
-                          PlanItemOwner)
-from store.people import is_officer
-
-RECUR_MONTHS = {"monthly": 1, "quarterly": 3}
+from store.models import DROPPED, DUE, LATE, RECEIVED, Board, ForwardPlanItem, Meeting, Person, PlanEvent, PlanItemOwner
+from store.nearest import either, nearest
+from store.people import add_members
+from store.permissions import Act
+from store.terms import RECUR_MONTHS, Recurrence, Refusal, When, describe
 
 
 @dataclass(frozen=True)
@@ -70,8 +68,9 @@ def status(item: ForwardPlanItem, today: dt.date, calendar: WorkingCalendar) -> 
     return LATE if deadline is not None and deadline < today else DUE
 
 
-def can_change(item: ForwardPlanItem, actor: Person) -> bool:
-    return actor in item.owners or is_officer(item.board, actor)
+def can_see(item: ForwardPlanItem, person: Person | None) -> bool:
+    """Part B papers: only their owners, the chair and secretaries see the title."""
+    return not item.private or rules.allowed(person, Act.READ_PART_B, board=item.board, owners=item.owners)
 
 
 def _event(s: Session, item: ForwardPlanItem, actor: Person | None, now: dt.datetime, kind: str,
@@ -83,23 +82,29 @@ def find(s: Session, board: Board, number: int) -> ForwardPlanItem:
     item = s.scalar(select(ForwardPlanItem).where(ForwardPlanItem.board_id == board.id,
                                                   ForwardPlanItem.number == number))
     if item is None:
+        digits = str(number)
+        near_numbers = {number + d for d in (-2, -1, 1, 2)} | {int(digits[::-1])}
         numbers = [str(n) for n in s.scalars(select(ForwardPlanItem.number).where(
-            ForwardPlanItem.board_id == board.id, ForwardPlanItem.number.between(number - 3, number + 3)))]
-        near = difflib.get_close_matches(str(number), numbers, n=2, cutoff=0.3) or numbers[:2]
+            ForwardPlanItem.board_id == board.id, ForwardPlanItem.number.in_(near_numbers)))]
+        near = nearest(digits, numbers, n=2, limit=1)
         raise Refusal(f"There is no FP-{number} on {board.name}'s forward plan"
-                      + (f"; did you mean {' or '.join('FP-' + n for n in near)}?" if near else ".")
+                      + (f"; did you mean {either(['FP-' + n for n in near])}?" if near else ".")
                       + ("" if near else " /plan list shows the plan."))
     return item
 
 
 def add(s: Session, board: Board, actor: Person, title: str, place: Place, owners: Sequence[Person],
         recurrence: str | None, private: bool, now: dt.datetime, *, series_id: int | None = None) -> ForwardPlanItem:
-    meetings.require_officer(board, actor, "add to the forward plan") if actor is not None else None
-    number = (s.scalar(select(func.max(ForwardPlanItem.number)).where(ForwardPlanItem.board_id == board.id)) or 0) + 1
+    if actor is not None:
+        rules.require(actor, Act.PLAN_ADD, board=board)
+    if recurrence is not None and recurrence not in RECUR_MONTHS:
+        raise Refusal(f"“{recurrence}” is not a recurrence Clerk keeps: monthly or quarterly.")
+    number = numbering.next_number(s, board, numbering.PAPER)
     item = ForwardPlanItem(board=board, number=number, title=title, meeting=place.meeting, month=place.month,
                            status=DUE, recurrence=recurrence, private=private, created=now)
     item.owner_links = [PlanItemOwner(person=p, position=i) for i, p in enumerate(owners)]
     s.add(item)
+    add_members(s, board, owners, actor, now)
     s.flush()
     item.series_id = series_id or (item.id if recurrence else None)
     _event(s, item, actor, now, "added", new=place.describe())
@@ -115,20 +120,35 @@ def move(s: Session, item: ForwardPlanItem, actor: Person, place: Place, now: dt
     _event(s, item, actor, now, "moved", old=old, new=place.describe())
 
 
-def drop(s: Session, item: ForwardPlanItem, actor: Person, reason: str, now: dt.datetime,
-         *, series: bool = False) -> None:
+def drop(s: Session, item: ForwardPlanItem, actor: Person, reason: str, now: dt.datetime, today: dt.date,
+         *, series: bool = False) -> ForwardPlanItem | None:
+    """Drop a paper. A recurring one's series goes on (its next occurrence is planned, and returned)
+    unless `series`, which stops it."""
     _require_change(item, actor, "drop it")
     if item.status == DROPPED:
         raise Refusal(f"{item.ref} is already dropped.")
     item.status = DROPPED
     _event(s, item, actor, now, "dropped", text=reason or None)
-    if series and item.recurrence:
-        for other in s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.series_id == item.series_id,
-                                                             ForwardPlanItem.status == DUE)):
-            other.status = DROPPED
-            _event(s, other, actor, now, "dropped", text="series stopped")
-        for other in s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.series_id == item.series_id)):
-            other.recurrence = None
+    if not item.recurrence:
+        return None
+    if not series:
+        return next_in_series(s, item) or _next_occurrence(s, item, now, today)
+    for other in s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.series_id == item.series_id,
+                                                         ForwardPlanItem.status == DUE)):
+        other.status = DROPPED
+        _event(s, other, actor, now, "dropped", text="series stopped")
+    for other in s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.series_id == item.series_id)):
+        other.recurrence = None
+    return None
+
+
+def next_in_series(s: Session, item: ForwardPlanItem) -> ForwardPlanItem | None:
+    """The series' occurrence after this one that is still due, if one is planned."""
+    if item.series_id is None:
+        return None
+    return s.scalar(select(ForwardPlanItem).where(ForwardPlanItem.series_id == item.series_id,
+                                                  ForwardPlanItem.id > item.id, ForwardPlanItem.status == DUE)
+                    .order_by(ForwardPlanItem.id).limit(1))
 
 
 def receive(s: Session, item: ForwardPlanItem, actor: Person, now: dt.datetime, today: dt.date) -> ForwardPlanItem | None:
@@ -162,7 +182,7 @@ def _next_occurrence(s: Session, item: ForwardPlanItem, now: dt.datetime, today:
     if later:
         return None
     base = item.meeting.day if item.meeting else (item.month or today)
-    month_index = base.year * 12 + base.month - 1 + RECUR_MONTHS[item.recurrence]
+    month_index = base.year * 12 + base.month - 1 + RECUR_MONTHS[Recurrence(item.recurrence)]
     month = dt.date(month_index // 12, month_index % 12 + 1, 1)
     meeting = meetings.first_in_month(s, item.board, month)
     place = Place(meeting=meeting) if meeting else Place(month=month)
@@ -171,8 +191,7 @@ def _next_occurrence(s: Session, item: ForwardPlanItem, now: dt.datetime, today:
 
 
 def _require_change(item: ForwardPlanItem, actor: Person, what: str) -> None:
-    if not can_change(item, actor):
-        raise Refusal(f"Only {item.ref}'s owners, the chair or a secretary of {item.board.name} can {what}.")
+    rules.require(actor, Act.PLAN_CHANGE, board=item.board, owners=item.owners, subject=item.ref, doing=what)
 
 
 def listing(s: Session, board: Board, which: str, today: dt.date, month: dt.date | None = None) -> list[ForwardPlanItem]:

@@ -1,0 +1,70 @@
+"""Numbering: the next ref of a board, allocated under a lock so concurrent raises never collide.
+
+A counter row per (board, kind, year) is taken FOR UPDATE on PostgreSQL (SQLite's writers are
+serialised by its one write lock). A counter starts after the highest number already on the log,
+so imported refs are kept and new ones continue after them."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from store.models import Action, Board, ForwardPlanItem, RefCounter
+from store.terms import Numbering
+
+ACTION, PAPER = "action", "paper"
+
+
+def numbering_year(board: Board, day: dt.date) -> int:
+    """The year an action raised on `day` is numbered in (the /18 of 74/18); 0 when continuous."""
+    if board.numbering == Numbering.CONTINUOUS:
+        return 0
+    if board.numbering == Numbering.MUNICIPAL_YEAR:
+        return day.year if day.month >= 4 else day.year - 1
+    return day.year
+
+
+def _highest(s: Session, board: Board, kind: str, year: int | None) -> int:
+    if kind == PAPER:
+        return s.scalar(select(func.max(ForwardPlanItem.number)).where(ForwardPlanItem.board_id == board.id)) or 0
+    q = select(func.max(Action.number)).where(Action.board_id == board.id)
+    return s.scalar(q if year is None else q.where(Action.year == year)) or 0
+
+
+def _counter(s: Session, board: Board, kind: str, year: int) -> RefCounter:
+    q = select(RefCounter).where(RefCounter.board_id == board.id, RefCounter.kind == kind, RefCounter.year == year)
+    locking = q.with_for_update() if s.get_bind().dialect.name == "postgresql" else q
+    row = s.scalar(locking)
+    if row is not None:
+        return row
+    try:
+        with s.begin_nested():
+            row = RefCounter(board_id=board.id, kind=kind, year=year, last=_highest(s, board, kind, year))
+            s.add(row)
+            s.flush()
+        return row
+    except IntegrityError:  # another transaction made it first: wait for it, then take it
+        return s.scalar(locking.execution_options(populate_existing=True))
+
+
+def next_number(s: Session, board: Board, kind: str = ACTION, year: int = 0) -> int:
+    row = _counter(s, board, kind, year)
+    row.last += 1
+    s.flush()
+    return row.last
+
+
+def keep_after(s: Session, board: Board, kind: str, year: int, number: int) -> None:
+    """A ref given from outside (an import) is kept: later numbers continue after it."""
+    row = _counter(s, board, kind, year)
+    if number > row.last:
+        row.last = number
+        s.flush()
+
+
+def continue_after_highest(s: Session, board: Board, today: dt.date) -> None:
+    """After the numbering setting changes, the new sequence starts after the board's highest number
+    in any year, so a new ref never repeats the number of one already shown (every ref stays typeable)."""
+    keep_after(s, board, ACTION, numbering_year(board, today), _highest(s, board, ACTION, None))
