@@ -2,21 +2,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-REF = re.compile(r"(?:\baction\s+|#)?(\d{1,6})(?:/(\d{1,4}))?(?![\w/])", re.I)
+from store.terms import Ref, format_ref
+
 REF_AT_START = re.compile(r"^\s*(?:action\s+|#)?(\d{1,6})(?:/(\d{1,4}))?(?=\s|$|[.,:;])", re.I)
 REF_FORMS = "74/18, 74, #74 or Action 74"
 
-
-@dataclass(frozen=True)
-class Ref:
-    number: int
-    year: int | None  # full year (2018), or None when only the number was typed
-    typed: str
-
-    def __str__(self) -> str:
-        return self.typed
+__all__ = ["Ref", "format_ref", "take_ref", "REF_FORMS"]
 
 
 def _year(yy: str) -> int:
@@ -31,7 +23,3 @@ def take_ref(text: str) -> tuple[Ref | None, str]:
     number, yy = m.groups()
     year = _year(yy) if yy else None
     return Ref(int(number), year, m.group(0).strip()), text[m.end():].strip().lstrip(":-–").strip()
-
-
-def format_ref(number: int, year: int) -> str:
-    return f"{number}/{year % 100:02d}" if year else str(number)
