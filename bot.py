@@ -16,7 +16,7 @@ import logging
 import signal
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from settings import Settings, SettingsError, load
 
@@ -24,7 +24,7 @@ log = logging.getLogger("clerk")
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Clerk:
@@ -57,6 +57,26 @@ class Clerk:
         if self.sender is not None:
             self.sender.wake()
 
+    def open_modal(self, client, trigger_id, view: dict) -> str | None:
+        """views.open; the error when Slack refuses (a trigger_id older than 3 seconds: expired_trigger_id)."""
+        from slackweb import open_view
+
+        return open_view(client, trigger_id, view)
+
+    def permalink(self, client, channel, ts) -> str | None:
+        from slackweb import permalink
+
+        return permalink(client, channel, ts)
+
+    def tell_could_not_open(self, body: dict, what: str, error: str) -> None:
+        from service.forms import tell_could_not_open
+        from service.presses import where_pressed
+
+        user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+        if user:
+            tell_could_not_open(self.conversation, user, where_pressed(body)[0], what, error)
+            self.wake_sender()
+
     # -- Slack ----------------------------------------------------------------------------
 
     def build_slack(self):
@@ -72,6 +92,12 @@ class Clerk:
         secret = self.settings.SLACK_SIGNING_SECRET
         self.app = App(client=client, signing_secret=secret.get_secret_value() if secret else "socket-mode",
                        process_before_response=True)
+
+        @self.app.middleware
+        def put_clerk(context, next):  # every listener finds this process's Clerk in its context
+            context["clerk"] = self
+            next()
+
         commands.register(self.app, self)
         events.register(self.app, self)
         interactions.register(self.app, self)
@@ -224,7 +250,6 @@ def _upgrade_or_exit(clerk: Clerk) -> None:
 
 def console(settings: Settings, as_who: str | None) -> int:
     from service.conversation import Speaker
-    from store.people import CONSOLE_USER
 
     clerk = Clerk(settings)
     _upgrade_or_exit(clerk)
@@ -233,7 +258,7 @@ def console(settings: Settings, as_who: str | None) -> int:
     if as_who and re.fullmatch(r"[UW][A-Z0-9]{6,}", as_who):
         speaker = Speaker(user_id=as_who, surface="console")
     else:
-        speaker = Speaker(user_id=CONSOLE_USER, user_name="console", surface="console",
+        speaker = Speaker(user_id="console", user_name="console", surface="console",
                           initials=as_who.upper() if as_who else None)
     interactive = sys.stdin.isatty()
     if interactive:
@@ -274,7 +299,7 @@ def jobs_command(settings: Settings, args) -> int:
             print(f"--at {args.at}: give an ISO time such as 2018-11-29T09:00 (in {settings.CLERK_TIMEZONE} "
                   "unless it has an offset)", file=sys.stderr)
             return 2
-        at = (at if at.tzinfo else at.replace(tzinfo=settings.tz)).astimezone(dt.timezone.utc)
+        at = (at if at.tzinfo else at.replace(tzinfo=settings.tz)).astimezone(dt.UTC)
     if settings.SLACK_BOT_TOKEN is not None and not args.dry_run:
         clerk.build_slack()
     from slackweb import FatalSlackError

@@ -9,13 +9,16 @@ import datetime as dt
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from slack_sdk.webhook import WebhookClient
-from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
-                                                   ServerErrorRetryHandler)
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import outbox
@@ -43,6 +46,30 @@ def _retry_handlers() -> list:
 
 def make_client(token: str, base_url: str) -> WebClient:
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=_retry_handlers())
+
+
+def open_view(client: WebClient, trigger_id, view: dict) -> str | None:
+    """views.open; None when it opened, else Slack's error (expired_trigger_id after 3 seconds)."""
+    if not isinstance(trigger_id, str) or not trigger_id:
+        return "no_trigger_id"
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+        return None
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else "unknown_error"
+        log.warning("could not open a form: %s", error)
+        return error or "unknown_error"
+
+
+def permalink(client: WebClient, channel, ts) -> str | None:
+    """A link back to a message (chat.getPermalink needs no scope); None if Slack won't give one."""
+    if not isinstance(channel, str) or not isinstance(ts, str):
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+    except SlackApiError as exc:  # the action is still worth making without its link
+        log.warning("no permalink for the message: %s", exc.response.get("error") if exc.response is not None else exc)
+        return None
 
 
 class ResponseUrlError(SlackApiError):

@@ -9,10 +9,19 @@ This module gathers the pieces: tables (files), reading (rows), importing, expor
 """
 from exchange.exporting import STATUS_CHOICES, export_row, export_rows
 from exchange.importing import BadRows, BoardError, Imported, choose_board, import_log
-from exchange.reading import (BadRow, LogRow, read_day, read_log, read_owners, read_private, read_ref,
-                              read_row, read_status, read_updates)
-from exchange.tables import (COLUMNS, DATE_COLUMNS, TableError, read_table, write_csv, write_docx,
-                             write_md, write_xlsx)
+from exchange.reading import (
+                              BadRow,
+                              LogRow,
+                              read_day,
+                              read_log,
+                              read_owners,
+                              read_private,
+                              read_ref,
+                              read_row,
+                              read_status,
+                              read_updates,
+)
+from exchange.tables import COLUMNS, DATE_COLUMNS, TableError, read_table, write_csv, write_docx, write_md, write_xlsx
 
 __all__ = ["STATUS_CHOICES", "export_row", "export_rows", "BadRows", "BoardError", "Imported", "choose_board",
            "import_log", "BadRow", "LogRow", "read_day", "read_log", "read_owners", "read_private", "read_ref",

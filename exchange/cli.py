@@ -12,9 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 from exchange import actions as log
-from grammar.dates import describe
 from store.db import unit_of_work
 from store.errors import Refusal
+from store.terms import describe
 
 WRITERS = {"csv": log.write_csv, "md": log.write_md}
 

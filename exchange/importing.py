@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from exchange.reading import BadRow, LogRow
 from grammar.refs import format_ref
 from grammar.who import Who
+from store import numbering
 from store.actions import build, numbering_year, status_label
+from store.boards import board_names, find_board
 from store.errors import Refusal
 from store.models import OPEN, Action, ActionEvent, Board, Person
-from store.people import board_names, find_board, person_by_initials, person_for_slack_user
+from store.people import add_members, person_by_initials, person_by_slack_id
 
 SAY_BOARD = "/clerk board <name> chair <who> secretary <who> in Slack, or clerk board <name> at python bot.py console"
 
@@ -90,6 +92,9 @@ def import_log(s: Session, board: Board, rows: Sequence[LogRow], bad: Sequence[B
             next_number[year] = number + 1
         actions.append(_raise(s, board, row, year, number, as_of, now, people))
     s.flush()  # once: refs were checked above, and the unique constraint still has the last word
+    for year, after in next_number.items():  # refs raised later continue after the file's
+        numbering.keep_after(s, board, numbering.ACTION, year, after - 1)
+    add_members(s, board, list(people.known.values()), None, now)
     actions.sort(key=lambda a: (a.year, a.number))
     return Imported(board, actions, bad, people.new)
 
@@ -121,7 +126,7 @@ def _without_duplicates(s: Session, board: Board, rows: Sequence[LogRow],
 
 
 def _raise(s: Session, board: Board, row: LogRow, year: int, number: int, as_of: dt.date, now: dt.datetime,
-           people: "_People") -> Action:
+           people: _People) -> Action:
     owners = list(dict.fromkeys(people.get(who) for who in row.owners))
     action = build(board, year, number, row.title, owners, row.due, row.private, row.raised)
     s.add(action)
@@ -153,7 +158,13 @@ class _People:
     def _find_or_add(self, who: Who) -> Person:
         s = self.s
         if who.kind == "slack":
-            return person_for_slack_user(s, who.value, who.display or None, self.now)
+            person = person_by_slack_id(s, who.value)
+            if person is None:
+                person = Person(slack_user_id=who.value, name=(who.display or who.value)[:120], created=self.now)
+                s.add(person)
+                s.flush()
+                self.new.append(person)
+            return person
         if who.kind == "initials":
             person = person_by_initials(s, who.value)
         else:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from exchange.tables import TableError
 from grammar.dates import read_date
 from grammar.refs import take_ref
 from grammar.who import Who, WhoError, read_who
 from store.models import CLOSED, CLOSING_WHEN, OPEN, PROPOSED
-
 
 # Headers of real logs and of our exports, lower-cased, without spaces and punctuation.
 HEADERS = {
@@ -76,7 +75,7 @@ def _columns(cells: Sequence[str]) -> dict[str, int]:
 def read_log(table: Sequence[Sequence[str]], as_of: dt.date) -> tuple[list[LogRow], list[BadRow]]:
     """The actions in a table, and the rows that cannot be read. The header is the first row
     with an Action/Description/Title column; rows above it (a heading) are ignored."""
-    for index, cells in enumerate(table):
+    for index, cells in enumerate(table):  # noqa: B007 - the header's index, kept after the loop
         columns = _columns(cells)
         if "title" in columns:
             break

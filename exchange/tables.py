@@ -4,8 +4,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO
 
 COLUMNS = ("ref", "title", "owners", "due", "status", "raised", "closed", "last_update", "private")
 DATE_COLUMNS = ("due", "raised", "closed")

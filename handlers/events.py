@@ -11,22 +11,28 @@ from service.conversation import Speaker
 _LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")
 
 
+def on_mention(body, event, context) -> None:
+    clerk = context["clerk"]
+    text = _LEADING_MENTION.sub("", event.get("text") or "")
+    speaker = Speaker(user_id=event.get("user") or "", channel_id=event.get("channel"), surface="mention")
+    clerk.conversation.handle(text, speaker, delivery_id=body.get("event_id"))
+    clerk.wake_sender()
+
+
+def on_direct_message(body, event, context) -> None:
+    if event.get("subtype") or event.get("bot_id"):
+        return  # edits, joins and our own messages are not commands
+    clerk = context["clerk"]
+    speaker = Speaker(user_id=event.get("user") or "", channel_id=event.get("channel"), surface="dm")
+    clerk.conversation.handle(event.get("text") or "", speaker, delivery_id=body.get("event_id"))
+    clerk.wake_sender()
+
+
+def on_other_message() -> None:
+    """Channel messages without a mention are not for Clerk."""
+
+
 def register(app, clerk) -> None:
-    @app.event("app_mention")
-    def on_mention(body, event):
-        text = _LEADING_MENTION.sub("", event.get("text", ""))
-        speaker = Speaker(user_id=event["user"], channel_id=event["channel"], surface="mention")
-        clerk.conversation.handle(text, speaker, delivery_id=body.get("event_id"))
-        clerk.wake_sender()
-
-    @app.event({"type": "message", "channel_type": "im"})
-    def on_direct_message(body, event):
-        if event.get("subtype") or event.get("bot_id"):
-            return  # edits, joins and our own messages are not commands
-        speaker = Speaker(user_id=event["user"], channel_id=event["channel"], surface="dm")
-        clerk.conversation.handle(event.get("text", ""), speaker, delivery_id=body.get("event_id"))
-        clerk.wake_sender()
-
-    @app.event("message")
-    def on_other_message():
-        """Channel messages without a mention are not for Clerk."""
+    app.event("app_mention")(on_mention)
+    app.event({"type": "message", "channel_type": "im"})(on_direct_message)
+    app.event("message")(on_other_message)

@@ -2,15 +2,16 @@
 (through the outbox, so the request that made the change never waits on Slack)."""
 from __future__ import annotations
 
-from store import outbox
-from store.db import unit_of_work
+from service.home import owe_home
+
+
+def on_home_opened(event, context) -> None:
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return
+    clerk = context["clerk"]
+    owe_home(clerk.sessions, event["user"], clerk.clock())
+    clerk.wake_sender()
 
 
 def register(app, clerk) -> None:
-    @app.event("app_home_opened")
-    def on_home_opened(event):
-        if event.get("tab", "home") != "home":
-            return
-        with unit_of_work(clerk.sessions) as s:
-            outbox.refresh_home(s, event["user"], clerk.clock())
-        clerk.wake_sender()
+    app.event("app_home_opened")(on_home_opened)

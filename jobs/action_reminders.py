@@ -9,12 +9,12 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grammar.dates import describe
 from jobs.notify import Notifier, Occasion, Owed
 from render.reminders import reminder_messages
 from store.actions import OPEN_STATES
 from store.models import Action
-from store.people import reachable_through, secretaries_of
+from store.people import on_slack, reach, secretaries_of
+from store.terms import describe
 
 log = logging.getLogger("clerk.jobs")
 NAME = "action-reminders"
@@ -60,10 +60,10 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
             if when is None:
                 continue
             for owner in action.owners:
-                for recipient in reachable_through(owner, board):
-                    on_behalf = None if owner.slack_user_id else owner.name
-                    by_recipient[recipient].append(
-                        (action, when[1], Occasion(KIND, action.id, recipient, f"{when[0]}:{owner.id}"), on_behalf))
+                for r in reach(owner, board):
+                    on_behalf = r.on_behalf_of.name if r.on_behalf_of is not None else None
+                    by_recipient[r.user_id].append(
+                        (action, when[1], Occasion(KIND, action.id, r.user_id, f"{when[0]}:{owner.id}"), on_behalf))
         sent = notify.already([o for items in by_recipient.values() for _, _, o, _ in items])
         for recipient, items in by_recipient.items():
             items = [i for i in items if i[2] not in sent]
@@ -82,7 +82,7 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
                     chunk = group[start:start + PER_MESSAGE]
                     message, = reminder_messages(heading, [(a, why) for a, why, _, _ in chunk], today)
                     fallback = [p.slack_user_id for p in secretaries_of(board)
-                                if p.slack_user_id and p.slack_user_id != recipient]
+                                if on_slack(p) and p.slack_user_id != recipient]
                     item = Owed(recipient, message.text, message.blocks, [o for _, _, o, _ in chunk], fallback)
                     if notify(item):
                         owed.append(item)

@@ -13,7 +13,7 @@ from render.blocks import paginate, sections
 from render.fmt import MRKDWN
 from store import actions as log
 from store.models import CLOSED, Action, Board
-from store.people import chair_of, reachable_through
+from store.people import chair_of, on_slack, reachable_through
 
 NAME = "chair-digest"
 KIND = "chair-digest"
@@ -39,11 +39,12 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
             lines = render.digest(board.name, list(s.scalars(log.query(board, "open", today=today))), MRKDWN, today,
                                   lambda a: True)
             lines += changes(s, board, since, today)
-            if not chair.slack_user_id:
+            if not on_slack(chair):
                 lines.insert(0, f"For {MRKDWN.esc(chair.name)}, the chair, who is not on Slack:")
             pages = paginate(sections(lines), lines, f"Weekly digest of {board.name}'s actions")
-            owed += notify.messages(recipient, pages, lambda n: [first] if n == 0 else
-                                    [Occasion(KIND + "-part", board.id, recipient, f"{occasion}:{n}")])
+            def part(n, first=first, board=board, recipient=recipient, occasion=occasion):
+                return [first] if n == 0 else [Occasion(KIND + "-part", board.id, recipient, f"{occasion}:{n}")]
+            owed += notify.messages(recipient, pages, part)
     return owed
 
 

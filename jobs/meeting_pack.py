@@ -9,7 +9,6 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grammar.dates import describe
 from jobs.notify import Notifier, Occasion, Owed
 from render import actions as render
 from render.blocks import paginate_pair
@@ -18,6 +17,8 @@ from render.reminders import reminder_messages
 from store import actions as log
 from store import meetings
 from store.models import CLOSED, Action, Board, Meeting
+from store.people import on_slack
+from store.terms import describe
 
 NAME = "meeting-pack"
 PER_MESSAGE = 24
@@ -85,7 +86,7 @@ def _ask_owners(s: Session, notify: Notifier, board: Board, meeting: Meeting, to
     by_owner: dict[str, list[tuple[Action, Occasion]]] = defaultdict(list)
     for action in s.scalars(log.query(board, "open", today=today)):
         for owner in action.owners:
-            if owner.slack_user_id:
+            if on_slack(owner):  # people not on Slack give their updates at the meeting, through the secretary
                 by_owner[owner.slack_user_id].append(
                     (action, Occasion("pack-update", action.id, owner.slack_user_id, meeting.day.isoformat())))
     sent = notify.already([o for items in by_owner.values() for _, o in items])

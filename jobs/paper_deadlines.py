@@ -8,13 +8,13 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grammar.dates import describe
 from jobs.notify import Notifier, Occasion, Owed
 from render.blocks import paginate, sections
 from render.fmt import MRKDWN
 from store import meetings
 from store.models import DUE, Board, ForwardPlanItem, Meeting
-from store.people import reachable_through, secretaries_of
+from store.people import on_slack, reach, secretaries_of
+from store.terms import describe
 
 NAME = "paper-deadlines"
 WARN_DAYS = 5
@@ -23,7 +23,7 @@ WARN_DAYS = 5
 def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
     owed: list[Owed] = []
     for board, today in notify.working_boards():
-        secretaries = [p.slack_user_id for p in secretaries_of(board) if p.slack_user_id]
+        secretaries = [p.slack_user_id for p in secretaries_of(board) if on_slack(p)]
         by_recipient: dict[str, list[tuple[str, Occasion]]] = defaultdict(list)
         for meeting in meetings.upcoming(s, board, today):
             deadline = notify.calendar.working_days_before(meeting.day, board.paper_deadline_days)
@@ -34,11 +34,12 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
                 why = "due today" if when == "day" else f"due {describe(deadline)}"
                 for item in papers:
                     for owner in item.owners:
-                        for r in reachable_through(owner, board):
-                            note = "" if owner.slack_user_id else f" (for {MRKDWN.esc(owner.name)}, not on Slack)"
-                            by_recipient[r].append((f"• {MRKDWN.bold(item.ref)} {MRKDWN.esc(item.title)} for the meeting "
-                                                    f"on {describe(meeting.day)}: paper {why}{note}",
-                                                    Occasion("paper", item.id, r, f"{when}:{owner.id}")))
+                        for r in reach(owner, board):
+                            note = f" (for {MRKDWN.esc(owner.name)}, not on Slack)" if r.on_behalf_of else ""
+                            by_recipient[r.user_id].append((
+                                f"• {MRKDWN.bold(item.ref)} {MRKDWN.esc(item.title)} for the meeting "
+                                f"on {describe(meeting.day)}: paper {why}{note}",
+                                Occasion("paper", item.id, r.user_id, f"{when}:{owner.id}")))
             after = notify.calendar.next_working_day(deadline + dt.timedelta(days=1))
             if papers and after <= today < meeting.day:
                 owed += _late_list(notify, board, meeting, deadline, papers, secretaries)
@@ -65,8 +66,9 @@ def _late_list(notify: Notifier, board: Board, meeting: Meeting, deadline: dt.da
         if first in notify.already([first]):
             continue
         pages = paginate(sections(lines), lines, "Papers not received")
-        owed += notify.messages(recipient, pages, lambda n: [first] if n == 0 else
-                                [Occasion("papers-late-part", meeting.id, recipient, f"{meeting.day}:{n}")])
+        part = lambda n, first=first, recipient=recipient: [first] if n == 0 else [
+            Occasion("papers-late-part", meeting.id, recipient, f"{meeting.day}:{n}")]
+        owed += notify.messages(recipient, pages, part)
     return owed
 
 

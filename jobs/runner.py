@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from jobs.notify import Notifier, Owed
 from store.db import unit_of_work

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
-from grammar.dates import describe
 from render.fmt import Plain
-from store.actions import OPEN_STATES, overdue, status_label
+from store.actions import Change, overdue, status_label
 from store.models import Action, ActionEvent, Person
+from store.terms import OPEN_STATES, describe
 
 DUE_SOON_DAYS = 14
 MAX_STATE_SHOWN = 300  # of a status in a one-line view: with a 500-character title it fits a section
@@ -78,30 +78,67 @@ def detail(action: Action, events: Sequence[ActionEvent], fmt: Plain, today: dt.
     return lines
 
 
-def change_post(action: Action, what: str, actor: Person | None, fmt: Plain, today: dt.date,
-                note: str | None = None, *, visible: bool = True) -> str:
-    """What the board's channel sees, e.g. `74/18 closed by Anna Hook (AH) — Mobile Policing`."""
-    by = f" by {fmt.esc(actor.name)}" + (f" ({actor.initials})" if actor and actor.initials else "") if actor else ""
+_CLAUSE_VERBS = frozenset("is are was were has have had been be being will would can could shall should may might "
+                          "gets get got comes come agrees agree approves approve confirms confirm receives receive "
+                          "arrives arrive meets meet".split())
+
+
+def condition_words(condition: str) -> str:
+    """"upon evaluation of the updated paper" (a noun phrase), or "when the delivery date is
+    identified" (a clause): the word that makes "can close … " read as the board would write it."""
+    words = {w.strip(".,;:").lower() for w in condition.split()}
+    return f"{'when' if words & _CLAUSE_VERBS else 'upon'} {condition}"
+
+
+def what_happened(change: Change, fmt: Plain, *, visible: bool = True) -> str:
+    """What the board reads: "closed", "can close upon …", "due date changed to Thu 3 Jan 2019".
+    `visible=False` (a Part B item in a public channel): what happened, without anything typed."""
+    kind = change.kind
+    if kind == "closing when":
+        return f"can close {fmt.esc(condition_words(change.new or ''))}" if visible else \
+            "can close once a condition is met (not shown here)"
+    if kind == "due":
+        return f"due date changed to {describe(dt.date.fromisoformat(change.new))}"
+    if kind == "snoozed":
+        return f"reminders snoozed until {describe(dt.date.fromisoformat(change.new))}"
+    if kind == "owners":
+        return f"owners now {fmt.esc(change.new or '')}" if visible else "owners changed"
+    return {"proposed": "closure proposed (the chair or a secretary confirms it)",
+            "confirmed": "closure confirmed; closed"}.get(kind, kind)
+
+
+def change_post(change: Change, actor: Person | None, fmt: Plain, today: dt.date, *, visible: bool = True) -> str:
+    """What the board's channel sees, e.g. `74/18 closed by Anna Hook (AH) — Mobile Policing`; for a
+    Part B item where the channel is public, the ref and what happened, and no text anyone typed."""
+    action = change.action
+    what = what_happened(change, fmt, visible=visible)
+    by = (f"; set by {fmt.esc(actor.signature)}" if change.kind == "closing when" and visible else
+          f" by {fmt.esc(actor.signature)}") if actor else ""
     if not visible:
         return f"{fmt.bold(action.ref)} (Part B) {what}{by}."
     text = f"{fmt.bold(action.ref)} {what}{by} — {fmt.esc(action.title)}"
-    if note:
-        text += f"\n> {fmt.esc(note)}"
-    if what == "raised":
+    if change.note and change.kind != "raised":
+        text += f"\n> {fmt.esc(change.note)}"
+    if change.kind == "raised":
         text += f"\nOwners: {fmt.esc(who(action.owners))} · {due_text(action, today)}"
     return text
 
 
 def listing(title: str, actions: Sequence[Action], fmt: Plain, today: dt.date,
-            visible: Callable[[Action], bool]) -> list[str]:
+            visible: Callable[[Action], bool], *, with_board: bool = False) -> list[str]:
+    """`with_board`: the list spans boards, so each line names its board (2/26 may be on two)."""
     if not actions:
         return [f"{title}: none."]
     lines = [fmt.bold(f"{title} ({len(actions)})")]
     hidden = [a for a in actions if not visible(a)]
-    lines += [f"• {line(a, fmt, today)}" for a in actions if visible(a)]
+    lines += [f"• {_on(a, fmt, with_board)}{line(a, fmt, today)}" for a in actions if visible(a)]
     if hidden:
         lines.append(f"… and {len(hidden)} Part B action{'s' * (len(hidden) != 1)} not shown here.")
     return lines
+
+
+def _on(action: Action, fmt: Plain, with_board: bool) -> str:
+    return f"{fmt.esc(action.board.name)}: " if with_board else ""
 
 
 def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.date,

@@ -1,8 +1,9 @@
 """Block Kit within Slack's limits: split, never cut off."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from render.fmt import MRKDWN
 

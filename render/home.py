@@ -4,16 +4,17 @@ Within Slack's 100 blocks a view, however many actions a person has: the rest ar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
-from grammar.dates import describe
 from render.actions import line
 from render.blocks import MAX_BLOCKS_PER_VIEW, context, divider, header, section, sections
 from render.fmt import MRKDWN
 from render.modals import OPEN_NEW_ACTION, OPEN_PLAN_ITEM
 from render.reminders import action_buttons, button
 from store.models import Action, ForwardPlanItem, Meeting
+from store.terms import describe
 
 MAX_ACTIONS_SHOWN = 20  # two blocks each
 

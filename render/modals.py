@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-from grammar.dates import describe
-from grammar.commands import MAX_TITLE
 from render.blocks import context
+from store.terms import MAX_TITLE, describe
 
 NEW_ACTION, PLAN_ITEM = "new_action_modal", "plan_item_modal"  # callback ids of the forms
 OPEN_NEW_ACTION, OPEN_PLAN_ITEM = "open_new_action", "open_plan_item"  # the buttons that open them

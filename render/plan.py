@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
-from grammar.dates import describe
 from render.actions import who
 from render.fmt import Plain
 from store.calendar import WorkingCalendar
 from store.models import ForwardPlanItem, Meeting
 from store.plan import paper_deadline, status
+from store.terms import describe
 
 
 def publication_day(meeting: Meeting, calendar: WorkingCalendar) -> dt.date:

@@ -5,7 +5,8 @@ updated; a proposed or conditional closure can be confirmed (by the chair or a s
 updated; a closed one can be reopened. Pressing one changes the message in place."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from render.actions import line
 from render.blocks import MAX_BLOCKS_PER_MESSAGE, Message, section

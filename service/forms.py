@@ -1,25 +1,43 @@
-"""The New action and Add plan item forms, read into the same commands people type.
+"""The New action and Add plan item forms, read into the same typed commands people type.
 
 Every field is checked before anything is saved; problems come back per field, which Slack
 shows under the field (`response_action: errors`). A form's command then runs through the
-same path as a typed one (permissions, numbering, the board's post, App Home refreshes)."""
+same path as a typed one (permissions, numbering, the board's post, App Home refreshes).
+Modal inputs are not escaped by Slack, so they are taken as they are (never decoded)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grammar.commands import Command, title_problem
-from grammar.dates import ReadDate, When, describe, due_problem
-from grammar.who import Who, WhoError, read_who
+from grammar import slacktext
+from grammar.commands import AddPaper, NewAction
+from grammar.dates import due_problem
+from grammar.registry import title_problem
+from grammar.who import WhoError, read_who
+from render import modals
+from render.blocks import sections
 from render.modals import BoardChoice
-from store import meetings, people, plan
-from store.errors import Refusal
+from service.conversation import Conversation, Speaker
+from store import meetings, outbox, people, plan
+from store.boards import find_board
+from store.db import reading, unit_of_work
 from store.models import Board
+from store.terms import RECUR_MONTHS, Refusal, When, Who, describe
+
+NEW_ACTION, PLAN_ITEM = modals.NEW_ACTION, modals.PLAN_ITEM
+OPEN_NEW_ACTION, OPEN_PLAN_ITEM = modals.OPEN_NEW_ACTION, modals.OPEN_PLAN_ITEM
+MAKE_ACTION = "make_action"  # the message shortcut's callback id (manifest.yml)
+TYPED = {"New action": "/action new <title> owner <who> due <date>",
+         "Add update": "/action update <ref> <what was done>",
+         "Add plan item": "/plan add <title> for <meeting date | month | tbc> owner <who>"}
+_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class FormErrors(Exception):
@@ -29,17 +47,26 @@ class FormErrors(Exception):
 
 
 def _fields(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """block_id -> the state of its one element."""
-    return {block: next(iter(elements.values()), {}) for block, elements in
-            ((view.get("state") or {}).get("values") or {}).items()}
+    """block_id -> the state of its one element (whatever shape Slack, or anyone, sent)."""
+    values = ((view.get("state") or {}).get("values") or {}) if isinstance(view, dict) else {}
+    if not isinstance(values, dict):
+        return {}
+    out = {}
+    for block, elements in values.items():
+        element = next(iter(elements.values()), {}) if isinstance(elements, dict) and elements else {}
+        out[block] = element if isinstance(element, dict) else {}
+    return out
 
 
 def _text(fields: dict, name: str) -> str:
-    return " ".join(((fields.get(name) or {}).get("value") or "").split())
+    value = (fields.get(name) or {}).get("value")
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _selected(fields: dict, name: str) -> str | None:
-    return ((fields.get(name) or {}).get("selected_option") or {}).get("value")
+    option = (fields.get(name) or {}).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _checked(fields: dict, name: str) -> bool:
@@ -47,10 +74,17 @@ def _checked(fields: dict, name: str) -> bool:
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A view's private_metadata: what Clerk put there, or nothing if it is not that."""
     try:
-        return json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except (ValueError, TypeError, AttributeError):
         return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _field_problem(fields: dict, name: str, what: str) -> str | None:
+    text = (fields.get(name) or {}).get("value")
+    return slacktext.problem(text) if isinstance(text, str) else None
 
 
 # -- opening ---------------------------------------------------------------------------------
@@ -65,25 +99,62 @@ def board_choices(s: Session, channel: str | None, today: dt.date, *, with_meeti
     return choices, here or (boards[0].name if len(boards) == 1 else None)
 
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<(?:#[A-Z0-9]+\|([^>]*)|(?:https?|mailto):[^>|]*\|([^>]*)|((?:https?|mailto):[^>]*)|![^>]*)>")
-
-
 def message_title(s: Session, text: str) -> str:
-    """A Slack message's text as a title: mentions become the names Clerk knows, links their words."""
-    def name(m: re.Match) -> str:
-        person = people.person_by_slack_id(s, m.group(1))
-        return person.name if person else f"@{m.group(2) or m.group(1)}"
+    """A Slack message's text (escaped, as Slack stores it) as a title: mentions become the names
+    Clerk knows, links their words."""
+    def name(user_id: str) -> str | None:
+        person = people.person_by_slack_id(s, user_id)
+        return person.name if person else None
 
-    text = _MENTION.sub(name, text or "")
-    text = _LINK.sub(lambda m: ("#" + m.group(1)) if m.group(1) else (m.group(2) or m.group(3) or ""), text)
-    return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+    return " ".join(slacktext.plain(slacktext.from_slack(text or ""), name).split())
+
+
+def new_action_view(conversation: Conversation, channel: str | None, *, title: str = "", source: str | None = None,
+                    from_message: bool = False) -> dict:
+    with reading(conversation.read_sessions) as s:
+        boards, board = board_choices(s, channel, conversation.today(conversation.clock()))
+        if from_message:
+            title = message_title(s, title)
+    return modals.new_action(boards, board=board, title=title, source=source, channel=channel)
+
+
+def plan_item_view(conversation: Conversation, channel: str | None) -> dict:
+    today = conversation.today(conversation.clock())
+    with reading(conversation.read_sessions) as s:
+        boards, board = board_choices(s, channel, today, with_meetings=True)
+    return modals.plan_item(boards, board=board, today=today, channel=channel)
+
+
+def form_for_command(conversation: Conversation, command: str, text: str, channel: str | None) -> tuple[str, dict] | None:
+    """`/action new` or `/plan add` with nothing after them: (what, the form); else None."""
+    words = " ".join(text.split()).lower()
+    if command == "/action" and words == "new":
+        return "New action", new_action_view(conversation, channel)
+    if command == "/plan" and words == "add":
+        return "Add plan item", plan_item_view(conversation, channel)
+    return None
+
+
+def could_not_open(what: str, error: str) -> str:
+    return f"Slack took too long to open the {what} form ({error}). Try again, or type it: `{TYPED.get(what, what)}`"
+
+
+def tell_could_not_open(conversation: Conversation, user: str, channel: str | None, what: str, error: str) -> None:
+    """Said to the person where they were: ephemeral in the channel (DM if that fails), a DM from App Home."""
+    note = could_not_open(what, error)
+    with unit_of_work(conversation.sessions) as s:
+        outbox.enqueue(s, channel or user, note, conversation.clock(), blocks=sections([note]),
+                       ephemeral_to=user if channel else None, fallback_to=[user] if channel else None)
 
 
 # -- submitting ------------------------------------------------------------------------------
 
-def _owners(s: Session, fields: dict, errors: dict[str, str], now: dt.datetime) -> list[Who]:
-    owners = [Who("slack", user) for user in (fields.get("owners") or {}).get("selected_users") or []]
+def _owners(s: Session, fields: dict, errors: dict[str, str], now: dt.datetime) -> tuple[Who, ...]:
+    picked = (fields.get("owners") or {}).get("selected_users") or []
+    if not isinstance(picked, list) or not all(isinstance(u, str) and _USER.match(u) for u in picked):
+        errors["owners"] = "Pick the owners from the list."
+        picked = []
+    owners = [Who("slack", user) for user in picked]
     named = _text(fields, "others")
     if named:
         try:
@@ -94,34 +165,45 @@ def _owners(s: Session, fields: dict, errors: dict[str, str], now: dt.datetime) 
             errors["others"] = str(exc)[:1].upper() + str(exc)[1:]
         except Refusal as exc:
             errors["others"] = exc.message
-    return owners
+    return tuple(owners)
 
 
 def _board(s: Session, fields: dict, errors: dict[str, str]) -> Board | None:
     name = _selected(fields, "board")
-    board = people.find_board(s, name) if name else None
+    board = find_board(s, name) if name else None
     if board is None:
-        errors["board"] = "Choose the board whose log it goes on." if not name else f"There is no board “{name}” now."
+        errors["board"] = "Choose the board whose log it goes on." if not name else f"There is no board “{name[:80]}” now."
     return board
 
 
-def action_command(s: Session, view: dict[str, Any], today: dt.date, now: dt.datetime) -> Command:
+def _day(value: Any, errors: dict[str, str], name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str) or not _ISO_DAY.match(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "Pick a date from the calendar."
+        return None
+
+
+def action_command(s: Session, view: dict[str, Any], today: dt.date, now: dt.datetime) -> NewAction:
     fields, errors = _fields(view), {}
     title = _text(fields, "title")
-    if problem := title_problem(title):
+    if problem := _field_problem(fields, "title", "title") or title_problem(title):
         errors["title"] = problem
     owners = _owners(s, fields, errors, now)
-    due = None
-    if picked := (fields.get("due") or {}).get("selected_date"):
-        due = dt.date.fromisoformat(picked)
-        if problem := due_problem(due, today):
-            errors["due"] = problem
+    due = _day((fields.get("due") or {}).get("selected_date"), errors, "due")
+    if due is not None and (problem := due_problem(due, today)):
+        errors["due"] = problem
     board = _board(s, fields, errors)
     if errors:
         raise FormErrors(errors)
-    return Command(noun="action", verb="new", text=title, owners=owners or None,
-                   due=ReadDate(due, describe(due)) if due else None, board=board.name,
-                   private=_checked(fields, "private"), source=metadata(view).get("source"))
+    source = metadata(view).get("source")
+    return NewAction(title=title, owners=owners, due=When("day", due) if due else None, board=board.name,
+                     private=_checked(fields, "private"),
+                     source=source if isinstance(source, str) and source.startswith("https://") else None)
 
 
 def _when(s: Session, value: str | None, board: Board | None, today: dt.date, errors: dict[str, str]) -> When | None:
@@ -129,16 +211,22 @@ def _when(s: Session, value: str | None, board: Board | None, today: dt.date, er
         errors["when"] = "Choose a meeting, a month, the next meeting or TBC."
         return None
     kind, _, rest = value.partition(":")
-    if kind == "day":
-        day, _, board_name = rest.partition(":")
-        when = When("day", dt.date.fromisoformat(day))
-        if board is not None and board_name != board.name:
-            errors["when"] = f"{describe(when.day)} is a meeting of {board_name}, not {board.name}."
-            return None
-    elif kind == "month":
-        when = When("month", dt.date.fromisoformat(rest))
-    else:
-        when = When(value)
+    try:
+        if kind == "day":
+            day, _, board_name = rest.partition(":")
+            when = When("day", dt.date.fromisoformat(day))
+            if board is not None and board_name != board.name:
+                errors["when"] = f"{describe(when.day)} is a meeting of {board_name[:80]}, not {board.name}."
+                return None
+        elif kind == "month":
+            when = When("month", dt.date.fromisoformat(rest))
+        elif value in ("next meeting", "tbc"):
+            when = When(value)
+        else:
+            raise ValueError
+    except ValueError:
+        errors["when"] = "Choose a meeting, a month, the next meeting or TBC from the list."
+        return None
     if board is not None:
         try:
             plan.place_for(s, board, when, today)
@@ -147,15 +235,40 @@ def _when(s: Session, value: str | None, board: Board | None, today: dt.date, er
     return when
 
 
-def plan_command(s: Session, view: dict[str, Any], today: dt.date, now: dt.datetime) -> Command:
+def plan_command(s: Session, view: dict[str, Any], today: dt.date, now: dt.datetime) -> AddPaper:
     fields, errors = _fields(view), {}
     title = _text(fields, "title")
-    if problem := title_problem(title):
-        errors["title"] = problem.replace("action", "paper")
+    if problem := _field_problem(fields, "title", "title") or title_problem(title, "paper"):
+        errors["title"] = problem
     board = _board(s, fields, errors)
     when = _when(s, _selected(fields, "when"), board, today, errors)
     owners = _owners(s, fields, errors, now)
+    recurrence = _selected(fields, "recurrence")
+    if recurrence is not None and recurrence not in RECUR_MONTHS:
+        errors["recurrence"] = "A paper repeats monthly or quarterly."
     if errors:
         raise FormErrors(errors)
-    return Command(noun="plan", verb="add", text=title, when=when, owners=owners or None, board=board.name,
-                   recurrence=_selected(fields, "recurrence"), private=_checked(fields, "private"))
+    return AddPaper(title=title, when=when, owners=owners, board=board.name, recurrence=recurrence,
+                    private=_checked(fields, "private"))
+
+
+BUILDERS: dict[str, Callable[[Session, dict, dt.date, dt.datetime], Any]] = {
+    NEW_ACTION: action_command, PLAN_ITEM: plan_command}
+
+
+def submit(conversation: Conversation, callback_id: str, user: str, view: dict) -> dict[str, str] | None:
+    """Run a submitted form; the field errors to show, or None when it was done."""
+    meta = metadata(view)
+    channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
+    who = Speaker(user_id=user, channel_id=channel, surface="form")
+    now = conversation.clock()
+    try:
+        with reading(conversation.read_sessions) as s:
+            command = BUILDERS[callback_id](s, view, conversation.today(now), now)
+        view_id = view.get("id") if isinstance(view.get("id"), str) else None
+        conversation.run(command, who, delivery_id=f"view:{view_id}" if view_id else None, raise_refusals=True)
+    except FormErrors as exc:
+        return exc.errors
+    except Refusal as exc:  # the rules of the log (e.g. who may add to the plan): on the board
+        return {"board": exc.message[:150]}
+    return None

@@ -9,10 +9,17 @@ from sqlalchemy.orm import Session
 
 from render.home import BoardSummary, home_view
 from store import actions as log
-from store import meetings, plan
+from store import meetings, outbox, plan
 from store.calendar import WorkingCalendar
+from store.db import unit_of_work
 from store.models import DUE, Board, BoardRole, ForwardPlanItem, PlanItemOwner
 from store.people import CHAIR, SECRETARY, person_by_slack_id
+
+
+def owe_home(sessions, user_id: str, now: dt.datetime) -> None:
+    """App Home opened: owe the person a fresh view (the sender renders and publishes it)."""
+    with unit_of_work(sessions) as s:
+        outbox.refresh_home(s, user_id, now)
 
 
 def view_for(s: Session, user_id: str, now: dt.datetime, tz: ZoneInfo, calendar: WorkingCalendar) -> dict:

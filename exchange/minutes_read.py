@@ -1,0 +1,615 @@
+"""Reading the decisions out of minutes, paragraph by paragraph.
+
+The minutes are walked in order. A paragraph that starts with a ref (`42/18 on …`, `84/1 – …`)
+opens that action's item: its paragraphs up to the next ref or heading are what was said about
+it, and its status sentence ("can now close", "can close upon …", "will remain open") decides
+the change; the sentences before it become the update. `Action 90: …`, `Action: …`, a table row
+of an action table, "It was agreed that AH would …" raise new actions. The forward plan is read
+from its section ("Additions for the Forward Plan:" and the bullets after it) and from sentences
+anywhere that add, drop or hold a paper "once a date is identified". "Date of next meeting – …"
+offers a meeting. What none of this places is kept, quoted: as a "not understood" change when
+it reads like a decision, else among the paragraphs not placed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import replace
+from typing import Iterable, Mapping
+
+from exchange import minutes_text as mt
+from exchange.minutes_model import (
+    NEW,
+    NOT_UNDERSTOOD,
+    UPDATE,
+    Change,
+    Proposal,
+    Unplaced,
+)
+from exchange.minutes_plan import PlanReading
+from exchange.minutes_rules import (
+    _ATTENDANCE,
+    _ATTENDEE,
+    _FP_HEADING,
+    _HEADING_WORDS,
+    _LEAD_IN,
+    _PART_B,
+    _TRAILING_STATUS,
+    _UPDATE_LABEL,
+    _Block,
+    _cut_title,
+    _Found,
+    _looks_like_attendance,
+    _merged_plan,
+    _numbered_minutes,
+    _tidy_title,
+    status_of,
+    substance,
+)
+from exchange.minutes_text import Para, Row, Typed
+
+
+class Reader(PlanReading):
+    """One reading of one set of minutes: call read(), then proposal()."""
+
+    def __init__(self, items: list[Para | Row], *, base: dt.date | None, refs: Iterable[str],
+                 people: Mapping[str, str] | None, headers: Iterable[Para] = ()):
+        self.items = items
+        self.headers = list(headers)
+        self.base = base
+        self.known: dict[str, str] = {}  # canonical "74/18" or "74" -> the ref as the log writes it
+        self.by_number: dict[int, list[str]] = defaultdict(list)
+        for ref in refs:
+            m = re.fullmatch(r"\s*#?(\d{1,6})(?:/(\d{1,4}))?\s*", str(ref))
+            if m:
+                key = f"{int(m.group(1))}/{int(m.group(2)) % 100:02d}" if m.group(2) else str(int(m.group(1)))
+                self.known[key] = str(ref).strip()
+                self.by_number[int(m.group(1))].append(key)
+        self.known_set = frozenset(self.known)
+        self.numbered_minutes = _numbered_minutes(
+            [t for t in (mt.ref_at_start(i.body)[0] for i in items if isinstance(i, Para)) if t and not t.labelled
+             and not self.resolve_key(t)])
+        self.continuous = bool(self.known) and all("/" not in k for k in self.known)
+        self.people = None if people is None else {k.upper(): v for k, v in people.items()}
+        self.names = set() if people is None else {v.lower() for v in people.values()}
+        self.found: list[_Found] = []
+        self.placed: set[int] = set()
+        self.structural: set[int] = set()
+        self.context: dict[int, str] = {}
+        self.no_change: set[int] = set()
+        self.block: _Block | None = None
+        self.section = ""
+        self.fp_section = False
+        self.mode: str | None = None
+        self.mode_year: int | None = None
+        self.mode_time: dt.time | None = None
+        self.seen_structure = False
+        self.after_image = False
+        self.quiet_rows: list[tuple[Row, str]] = []  # rows that change nothing, and why
+        self.attendees: dict[str, str] = {}
+        self.spoken: list[tuple[str, bool]] = []  # refs spoken of as the log's: (ref, on the log)
+        self.seq = 0
+
+    # -- output ------------------------------------------------------------------------
+
+    def add(self, change: Change, *, rank: int = 0) -> None:
+        if change.kind == NEW and change.owners:
+            change = replace(change, unknown_owners=self._unknown(change.owners))
+        self.seq += 1
+        self.found.append(_Found(change, self.seq, rank, self.section))
+
+    def _unknown(self, owners: tuple[str, ...]) -> tuple[str, ...]:
+        if self.people is None:
+            return ()
+        return tuple(o for o in owners if o.upper() not in self.people and o.lower() not in self.names)
+
+    def resolve_key(self, typed: Typed) -> bool:
+        return typed.canonical() in self.known
+
+    def resolve(self, typed: Typed) -> str | None:
+        """The log's ref that a written ref means; None when the log has none (or several)."""
+        if typed.year is not None:
+            return self.known.get(typed.canonical())
+        keys = self.by_number.get(typed.number, [])
+        if len(keys) == 1:
+            return self.known[keys[0]]
+        if self.base is not None:
+            key = f"{typed.number}/{self.base.year % 100:02d}"
+            if key in self.known:
+                return self.known[key]
+        return None
+
+    def new_ref(self, typed: Typed | None) -> str | None:
+        if typed is None:
+            return None
+        if typed.year is not None:
+            return typed.canonical()
+        if self.continuous or self.base is None:
+            return str(typed.number)
+        return f"{typed.number}/{self.base.year % 100:02d}"
+
+    # -- the walk ----------------------------------------------------------------------
+
+    def read(self) -> None:
+        for index, item in enumerate(self.items):
+            if isinstance(item, Row):
+                self.end_block()
+                self.mode = None
+                self.seen_structure = True
+                self.row(index, item)
+            else:
+                self.paragraph(index, item)
+        self.end_block()
+
+    def paragraph(self, index: int, p: Para) -> None:
+        body = p.body
+        if mt.FURNITURE.match(body) or (self.after_image and len(body) < 60):
+            self.after_image = self.after_image or bool(re.match(r"image\d", body, re.I))
+            self.structural.add(index)  # page numbers, pictures and the words in a logo
+            return
+        self.after_image = False
+        if _ATTENDANCE.match(body) and len(body) < 400:
+            self.end_block()
+            self.mode = "attendance"
+            self.seen_structure = True
+            self.structural.add(index)
+            self._attendees(body)
+            return
+        if self.mode == "actions" and p.mark != "#" and not mt.is_numbered_heading(p) \
+                and mt.ref_at_start(body)[0] is None and self.list_item(index, p):
+            return
+        if p.mark == "#" or mt.is_numbered_heading(p) or (_HEADING_WORDS.match(body) and len(body) < 90):
+            self.end_block()
+            self.mode = None
+            self.seen_structure = True
+            self.section = p.text
+            self.fp_section = bool(_FP_HEADING.search(body))
+            self.structural.add(index)
+            self.meetings_in(index, p)
+            return
+        if self.mode == "attendance":
+            if _looks_like_attendance(body):
+                self.structural.add(index)
+                self._attendees(body)
+                return
+            self.mode = None
+        typed, rest = mt.ref_at_start(body)
+        if typed is not None and not typed.labelled and typed.yy == (typed.number + 1) % 100 \
+                and self.resolve(typed) is None:
+            typed = None  # "19/20 budget …": a financial year, not an action
+        if typed is not None:
+            ref = self.resolve(typed)
+            if not typed.labelled or (ref and any(status_of(s) for s in mt.sentences(rest))):
+                self.end_block()
+                self.mode = None
+                self.seen_structure = True
+                self.start_block(index, p, typed, ref, rest)
+                return
+            self.new_action(index, p, rest, typed)
+            return
+        label = mt.action_label(body)
+        if label:
+            owners = mt.owners_of(label) if len(label) < 60 else None
+            if owners and self.owners_for_previous(index, p, owners):
+                return
+            self.new_action(index, p, label, None)
+            return
+        if self.mode and self.list_item(index, p):
+            return
+        self.mode = None
+        if self.intro(index, p):
+            return
+        if self.block is not None and self._names_another(body):
+            self.end_block()  # "The Board agreed that action 81/18 be proposed for closure." after 80/18's item
+        if self.block is not None:
+            self.block.paras.append((index, p))
+            self.plan_in_block(index, p)
+            return
+        if self.prose(index, p):
+            return
+        if not self.seen_structure and len(body) < 200:
+            self.structural.add(index)
+            return
+        self.context[index] = self.section
+
+    def _names_another(self, body: str) -> bool:
+        """A sentence of this paragraph gives another action a status."""
+        own = self.block.ref or self.block.typed.raw()
+        for sentence in mt.sentences(body):
+            if status_of(sentence) is None:
+                continue
+            for typed in mt.refs_in(sentence):
+                ref = self.resolve(typed) or (typed.raw() if typed.year is not None else None)
+                if ref and ref != own:
+                    return True
+        return False
+
+    # -- attendance --------------------------------------------------------------------
+
+    def _attendees(self, text: str) -> None:
+        for m in _ATTENDEE.finditer(text[:2000]):
+            self.attendees.setdefault(m.group(2).upper(), m.group(1).strip())
+
+    # -- an existing action's item ------------------------------------------------------
+
+    def start_block(self, index: int, p: Para, typed: Typed, ref: str | None, rest: str) -> None:
+        parts = mt.sentences(rest)
+        title, head_rest = "", ""
+        trailing = _TRAILING_STATUS.search(parts[0][:300]) if parts else None
+        if trailing and trailing.start() > 0:  # "75/18 – Mobile Policing – Closed"
+            parts = [parts[0][:trailing.start()], trailing.group(1)] + parts[1:]
+        if parts and status_of(parts[0]) is None and len(parts[0]) <= 160:
+            title = _tidy_title(re.sub(r"^(?:on|re|about|regarding)\b[\s:–-]*", "", parts[0].rstrip("."), flags=re.I))
+            head_rest = " ".join(parts[1:])
+        else:
+            head_rest = rest
+        private = bool(_PART_B.search(rest[:200]) or _PART_B.search(self.section))
+        self.block = _Block(typed, ref, index, p, title, head_rest, private=private)
+        self.placed.add(index)
+
+    def end_block(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        units: list[tuple[int, str]] = []  # (paragraph index, sentence)
+        if block.head_rest:
+            units += [(block.index, s) for s in mt.sentences(block.head_rest)]
+        for index, p in block.paras:
+            if index not in block.consumed:
+                units += [(index, s) for s in mt.sentences(p.body)]
+        statuses = [(i, status_of(s)) for i, (_, s) in enumerate(units)]
+        statuses = [(i, st) for i, st in statuses if st is not None]
+        written = block.typed.raw()
+        lines = list(block.head.lines)
+        notes: list[str] = []
+        if block.ref is None and not statuses and self._minute_number(block):
+            self._as_heading(block)
+            return
+        if statuses:
+            last_at, status = statuses[-1]
+            last_para = units[last_at][0]
+            others = {st.kind for _, st in statuses[:-1]} - {status.kind}
+            if others:
+                notes.append(f"the minutes also say {', '.join(sorted(others))} of it; the last word is taken")
+            if status.note:
+                notes.append(status.note)
+            status_at = dict(statuses)
+            kept = (_UPDATE_LABEL.sub("", substance(s, status_at[i]) if i in status_at else s)
+                    for i, (para, s) in enumerate(units) if self._upto(block, para, last_para))
+            text = " ".join(t for t in kept if t)
+            if not text and status.kind == UPDATE and not re.search(r"\bopen\b", units[last_at][1], re.I):
+                text = _UPDATE_LABEL.sub("", units[last_at][1])  # "Deferred to the March meeting." is the update
+            for index, p in block.paras:
+                if index in block.consumed:
+                    continue
+                if self._upto(block, index, last_para):
+                    self.placed.add(index)
+                    lines += p.lines
+                elif index not in self.placed:
+                    self.context[index] = f"after {written}"
+            kind = status.kind
+        else:
+            text = " ".join(_UPDATE_LABEL.sub("", s) for _, s in units)
+            for index, p in block.paras:
+                if index not in block.consumed:
+                    self.placed.add(index)
+                    lines += p.lines
+            kind = UPDATE if text else NOT_UNDERSTOOD
+            notes.append("the minutes give no status: it stays open, with this update" if text
+                         else "the minutes say nothing about it")
+        if kind == "reopen":
+            kind = NOT_UNDERSTOOD
+        nearest: tuple[str, ...] = ()
+        if block.ref is None:
+            nearest = mt.nearest_refs(written, self.known_set)
+            if not statuses and not block.paras and not block.head_rest and block.title:
+                # `93/18 – HR report` with nothing said: a new action only if it names who does it
+                owners, _ = mt.leading_owners(block.title)
+                if owners:
+                    self.add(Change(NEW, self.new_ref(block.typed), block.title, owners, lines=tuple(lines),
+                                    private=block.private, text=block.title))
+                    return
+            notes.insert(0, f"{written} is not on the log" + (f"; nearest: {', '.join(nearest)}" if nearest else
+                                                              "; no ref near it"))
+        if statuses or block.ref is not None:
+            self.spoken.append((block.ref or written, block.ref is not None))
+        self.add(Change(kind, block.ref or written, block.title, condition=status.condition if statuses else "",
+                        text=text.strip() if kind != NOT_UNDERSTOOD else self._quote(block),
+                        lines=tuple(sorted(set(lines))), known_ref=block.ref is not None, nearest=nearest,
+                        private=block.private, notes=tuple(notes)))
+
+    def _minute_number(self, block: _Block) -> bool:
+        """`12/19 Apologies for absence`: a minute's number, not an action's ref. So when the title is
+        an agenda heading's, or when the minutes number their items that way (three or more such
+        headings, none of them a ref on the log)."""
+        if block.title and _HEADING_WORDS.match(block.title):
+            return True
+        if mt.leading_owners(block.title or block.head_rest)[0]:
+            return False
+        return self.numbered_minutes
+
+    def _as_heading(self, block: _Block) -> None:
+        self.placed.discard(block.index)
+        self.structural.add(block.index)
+        self.section = block.head.text
+        self.fp_section = bool(_FP_HEADING.search(block.head.text))
+        if block.head_rest:
+            self.context[block.index] = self.section
+        for index, p in block.paras:
+            if index in block.consumed or index in self.placed:
+                continue
+            if not self.prose(index, p):
+                self.context[index] = self.section
+
+    @staticmethod
+    def _upto(block: _Block, para: int, last: int) -> bool:
+        return para <= last
+
+    def _quote(self, block: _Block) -> str:
+        return " ".join([block.head.text] + [p.text for _, p in block.paras])
+
+    # -- new actions -------------------------------------------------------------------
+
+    def owners_for_previous(self, index: int, p: Para, owners: tuple[str, ...]) -> bool:
+        """`ACTION: TB` on a line of its own: the owners of the action the paragraph before it
+        raised, or of that paragraph's last sentence."""
+        if index == 0 or not isinstance(self.items[index - 1], Para):
+            return False
+        last = self.found[-1] if self.found else None
+        if last and last.change.kind == NEW and index - 1 in self.placed and \
+                set(last.change.lines) & set(self.items[index - 1].lines):
+            change = last.change
+            notes = tuple(n for n in change.notes if not n.startswith("no owner"))
+            if change.owners and set(change.owners) != set(owners):
+                notes += (f"the minutes also say “Action: {' / '.join(owners)}”",)
+            last.change = replace(change, owners=change.owners or owners, lines=change.lines + p.lines,
+                                  unknown_owners=self._unknown(change.owners or owners), notes=notes)
+            self.placed.add(index)
+            return True
+        previous = self.items[index - 1]
+        if index - 1 in self.placed or index - 1 in self.structural or self.block is not None:
+            return False
+        parts = mt.sentences(previous.body)
+        change = self.action_from(f"{parts[-1] if parts else previous.body} Owners: {' and '.join(owners)}", None,
+                                  previous.lines + p.lines)
+        if change is None:
+            return False
+        self.add(replace(change, text=f"{previous.text}\n{p.text}"))
+        self.placed.update((index - 1, index))
+        self.context.pop(index - 1, None)
+        return True
+
+    def new_action(self, index: int, p: Para, text: str, typed: Typed | None, *, rank: int = 0) -> None:
+        change = self.action_from(text, typed, p.lines)
+        if change is None:
+            self.add(Change(NOT_UNDERSTOOD, self.new_ref(typed), text=p.text, lines=p.lines,
+                            notes=("an action with no words",)))
+        else:
+            self.add(change, rank=rank)
+        self.placed.add(index)
+        if self.block is not None:
+            self.block.consumed.add(index)
+
+    def action_from(self, text: str, typed: Typed | None, lines: tuple[int, ...], *,
+                    owners_written: str = "", due_written: str = "") -> Change | None:
+        body = " ".join(text.split()).lstrip(".:–—- ")
+        if not body:
+            return None
+        notes: list[str] = []
+        owners, body_without = mt.labelled_owners(body)
+        if owners is None:
+            owners, _ = mt.leading_owners(_LEAD_IN.sub("", body))
+        else:
+            body = body_without
+        if owners_written:
+            cell = mt.owners_of(owners_written)
+            if cell is None:
+                owners = (owners_written,)
+                notes.append(f"owner “{owners_written}” is not read as people; check it")
+            else:
+                owners = cell
+        if not owners:
+            owners = ()
+            notes.append("no owner given (the person who raises it will own it)")
+        first = mt.sentences(body)[0] if body else ""
+        title_source = mt.action_form(_LEAD_IN.sub("", first))
+        due, due_words, cut = None, "", None
+        if due_written:
+            due, due_words = self.due_of_cell(due_written)
+            if due is None and due_words and due_words.lower() not in ("next meeting", "the next meeting"):
+                notes.append(f"due date “{due_written}” is not read; give it")
+        else:
+            due, due_words, cut = self.due_in(title_source)
+        if due_words.lower().endswith("meeting"):
+            notes.append(f"due at {due_words if due_words.startswith('the ') else 'the ' + due_words}")
+        title = _cut_title(title_source, cut, drop_verb_clause=cut is not None)
+        private = bool(_PART_B.search(title) or _PART_B.search(self.section))
+        ref = self.new_ref(typed)
+        if ref is not None and ref in self.known:
+            notes.append(f"{ref} is already on the log: it gets the next ref unless you say otherwise")
+        elif typed is not None and typed.year is not None and self.base is not None \
+                and abs(typed.yy - self.base.year % 100) > 1 and not self.continuous:
+            notes.append(f"{typed.raw()} has a year unlike the meeting's; check the ref")
+        return Change(NEW, ref, title, tuple(owners), due, due_words, text=body.strip(), lines=tuple(lines),
+                      private=private, notes=tuple(notes))
+
+    def due_in(self, sentence: str) -> tuple[dt.date | None, str, int | None]:
+        """A due date written in an action's words: `by 14 December`, `in March 2019`, `for the
+        next meeting`. Returns the date, the words and where the phrase (with its preposition) starts."""
+        best = None
+        for phrase in mt.date_phrases(sentence):
+            before = sentence[max(0, phrase.start - 30):phrase.start].lower()
+            pm = re.search(r"\b(by|before|due|deadline|no\s+later\s+than|in|for|at|on|until|from|starting)\s+(?:the\s+)?$", before)
+            if not pm:
+                continue
+            strong = pm.group(1) in ("by", "before", "due", "deadline")
+            start = phrase.start - (len(before) - pm.start())
+            if best is None or (strong and not best[0]):
+                best = (strong, phrase, start)
+        if best is None:
+            return None, "", None
+        _, phrase, start = best
+        if phrase.kind == "next meeting":
+            return None, "next meeting", start
+        if phrase.kind == "month" and re.match(r"\s+meeting\b", sentence[phrase.end:phrase.end + 9], re.I):
+            return None, f"the {phrase.words} meeting", start  # the board's meeting that month, not its first day
+        value = mt.month_of(phrase.words, self.base) if phrase.kind == "month" else mt.day_of(phrase.words, self.base)
+        return value, phrase.words, start
+
+    def due_of_cell(self, cell: str) -> tuple[dt.date | None, str]:
+        words = " ".join(cell.split()).strip(" .")
+        if not words:
+            return None, ""
+        if re.fullmatch(r"(?:the\s+)?next\s+(?:[\w&'’-]+\s+)?meeting", words, re.I):
+            return None, "next meeting"
+        if re.fullmatch(r"(?:tbc|tbd|tba|asap|ongoing|on-going|n/?a|-+|none|immediate(?:ly)?)", words, re.I):
+            return None, words
+        value = mt.day_of(words, self.base)
+        if value is None and mt.month_of(words, self.base):
+            value = mt.month_of(words, self.base)
+        if value is None:
+            phrases = [ph for ph in mt.date_phrases(words) if ph.kind != "next meeting"]
+            if phrases:
+                ph = phrases[0]
+                value = mt.month_of(ph.words, self.base) if ph.kind == "month" else mt.day_of(ph.words, self.base)
+        return value, words
+
+    # -- tables ------------------------------------------------------------------------
+
+    def row(self, index: int, row: Row) -> None:
+        before = len(self.found), len(self.quiet_rows)
+        self._row(index, row)
+        if (len(self.found), len(self.quiet_rows)) == before and row.raw.strip():
+            self.quiet_rows.append((row, "a table row with no action in it"))  # quoted, not dropped
+
+    def _row(self, index: int, row: Row) -> None:
+        cells = row.cells
+        self.placed.add(index)
+        title_cell = cells.get("title", "")
+        ref_cell = cells.get("ref", "") or cells.get("item", "")
+        row_ref, _ = mt.ref_at_start(ref_cell) if ref_cell else (None, "")
+        if row_ref is not None and not (row_ref.year is not None or row_ref.labelled):
+            row_ref = None
+        if row_ref is None and cells.get("ref") and re.fullmatch(r"#?\d{1,5}", cells["ref"].strip()):
+            row_ref = Typed(int(cells["ref"].strip("# ")), None, cells["ref"], True)  # a Ref column: 90 is 90/18
+        chunks = mt.action_chunks(title_cell) or ([""] if row_ref else [])
+        owner_cells = [x for x in cells.get("owners", "").split("\n") if x.strip()]
+        due_cells = [x for x in cells.get("due", "").split("\n") if x.strip()]
+        status_cell = " ".join(cells.get("status", "").split())
+        update_cell = " ".join(cells.get("update", "").split())
+        for k, chunk in enumerate(chunks):
+            typed, rest = mt.ref_at_start(chunk)
+            if typed is None and row_ref is not None and len(chunks) == 1:
+                typed, rest = row_ref, chunk
+            owners_written = self._pick(owner_cells, k, len(chunks), rest)
+            due_written = self._pick(due_cells, k, len(chunks), None)
+            ref = self.resolve(typed) if typed is not None else None
+            status = status_of(status_cell) if status_cell else None
+            if status is None and update_cell:
+                found = [st for st in map(status_of, mt.sentences(update_cell)) if st]
+                status = found[-1] if found else None
+            if status is None and typed is not None:
+                found = [st for st in map(status_of, mt.sentences(rest)) if st]
+                status = found[-1] if found else None
+            if typed is not None and (ref is not None or status is not None):
+                self.row_existing(row, typed, ref, rest, status, update_cell, due_written)
+                continue
+            if not rest.strip():
+                continue
+            change = self.action_from(rest, typed, row.lines, owners_written=owners_written or "",
+                                      due_written=due_written or "")
+            if change is not None:
+                if owners_written is None and len(owner_cells) > 1 and not change.owners:
+                    change = replace(change, owners=tuple(o for cell in owner_cells for o in (mt.owners_of(cell) or (cell,))),
+                                     notes=tuple(n for n in change.notes if not n.startswith("no owner")) + (
+                        f"the owner cell has {len(owner_cells)} lines for {len(chunks)} actions; check who owns this one",))
+                if due_written is None and len(due_cells) > 1:
+                    change = replace(change, notes=change.notes + (
+                        f"the date cell has {len(due_cells)} lines for {len(chunks)} actions; give this one's due date",))
+                self.add(change, rank=2)
+
+    @staticmethod
+    def _pick(cells: list[str], k: int, n: int, rest: str | None) -> str | None:
+        """The owner (or, with rest None, date) line for the k-th of n actions sharing a cell:
+        one line each, or one `;`-separated part each; else the action's own "SH/VH to …"; else
+        the one line for all. None when the cell does not say."""
+        if not cells:
+            return None
+        if n > 1 and len(cells) == 1 and len(cells[0].split(";")) == n:
+            cells = [c.strip() for c in cells[0].split(";")]
+        if len(cells) == n:
+            return cells[k]
+        if rest is not None and mt.leading_owners(rest)[0]:
+            return None  # the action's own words say who
+        if len(cells) == 1:
+            return cells[0]
+        return None
+
+    def row_existing(self, row: Row, typed: Typed, ref: str | None, rest: str, status, update: str,
+                     due_written: str | None) -> None:
+        written = typed.raw()
+        notes: list[str] = []
+        due, due_words = self.due_of_cell(due_written) if due_written else (None, "")
+        if due_words:
+            notes.append(f"the minutes give it the date “{due_words}”; the log's due date may differ")
+        nearest: tuple[str, ...] = ()
+        if ref is None:
+            nearest = mt.nearest_refs(written, self.known_set)
+            notes.append(f"{written} is not on the log" + (f"; nearest: {', '.join(nearest)}" if nearest else "; no ref near it"))
+        kind = status.kind if status else UPDATE
+        if kind == "reopen":
+            kind = NOT_UNDERSTOOD
+        if status and status.note:
+            notes.append(status.note)
+        if status is None:
+            notes.append("the row gives no status: it stays open, with this update")
+        text = update
+        said = [(s, status_of(s)) for s in mt.sentences(rest)]
+        if not text and any(st for _, st in said):  # the action cell tells the news: "58/16 – … can now close."
+            text = " ".join(t for t in (s if st is None else substance(s, st) for s, st in said) if t)
+        title = rest if len(rest) <= 160 and not any(st for _, st in said) else ""
+        self.spoken.append((ref or written, ref is not None))
+        if kind == UPDATE and not text and not due_words and ref is not None:
+            # "Open", or the action as it stands, and nothing else: nothing changes
+            self.quiet_rows.append((row, "a row that changes nothing: it stays open"))
+            return
+        self.add(Change(kind, ref or written, _tidy_title(title.rstrip(".")), due=due, due_words=due_words,
+                        condition=status.condition if status else "",
+                        text=text if kind != NOT_UNDERSTOOD else row.raw, lines=row.lines, known_ref=ref is not None,
+                        nearest=nearest, private=bool(_PART_B.search(rest)), notes=tuple(notes)))
+
+    # -- the end -----------------------------------------------------------------------
+
+    def proposal(self, meeting_date: dt.date | None, source: str, warnings: list[str]) -> Proposal:
+        found = _merged_plan(self.found)
+        changes = tuple(f.change for f in sorted(found, key=lambda f: (f.change.line, f.seq)))
+        unplaced = tuple(Unplaced(item.lines, item.text, self.context.get(index, self.section))
+                         for index, item in enumerate(self.items)
+                         if isinstance(item, Para) and index not in self.placed and index not in self.structural)
+        unplaced = tuple(sorted(unplaced + tuple(Unplaced(r.lines, r.raw, why) for r, why in self.quiet_rows),
+                                key=lambda u: u.lines))
+        matched = tuple(dict.fromkeys(ref for ref, on_log in self.spoken if on_log))
+        spoken_unknown = [ref for ref, on_log in self.spoken if not on_log]
+        other_board = bool(self.spoken) and not matched
+        if other_board:
+            shown = ", ".join(list(dict.fromkeys(spoken_unknown))[:6])
+            if self.known:
+                warnings.append(f"None of the {len(set(spoken_unknown))} actions these minutes speak of ({shown}) is on this "
+                                f"board's log: are these the minutes of another board?")
+            else:
+                warnings.append(f"This board's log has no actions, so none of the refs in these minutes ({shown}) can be matched.")
+        elif self.known and not matched and not any(c.kind == NEW for c in changes):
+            warnings.append("These minutes speak of none of the actions on the log.")
+        if meeting_date is None:
+            warnings.append("The minutes do not say the meeting's date: give it (--date), so dates without a year "
+                            "can be read and updates dated.")
+        unknown_people = sorted({o for c in changes for o in c.unknown_owners})
+        if unknown_people:
+            warnings.append("Not registered: " + ", ".join(
+                f"{o} ({self.attendees[o.upper()]})" if o.upper() in self.attendees else o for o in unknown_people)
+                            + "; applying makes them people without Slack unless you register them.")
+        structure = sorted({line for index in self.structural for line in self.items[index].lines}
+                           | {line for p in self.headers for line in p.lines})
+        return Proposal(changes, meeting_date, source, unplaced, tuple(warnings),
+                        tuple(sorted(self.attendees.items())), other_board, matched, len(self.items), tuple(structure))

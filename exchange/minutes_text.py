@@ -1,0 +1,559 @@
+"""The words of minutes, before any decision is read: paragraphs and action-table rows with
+their line numbers, sentences, refs, owners and date phrases.
+
+Pure text. Every pattern here is linear: no nested quantifiers that can backtrack, bounded
+repetitions, and the decision patterns only ever look at the first MAX_SENTENCE characters of
+a sentence, so a 100,000-character paste reads in milliseconds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+
+from grammar.dates import DateError, read_date
+from grammar.refs import take_ref
+from grammar.who import WhoError, read_who
+
+MAX_SENTENCE = 1000  # characters of one sentence the decision patterns look at
+MAX_CELL = 4000  # characters of one table cell
+
+# -- paragraphs and table rows ------------------------------------------------------------
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,120}\]")
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200b": None,
+                         "\ufeff": None, "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n"})
+_BR = re.compile(r"<br\s{0,3}/?>", re.I)
+_BULLET = re.compile(r"^(?:[-–—•·*▪◦‣●○■□➢➤►]|o(?=\s+[A-Z])|\(?[a-h]\)|\(?[ivx]{1,4}\)|\(?\d{1,2}[.)](?!\d))\s+")
+_EMPHASIS = re.compile(r"\*\*|__")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_TERMINAL = re.compile(r"[.:;!?)\]”\"']\s*$")
+_HEADING_NUMBER = re.compile(r"^(?:item\s+)?\d{1,3}(?:\.\d{1,2}){0,2}(?:\.?[ivx]{1,4})?[.)]?(?=\s)", re.I)
+_STARTS_DATE = re.compile(r"^\d{1,2}\s?(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+_STARTS_REF = re.compile(r"^(?:action\s+|#)?\d{1,5}/\d{1,4}\b", re.I)
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph as written: its lines (1-based), its text with whitespace made single, and
+    the bullet or list mark it began with (taken off `body`)."""
+
+    lines: tuple[int, ...]
+    text: str
+    mark: str = ""
+
+    @property
+    def body(self) -> str:
+        return self.text[len(self.mark):].strip() if self.mark else self.text
+
+    @property
+    def first(self) -> int:
+        return self.lines[0]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of an action table, its cells by column (ref, title, owners, due, status, update, item)."""
+
+    lines: tuple[int, ...]
+    cells: dict[str, str] = field(default_factory=dict)
+    raw: str = ""
+
+    @property
+    def first(self) -> int:
+        return self.lines[0]
+
+
+# Header words of action tables in minutes, lower-cased without spaces or punctuation.
+_HEADERS = {
+    "ref": {"ref", "refno", "no", "number", "actionno", "actionref", "actionnumber", "id"},
+    "item": {"item", "itemno", "agendaitem", "minute", "minuteno", "minuteref", "para"},
+    "title": {"action", "actions", "actionagreed", "actionsagreed", "actionrequired", "actionpoint",
+              "actionpoints", "description", "actiondescription", "task", "decision", "decisionaction"},
+    "owners": {"owner", "owners", "lead", "leads", "by", "who", "responsible", "actionby", "officer",
+               "responsibility", "actionowner", "bywhom", "bywho"},
+    "due": {"due", "duedate", "dateforcompletion", "deadline", "targetdate", "date", "bywhen", "when",
+            "completiondate", "timescale", "timescales", "datedue", "completionby", "target"},
+    "status": {"status", "rag", "ragstatus", "openclosed"},
+    "update": {"update", "updates", "progress", "comments", "comment", "commentary", "notes",
+               "progressupdate", "latestupdate"},
+}
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower()[:60])
+
+
+def _columns(cells: list[str]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for i, text in enumerate(cells):
+        key = _header_key(text)
+        for column, words in _HEADERS.items():
+            if key in words and column not in found.values():
+                found[i] = column
+                break
+    return found
+
+
+def _is_action_header(columns: dict[int, str]) -> bool:
+    names = set(columns.values())
+    return "title" in names and bool(names & {"owners", "due", "status", "update"})
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    text = line.strip()
+    if text.count("|") < 2 and not (text.startswith("|") and len(text) > 1):
+        return None
+    cells = re.split(r"(?<!\\)\|", text)
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return [c.replace("\\|", "|").strip() for c in cells] if len(cells) >= 2 else None
+
+
+def _tab_cells(line: str) -> list[str] | None:
+    if "\t" not in line:
+        return None
+    cells = [c.strip() for c in line.split("\t")]
+    return cells if sum(1 for c in cells if c) >= 2 else None
+
+
+def _is_rule(cells: list[str]) -> bool:
+    return all(re.fullmatch(r":?-{2,}:?|", c) for c in cells)
+
+
+def _cell(text: str) -> str:
+    lines = [" ".join(part.split()) for part in _BR.sub("\n", text[:MAX_CELL]).split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    return _BOOKMARK.sub("", text)
+
+
+def split(text: str) -> tuple[list[Para | Row], list[Para]]:
+    """The paragraphs and action-table rows of the minutes, in order, and the header lines of
+    those tables (placed: they say what the columns are)."""
+    lines = normalise(text).split("\n")
+    items: list[Para | Row] = []
+    headers: list[Para] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        for cut in (_pipe_cells, _tab_cells):
+            cells = cut(line)
+            columns = _columns(cells) if cells else {}
+            if cells and _is_action_header(columns):
+                headers.append(Para((i + 1,), " ".join(line.split())))
+                i = _table(lines, i + 1, cut, columns, items)
+                break
+        else:
+            _paragraph(lines, i, items)
+            i += 1
+    return _joined(items), headers
+
+
+def _table(lines: list[str], i: int, cut, columns: dict[int, str], items: list) -> int:
+    while i < len(lines):
+        cells = cut(lines[i])
+        if cells is None:
+            if lines[i].strip():
+                return i
+            i += 1  # a blank line inside a pasted table
+            if i < len(lines) and cut(lines[i]) is None:
+                return i
+            continue
+        if not _is_rule(cells):
+            row = {name: _cell(cells[index]) for index, name in columns.items() if index < len(cells)}
+            if any(row.values()):
+                items.append(Row((i + 1,), row, " | ".join(c for c in cells if c)))
+        i += 1
+    return i
+
+
+def _paragraph(lines: list[str], i: int, items: list) -> None:
+    text = " ".join(_EMPHASIS.sub("", lines[i]).split())
+    if not text:
+        items.append(None)  # a blank line: ends a wrapped paragraph
+        return
+    m = _MD_HEADING.match(text)
+    mark = m.group(0) if m else ""
+    if not m:
+        for _ in range(2):  # "- (a) That …"
+            m = _BULLET.match(text[len(mark):])
+            if not m:
+                break
+            mark += m.group(0)
+    items.append(Para((i + 1,), text, mark.strip()))
+
+
+def _joined(items: list) -> list[Para | Row]:
+    """Hard-wrapped lines made into one paragraph: a line that goes on in lower case, or a long
+    line without an end that the next line continues (not a heading, bullet or ref)."""
+    out: list[Para | Row] = []
+    group: list[Para] = []  # the lines of the paragraph being built
+
+    def flush() -> None:
+        if group:
+            out.append(group[0] if len(group) == 1 else
+                       Para(tuple(n for p in group for n in p.lines), " ".join(p.text for p in group), group[0].mark))
+            group.clear()
+
+    for item in items:
+        if item is None or isinstance(item, Row):
+            flush()
+            if item is not None:
+                out.append(item)
+            continue
+        if group and len(group) < 200 and _continues(group[0], group[-1], item):
+            group.append(item)
+            continue
+        flush()
+        group.append(item)
+    flush()
+    return out
+
+
+FURNITURE = re.compile(r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|image\d{0,4}\.(?:png|jpe?g|gif|emf|wmf|tiff?)|"
+                       r"\[(?:image|picture|logo)[^\]]{0,80}\]|-\s*\d{1,4}\s*-)$", re.I)
+
+
+_REF_IN_FLOW = re.compile(r"^\d{1,5}/\d{1,4}(?:[.,;:)]|\s+(?!on\b|re\b)[a-z])")
+
+
+def _continues(first: Para, previous: Para, line: Para) -> bool:
+    """Whether `line` goes on from `previous`, the last line of a paragraph that began with `first`."""
+    if _REF_IN_FLOW.match(line.text) and len(previous.text) >= 65 and not _TERMINAL.search(previous.text[-4:]):
+        return True  # "… cashable savings for" / "19/20. The non-cashable …": a wrapped line, not an item
+    if line.mark or _STARTS_REF.match(line.text) or _HEADING_NUMBER.match(line.text):
+        return False
+    if FURNITURE.match(previous.text) or FURNITURE.match(line.text):
+        return False
+    if _TERMINAL.search(previous.text[-4:]) or _STARTS_REF.match(first.text) or is_numbered_heading(first):
+        return False
+    if line.text[0].islower():
+        return True
+    return len(previous.text) >= 65
+
+
+def is_numbered_heading(p: Para) -> bool:
+    """`2.ii Action Log`, `3 ICCS Capita D3000 lite`, `145. Chairman's Announcement.`, `ii) Budget update`."""
+    text = p.text
+    if len(text) > 200 or _STARTS_REF.match(text):
+        return False
+    m = _HEADING_NUMBER.match(text) or re.match(r"^\(?[ivx]{1,4}\)(?=\s)", text)
+    if not m or _STARTS_DATE.match(text):
+        return False
+    rest = text[m.end():].strip()
+    if not rest or not (rest[0].isupper() or rest[0] in "(\"“'" or rest[0].isdigit()
+                        or re.match(r"\(?[ivx]{1,4}\)\s+[A-Z]", rest)):
+        return False
+    if leading_owners(rest, strict=True)[0]:
+        return False  # "1. JG to write to the Chief Constable." is an action, not a heading
+    body = rest.rstrip(".")
+    return "." not in body.replace("e.g.", "").replace("i.e.", "") or len(rest) < 60
+
+
+# -- sentences ----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“‘'(\[]?[A-Z0-9£#])")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Cllr|Col|Supt|Insp|Sgt|Det|Prof|Rev|St|No|Nos|Co|Ltd|"
+                           r"approx|ca|cf|vs|etc|e\.g|i\.e|Sir)|\b[A-Z])\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, as written (abbreviations such as Mr. and e.g. do not end one)."""
+    out: list[list[str]] = []
+    for part in _SENTENCE_END.split(text):
+        if out and _ABBREVIATION.search(out[-1][-1][-12:]) and len(out[-1]) < 50:
+            out[-1].append(part)
+        else:
+            out.append([part])
+    return [s for s in (" ".join(p).strip() for p in out) if s]
+
+
+_SPEAKER = re.compile(r"^(?:[A-Z]{2,4}|[A-Z][a-z]+ [A-Z][a-z]+)[.:]\s+(?=[A-Z])")
+
+
+def without_speaker(sentence: str) -> str:
+    """`DM. Suggested removing …` -> `Suggested removing …` (minutes often lead with who spoke)."""
+    return _SPEAKER.sub("", sentence, count=1)
+
+
+# -- refs ---------------------------------------------------------------------------------
+
+_SLASH_REF_START = re.compile(r"^\s*(?:(?:[Aa]ction|ACTION|[Rr]ef\.?|REF)\s*(?:[Nn]o\.?\s*)?:?\s*|#)?(\d{1,5})/(\d{1,4})(?![\d/])")
+_ACTION_N = re.compile(r"^\s*(?:[Nn]ew\s+)?(?:[Aa]ction|ACTION)\s+(?:[Nn]o\.?\s*|[Nn]umber\s+)?#?(\d{1,5})(?:/(\d{1,4}))?(?![\d/])\s*(?:[:.)–—-]\s*|\s+|$)")
+_ACTION_LABEL = re.compile(r"^\s*(?:[Nn]ew\s+action|[Aa]ction\s+point|[Aa]greed\s+action|[Aa]ctions?|ACTIONS?)\s*[:–—-]\s*")
+REF_IN_TEXT = re.compile(r"(?<![\w/£$.,-])(?:(?:[Aa]ctions?|ACTIONS?)\s+(?:[Nn]o\.?\s*)?)?(\d{1,4})/(\d{2})(?![\d/%])")
+_ACTION_BARE = re.compile(r"\b(?:[Aa]ction|ACTION)s?\s+(?:[Nn]o\.?\s*)?#?(\d{1,5})(?![\d/])")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A ref as the minutes wrote it: `84/1` is number 84, year "1"; `Action 90` has no year."""
+
+    number: int
+    year: str | None  # as written: "18", "2018", "1"
+    typed: str  # the words, e.g. "Action 90", "42/18"
+    labelled: bool = False  # written "Action 90" rather than "90/18"
+
+    @property
+    def yy(self) -> int | None:
+        return int(self.year) % 100 if self.year is not None else None
+
+    def raw(self) -> str:
+        """As written, without "Action": `84/1`, `90`."""
+        return f"{self.number}/{self.year}" if self.year is not None else str(self.number)
+
+    def canonical(self) -> str:
+        return f"{self.number}/{self.yy:02d}" if self.year is not None else str(self.number)
+
+
+def ref_at_start(text: str) -> tuple[Typed | None, str]:
+    """`42/18 on …`, `72/18 – Part B – …`, `Action 90: …`, `84/1 – …`: the ref and the rest.
+    (take_ref would also take an agenda number such as `2.` or `1<tab>`; these are not refs.)"""
+    m = _SLASH_REF_START.match(text)
+    if m:
+        typed, _ = take_ref(text[m.start(1):])
+        rest = text[m.end():].lstrip(" \t:–—-.,").strip()
+        return Typed(int(m.group(1)), m.group(2), typed.typed if typed else m.group(0).strip()), rest
+    m = _ACTION_N.match(text)
+    if m:
+        return Typed(int(m.group(1)), m.group(2), m.group(0).strip().rstrip(":.)–—- "), True), text[m.end():].strip()
+    return None, text
+
+
+def action_label(text: str) -> str | None:
+    """The text after `Action:` / `ACTION –` / `New action:` at the start of a paragraph, if any."""
+    m = _ACTION_LABEL.match(text)
+    return text[m.end():].strip() if m else None
+
+
+def refs_in(sentence: str) -> list[Typed]:
+    out = [Typed(int(m.group(1)), m.group(2), m.group(0)) for m in REF_IN_TEXT.finditer(sentence[:MAX_SENTENCE])]
+    out += [Typed(int(m.group(1)), None, m.group(0), True) for m in _ACTION_BARE.finditer(sentence[:MAX_SENTENCE])]
+    return out
+
+
+_REF_CHUNK = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=[.;]))\s*(?=(?:[Aa]ction\s+)?\d{1,5}/\d{2,4}\s*[–—:-])")
+
+
+def action_chunks(cell: str) -> list[str]:
+    """The actions of one table cell: each line, and each `65/16 – …` within a line."""
+    chunks: list[str] = []
+    for line in cell.split("\n"):
+        for part in _REF_CHUNK.split(line):
+            part = part.strip()
+            if not part:
+                continue
+            starts_own = bool(_SLASH_REF_START.match(part) or _BULLET.match(part) or leading_owners(part)[0])
+            if chunks and not starts_own:
+                chunks[-1] += " " + part
+            else:
+                chunks.append(_BULLET.sub("", part, count=1))
+    return chunks
+
+
+# -- nearest refs -------------------------------------------------------------------------
+
+_REF_ALPHABET = "0123456789/"
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit away: a deletion, an insertion, a substitution or a transposition."""
+    out: set[str] = set()
+    for i in range(len(word) + 1):
+        if i < len(word):
+            out.add(word[:i] + word[i + 1:])
+            if i + 1 < len(word):
+                out.add(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+            for c in _REF_ALPHABET:
+                out.add(word[:i] + c + word[i + 1:])
+        for c in _REF_ALPHABET:
+            out.add(word[:i] + c + word[i:])
+    out.discard(word)
+    return out
+
+
+def nearest_refs(typed: str, known: frozenset[str], n: int = 3) -> tuple[str, ...]:
+    """The real refs one edit from `typed` (then two), closest number first: 84/1 -> 84/18,
+    47/18 -> 74/18. Never one chosen: all of the nearest are offered."""
+    if len(typed) > 12 or not known:
+        return ()
+    one = _edits(typed)
+    found = one & known
+    distance = 1
+    if not found:
+        found = {w for e in one for w in _edits(e) if w in known}
+        distance = 2
+    number = int(re.match(r"\d*", typed).group(0) or 0)
+
+    def key(ref: str) -> tuple:
+        head = re.match(r"\d*", ref).group(0)
+        swapped = distance == 1 and len(ref) == len(typed) and sorted(ref) == sorted(typed)
+        return (not swapped, len(ref) == len(typed), abs(int(head or 0) - number), ref)
+
+    return tuple(sorted(found, key=key)[:n])
+
+
+# -- owners -------------------------------------------------------------------------------
+
+_INIT = r"[A-Z][A-Za-z]?[A-Z]{1,3}"
+_NAME = r"[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+){1,2}"
+_OWNER_LIST = rf"(?:{_INIT}|{_NAME})(?:\s?(?:/|,|&|\+|\band\b)\s?(?:{_INIT}|{_NAME})){{0,7}}"
+_LEADING = re.compile(rf"^(?:(?:It\s+was\s+)?[Aa]greed\s*(?:that|:)?\s+)?({_OWNER_LIST})\s+"
+                      r"(to|will|would|should|shall|is\s+to|are\s+to|agreed\s+to|undertook\s+to|offered\s+to)\s+"
+                      r"(?!be\b|have\s+been\b)(?=[a-z])")
+_NOT_NAMES = {"the", "this", "that", "these", "those", "it", "there", "a", "an", "all", "each", "members",
+              "board", "panel", "committee", "group", "meeting", "officers", "chair", "update", "report",
+              "paper", "papers", "action", "item", "forward", "plan", "minutes", "we", "they"}
+OWNER_LABEL = re.compile(r"\b(?:[Oo]wners?|OWNERS?|[Ll]eads?|LEAD|[Rr]esponsible|[Aa]ction\s+by|ACTION\s+BY|"
+                         rf"[Aa]ctions?|ACTIONS?)\s*[:–—-]\s*({_OWNER_LIST})\s*[.;)]{{0,2}}\s*$")
+_OWNER_PAREN = re.compile(rf"\(\s*({_OWNER_LIST})\s*\)\s*[.;]?\s*$")
+_OWNER_DASH = re.compile(rf"\s[–—-]\s*({_INIT}(?:\s?(?:/|,|&|\band\b)\s?{_INIT}){{0,7}})\s*[.;]?\s*$")
+
+
+def owners_of(text: str) -> tuple[str, ...] | None:
+    """`SH/VH` -> ("SH", "VH"), `AH and VH`, `Abbey Gough`; None when the words are not people."""
+    text = text.strip().strip(".;:")
+    if not text or len(text) > 200:
+        return None
+    words = re.split(r"[\s/,&+]+", text)
+    if any(w.lower() in _NOT_NAMES for w in words):
+        return None
+    try:
+        return tuple(w.value for w in read_who(text))
+    except (WhoError, ValueError):
+        return None
+
+
+def leading_owners(text: str, *, strict: bool = False) -> tuple[tuple[str, ...] | None, str]:
+    """`SH/VH to discuss …` -> (("SH", "VH"), "discuss …"); passive forms (`X will be invited`) name
+    nobody. strict: only the action-log form "X to <verb>" (not "X will …", which minutes also use
+    to report what someone said)."""
+    m = _LEADING.match(text[:MAX_SENTENCE])
+    if not m or (strict and m.group(2) != "to"):
+        return None, text
+    owners = owners_of(m.group(1))
+    return (owners, text[m.end():]) if owners else (None, text)
+
+
+def action_form(text: str) -> str:
+    """`TB would circulate the paper` -> `TB to circulate the paper`, as an action log words it."""
+    m = _LEADING.match(text[:MAX_SENTENCE])
+    if not m or m.group(2) == "to":
+        return text
+    return f"{m.group(1)} to {text[m.end():]}"
+
+
+def labelled_owners(text: str) -> tuple[tuple[str, ...] | None, str]:
+    """`… Owners: AH and VH.`, `… (AH)`, `… – AH`, `… Action: AH`: the owners and the text without them."""
+    tail = text[-300:]
+    offset = len(text) - len(tail)
+    for pattern in (OWNER_LABEL, _OWNER_PAREN, _OWNER_DASH):
+        m = pattern.search(tail)
+        if m:
+            owners = owners_of(m.group(1))
+            if owners:
+                return owners, text[:offset + m.start()].rstrip(" ,;:–—-(")
+    return None, text
+
+
+# -- dates --------------------------------------------------------------------------------
+
+_M = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+      r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH_NUMBER = {name: i for i, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DATE_PHRASE = re.compile(
+    r"(?P<day>(?:\bw/c\s+|\bweek\s+commencing\s+)?\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?\d{1,2}\s?(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _M + r"\b\.?(?:,?\s+(?:20|19)\d{2}\b)?)"
+    r"|(?P<mdy>\b" + _M + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:20|19)\d{2}\b)"
+    r"|(?P<end>\b(?:the\s+)?end\s+of\s+(?:the\s+)?" + _M + r"\b(?:\s+(?:20|19)\d{2}\b)?)"
+    r"|(?P<month>\b" + _M + r"\b\.?(?:\s+(?:20|19)\d{2}\b)?)"
+    r"|(?P<num>(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.](?:20)?\d{2}(?![\d/.]))"
+    r"|(?P<iso>\b(?:20|19)\d{2}-\d{2}-\d{2}\b)"
+    r"|(?P<next>\b(?:the\s+)?next\s+(?:[\w&'’]+\s+){0,2}?meeting\b)", re.I)
+_MONTH_PREPOSITION = re.compile(r"(?:\b(?:in|for|from|by|until|till|before|during|of|to|at|the)\s+)$", re.I)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    start: int
+    end: int
+    words: str
+    kind: str  # "day" | "month" | "next meeting"
+
+
+def date_phrases(sentence: str) -> list[DatePhrase]:
+    """The dates written in a sentence: days (`3rd January 2019`, `22 nd December`, `29/11/2018`),
+    months (`March 2019`, `in September`) and `the next meeting`. Refs like 74/18 are never dates."""
+    text = sentence[:MAX_SENTENCE]
+    out: list[DatePhrase] = []
+    for m in _DATE_PHRASE.finditer(text):
+        words = m.group(0).strip()
+        if m.lastgroup == "month":
+            name = words.split()[0]
+            has_year = bool(re.search(r"\d{4}", words))
+            if not name[0].isupper() or (not has_year and not _MONTH_PREPOSITION.search(text[max(0, m.start() - 12):m.start()])):
+                continue
+            if name.lower().rstrip(".") == "may" and not has_year:
+                continue
+            out.append(DatePhrase(m.start(), m.end(), words, "month"))
+        elif m.lastgroup == "next":
+            out.append(DatePhrase(m.start(), m.end(), words, "next meeting"))
+        else:
+            if re.search(r"[a-z]{4}\.$", words, re.I):
+                words = words[:-1]  # the sentence's full stop, not an abbreviation's
+            out.append(DatePhrase(m.start(), m.end(), words, "day"))
+    return out
+
+
+def month_of(words: str, base: dt.date | None) -> dt.date | None:
+    """`March 2019` -> 2019-03-01; `September` -> the next September from `base` (its own month counts)."""
+    m = re.match(r"([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$", words.strip(), re.I)
+    if not m:
+        return None
+    month = _MONTH_NUMBER[m.group(1).lower()]
+    if m.group(2):
+        return dt.date(int(m.group(2)), month, 1)
+    if base is None:
+        return None
+    first = dt.date(base.year, month, 1)
+    return first if first >= base.replace(day=1) else dt.date(base.year + 1, month, 1)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_day(words: str, base: dt.date) -> dt.date | None:
+    try:
+        value = read_date(words, base, future=True, allow_past=True, allow_next_meeting=False).value
+    except (DateError, ValueError, OverflowError):
+        return None
+    return value
+
+
+_END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+)?([a-z]{3,9}\.?(?:\s+\d{4})?)$", re.I)
+
+
+def day_of(words: str, base: dt.date | None) -> dt.date | None:
+    """A day as the minutes write it, read against the meeting's date (dates without a year are the
+    next such day from the meeting). With no meeting date only a date with its year can be read."""
+    words = re.sub(r"^the\s+", "", words.strip(), flags=re.I)
+    end = _END_OF.match(words)
+    if end:  # "end of February" read in February is this February's end (read_date makes it next year's)
+        month = month_of(end.group(1), base)
+        if month is None:
+            return None
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    if base is None:
+        year = re.search(r"\b((?:19|20)\d{2})\b", words) or re.search(r"[/.](\d{2}|\d{4})$", words)
+        if not year:
+            return None
+        y = int(year.group(1))
+        base = dt.date(y if y > 100 else 2000 + y, 1, 1)
+    return _read_day(words, base)

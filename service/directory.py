@@ -1,0 +1,67 @@
+"""What parsing needs to know, kept in memory: the boards' names and the registered people.
+
+Every change to boards or people increases one number in the database (store.people.record), so
+each command asks that number (one tiny read) and reloads only when it moved: correct with several
+replicas, and no query per board or person in a command's path otherwise."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from grammar.registry import Context
+from store.db import reading
+from store.models import Board, Person
+from store.people import directory_version
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: int = -1
+    boards: tuple[str, ...] = ()
+    initials: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> as registered
+    slack_names: dict[str, str] = field(default_factory=dict)  # Slack user id -> name
+    persons: dict[str, int] = field(default_factory=dict)  # Slack user id -> person id
+    channels: dict[str, str] = field(default_factory=dict)  # channel id -> board name
+
+    def context(self, today: dt.date) -> Context:
+        return Context(today=today, boards=self.boards, initials=self.initials, names=self.names,
+                       name_of=self.slack_names.get)
+
+
+class Directory:
+    def __init__(self, read_sessions: sessionmaker[Session]):
+        self.read_sessions = read_sessions
+        self._snapshot = Snapshot()
+        self._lock = threading.Lock()
+
+    def current(self, s: Session | None = None) -> Snapshot:
+        if s is not None:
+            return self._fresh(s)
+        with reading(self.read_sessions) as s:
+            return self._fresh(s)
+
+    def _fresh(self, s: Session) -> Snapshot:
+        version = directory_version(s)
+        snapshot = self._snapshot
+        if version == snapshot.version:
+            return snapshot
+        boards = s.execute(select(Board.name, Board.channel_id).order_by(Board.name)).all()
+        people = s.execute(select(Person.id, Person.initials, Person.name, Person.slack_user_id)).all()
+        snapshot = Snapshot(
+            version=version,
+            boards=tuple(name for name, _ in boards),
+            initials=frozenset(i for _, i, _, _ in people if i),
+            names={name.lower(): name for _, _, name, _ in people if name},
+            slack_names={u: name for _, _, name, u in people if u},
+            persons={u: pid for pid, _, _, u in people if u},
+            channels={c: name for name, c in boards if c},
+        )
+        with self._lock:
+            if snapshot.version >= self._snapshot.version:
+                self._snapshot = snapshot
+        return snapshot

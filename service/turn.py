@@ -1,0 +1,168 @@
+"""One command's turn: who is speaking and where, the open session, the clock, and how to reach
+the board and people. Runners (service.actions, service.planning, service.people) take a Turn
+and a typed command and return what the speaker is told (Said)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from grammar.commands import Command, Target
+from render.blocks import Message, sections
+from render.fmt import MRKDWN, PLAIN, Plain
+from render.reminders import action_buttons
+from store import actions as log
+from store import boards, meetings, outbox, people
+from store import permissions as rules
+from store.calendar import WorkingCalendar
+from store.models import Action, Board, Person
+from store.permissions import Act
+from store.terms import Refusal, When, describe
+
+Runner = Callable[["Turn", Command], "Said"]
+RUNNERS: dict[type, Runner] = {}
+
+
+def runs(*types: type):
+    """Register the runner of one or more command types."""
+    def register(fn: Runner) -> Runner:
+        for t in types:
+            RUNNERS[t] = fn
+        return fn
+    return register
+
+
+@dataclass
+class Speaker:
+    """Who typed, and where: a Slack user in a channel or DM, or the console."""
+
+    user_id: str
+    user_name: str | None = None
+    channel_id: str | None = None
+    surface: str = "slash"  # slash | dm | mention | console | form (a modal: reply ephemeral, else DM)
+    initials: str | None = None  # console --as AH
+
+    @property
+    def fmt(self) -> Plain:
+        return PLAIN if self.surface == "console" else MRKDWN
+
+
+@dataclass
+class Reply:
+    """What the person who typed sees. `messages` may be several when a list is long."""
+
+    messages: list[Message]
+    plain: str = ""  # the same words for the console
+    ok: bool = True
+    sent_as_dm: bool = False
+
+
+@dataclass
+class Said:
+    """A runner's answer: lines for the speaker (a title when they may run long), and the action a
+    one-action reply is about (it carries that action's buttons)."""
+
+    lines: list[str]
+    title: str = ""
+    action: Action | None = None
+
+
+@dataclass
+class Turn:
+    s: Session
+    actor: Person | None
+    who: Speaker
+    now: dt.datetime
+    today: dt.date
+    fmt: Plain
+    calendar: WorkingCalendar
+    tz: ZoneInfo
+    homes: set[str] = field(default_factory=set)
+
+    # -- what the command is about ---------------------------------------------------------
+
+    def board(self, name: str | None) -> Board:
+        return boards.board_for(self.s, name, self.who.channel_id, self.actor)
+
+    def channel_board(self) -> Board | None:
+        return boards.board_of_channel(self.s, self.who.channel_id)
+
+    def action(self, target: Target, board_name: str | None) -> Action:
+        """The action a ref means (in the named board, else the channel's, else any), if the speaker
+        may see it."""
+        board = boards.board_for(self.s, board_name, self.who.channel_id) if board_name else self.channel_board()
+        action = log.find(self.s, target, board)
+        if not log.can_see(action, self.actor):
+            raise Refusal(f"{action.ref} is a Part B (private) action; only its owners, the chair and "
+                          f"secretaries can see or change it.")
+        return action
+
+    def people(self, whos, board: Board | None) -> list[Person]:
+        return people.resolve(self.s, whos, self.now, actor=self.actor, board=board)
+
+    def require(self, act: Act, **kw) -> None:
+        rules.require(self.actor, act, **kw)
+
+    def due_date(self, when: When | None, board: Board) -> dt.date | None:
+        """A typed due date, or the day of the board's meeting it names."""
+        if when is None:
+            return None
+        if when.kind == "day":
+            return when.day
+        coming = meetings.upcoming(self.s, board, self.today, 12)
+        if when.kind == "next meeting":
+            found = coming[:1]
+        elif when.kind == "meeting after next":
+            found = coming[1:2]
+        elif when.kind == "month's meeting":
+            found = [m for m in coming if (m.day.year, m.day.month) == (when.day.year, when.day.month)][:1]
+        else:  # "meeting on"
+            found = [m for m in coming if m.day == when.day]
+        if found:
+            return found[0].day
+        listed = ", ".join(describe(m.day) for m in coming[:5])
+        if not coming:
+            raise Refusal(f"{board.name} has no meeting coming up, so “{when.words()}” is no date yet. Add the "
+                          f"meeting first (/meeting add 3 January 2019 10am) or give a date, e.g. 14/12.")
+        raise Refusal(f"{board.name} has no {when.words() if when.kind != 'meeting on' else 'meeting on ' + describe(when.day)}"
+                      f" coming up. Its coming meetings: {listed}. Give one of those, or a date.")
+
+    # -- what Slack is owed ------------------------------------------------------------------
+
+    def post(self, board: Board, full: str, public: str | None = None, *, action: Action | None = None) -> None:
+        """The board's channel sees the change; a post about an action carries its buttons. A Part B
+        item's text goes there only when the channel is private, which the sender checks with Slack
+        before posting (`public` is the version for a channel that is not). If Clerk cannot post
+        there (not invited), the person who made the change is told how to invite it."""
+        if not board.channel_id:
+            return
+        tell = [self.actor.slack_user_id] if people.on_slack(self.actor) else None
+        buttons = [action_buttons(action)] if action is not None else []
+        outbox.enqueue(self.s, board.channel_id, full, self.now, blocks=sections([full]) + buttons,
+                       public_text=public, public_blocks=sections([public]) + buttons if public is not None else None,
+                       fallback_to=tell)
+
+    def tell(self, person: Person, board: Board | None, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """DM a person; someone not on Slack is told through the board's secretaries (store.people.reach)."""
+        for r in people.reach(person, board):
+            said = text if r.on_behalf_of is None else \
+                f"For {MRKDWN.esc(r.on_behalf_of.name)}, who is not on Slack: {text}"
+            outbox.enqueue(self.s, r.user_id, said, self.now, blocks=sections([said]) + list(blocks or []))
+
+    def refresh(self, persons: Iterable[Person | None]) -> None:
+        """Their App Homes show their work: owe each a fresh one (published by the sender)."""
+        for user in people.slack_users(p for p in persons if p is not None):
+            if user not in self.homes:
+                self.homes.add(user)
+                outbox.refresh_home(self.s, user, self.now)
+
+
+def speaking_boards(turn: Turn) -> Sequence[Board] | None:
+    """The boards a list spans when no board is named or implied: the speaker's (all, for the console)."""
+    if turn.actor is None or turn.actor.console:
+        return None
+    return people.boards_of(turn.s, turn.actor) or None
