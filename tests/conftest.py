@@ -14,6 +14,7 @@ def fake_slack():
         yield fake
         refused = [(c.method, c.response["errors"]) for c in fake.calls if c.response and c.response.get("errors")]
         assert not refused, f"Slack would refuse: {refused}"
+        assert not fake.warnings(), f"Slack would truncate: {fake.warnings()}"
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from settings import load
 from tests import slackreq
 from tests.blockkit import problems
 from tests.fakeslack import FakeSlack
+from tests.slacktext import escape_typed, event_text, from_test_line, parse_test_line
 
 SECRET = "test-signing-secret"
-LONDON = dt.timezone.utc
+LONDON = dt.UTC
 
 
 class Clock:
@@ -29,7 +30,7 @@ class Clock:
         return self.now
 
     def set(self, iso: str) -> None:
-        self.now = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+        self.now = dt.datetime.fromisoformat(iso).astimezone(dt.UTC)
 
 
 class ClerkUnderTest:
@@ -42,7 +43,7 @@ class ClerkUnderTest:
         self.clerk = Clerk(self.settings, clock=self.clock)
         self.users: dict[str, str] = {}  # initials or name -> Slack user id
 
-    def __enter__(self) -> "ClerkUnderTest":
+    def __enter__(self) -> ClerkUnderTest:
         self.clerk.upgrade()
         self.clerk.build_slack()
         self.server = make_http_server(self.clerk, host="127.0.0.1", port=0)
@@ -76,14 +77,19 @@ class ClerkUnderTest:
 
     # -- what people do -------------------------------------------------------------------
 
-    def slash(self, who: str, line: str, *, channel: str = "CGENERAL", timestamp=None, secret=SECRET):
+    def slash(self, who: str, line: str, *, channel: str = "CGENERAL", timestamp=None, secret=SECRET,
+              literal: bool = False, trigger_id: str | None = None):
+        """A slash command as Slack sends it: what was typed escaped (`&` as `&amp;`), with the Slack
+        tokens the line writes (`<@U…|name>`, `<#C…|name>`, `<!here>`, links) kept as tokens, unless
+        `literal` (the person typed every character, `<@U1>` included), and a fresh trigger_id."""
         command, _, text = line.partition(" ")
-        return slackreq.slash(self.events_url, secret, command, text, user_id=self.user(who),
-                              user_name=who.lower(), channel_id=channel, timestamp=timestamp)
+        return slackreq.slash(self.events_url, secret, command, escape_typed(text) if literal else from_test_line(text),
+                              user_id=self.user(who), user_name=who.lower(), channel_id=channel, timestamp=timestamp,
+                              trigger_id=trigger_id or self.fake.trigger())
 
-    def says(self, who: str, line: str, *, channel: str = "CGENERAL") -> str:
+    def says(self, who: str, line: str, *, channel: str = "CGENERAL", literal: bool = False) -> str:
         """A slash command; returns the text of the ephemeral reply (blocks joined)."""
-        resp = self.slash(who, line, channel=channel)
+        resp = self.slash(who, line, channel=channel, literal=literal)
         assert resp.status_code == 200, resp.text
         body = resp.json()
         assert body.get("response_type") == "ephemeral"
@@ -94,9 +100,18 @@ class ClerkUnderTest:
         return slackreq.event(self.events_url, SECRET, event, **kw)
 
     def dm(self, who: str, text: str, **kw):
+        """A DM to Clerk as its message event carries it (escaped; mentions without their names)."""
         user = self.user(who)
         return self.event({"type": "message", "channel_type": "im", "channel": "D" + user, "user": user,
-                           "text": text, "ts": "1543485600.000100", "event_ts": "1543485600.000100"}, **kw)
+                           "text": event_text(parse_test_line(text)), "ts": "1543485600.000100",
+                           "event_ts": "1543485600.000100"}, **kw)
+
+    def mentions(self, who: str, text: str, *, channel: str, **kw):
+        """`@Clerk <text>` in a channel, as its app_mention event carries it."""
+        user = self.user(who)
+        return self.event({"type": "app_mention", "channel": channel, "user": user,
+                           "text": event_text(parse_test_line(f"<@{slackreq.BOT_USER_ID}> {text}")),
+                           "ts": "1543485600.000200", "event_ts": "1543485600.000200"}, **kw)
 
     def interact(self, payload: dict, *, secret: str = SECRET):
         """A signed interaction request (button, shortcut, modal submission); returns the response."""
@@ -109,7 +124,8 @@ class ClerkUnderTest:
         ephemeral message (no blocks, a response_url) or App Home."""
         user = self.user(who)
         self._presses = getattr(self, "_presses", 0) + 1
-        payload = {"type": "block_actions", "user": {"id": user, "name": who.lower()}, "trigger_id": trigger,
+        payload = {"type": "block_actions", "user": {"id": user, "name": who.lower()},
+                   "trigger_id": self.fake.trigger() if trigger == "trig.press" else trigger,
                    "actions": [{"type": "button", "action_id": button["action_id"], "value": button.get("value", ""),
                                 "block_id": button.get("block_id", "b"), "action_ts": f"{self._presses}.0001"}]}
         if in_home:

@@ -38,9 +38,14 @@ def post_signed(url: str, body: str, *, secret: str, content_type: str,
 
 # -- slash commands ---------------------------------------------------------
 
+def new_trigger_id() -> str:
+    """Slack gives every invocation its own trigger_id (shaped like 13345224609.738474920.8088930838d88f008e0)."""
+    return f"{int(time.time())}.{uuid.uuid4().int % 10**9}.{uuid.uuid4().hex[:20]}"
+
+
 def slash_body(command: str, text: str, *, user_id: str = "U0001", user_name: str = "user",
                channel_id: str = "C0001", channel_name: str = "general", team_id: str = "T0001",
-               trigger_id: str = "123.456.abc", response_url: str | None = None) -> str:
+               trigger_id: str | None = None, response_url: str | None = None) -> str:
     return urlencode({
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -54,13 +59,13 @@ def slash_body(command: str, text: str, *, user_id: str = "U0001", user_name: st
         "api_app_id": API_APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url or f"https://hooks.slack.com/commands/{team_id}/1/abc",
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
     })
 
 
 def slash(url: str, secret: str, command: str, text: str, *, user_id: str = "U0001", user_name: str = "user",
           channel_id: str = "C0001", channel_name: str = "general", team_id: str = "T0001",
-          trigger_id: str = "123.456.abc", response_url: str | None = None,
+          trigger_id: str | None = None, response_url: str | None = None,
           timestamp: float | None = None) -> requests.Response:
     body = slash_body(command, text, user_id=user_id, user_name=user_name, channel_id=channel_id,
                       channel_name=channel_name, team_id=team_id, trigger_id=trigger_id,

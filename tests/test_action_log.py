@@ -49,7 +49,8 @@ def test_two_owners_by_initials_and_a_person_without_slack(pr):
 
 @pytest.mark.parametrize("line, expected", [
     ("/action close 84/1", "There is no action 84/1; did you mean 84/18?"),
-    ("/action new Report owner XY due 14/12", "I don't know XY. Register them with /clerk person XY"),
+    ("/action new Report owner XY due 14/12",
+     "I don't know XY. Register them first (a chair or secretary can): /clerk person XY"),
     ("/action new Report owner AH due 32/13", "“32/13” is not a date"),
     ("/action new Report owner AH due 1/11/2018", "Thu 1 Nov 2018 is in the past"),
     ("/action new " + "x" * 501, "keep it to 500"),
@@ -59,10 +60,10 @@ def test_two_owners_by_initials_and_a_person_without_slack(pr):
 ])
 def test_bad_input_gets_one_clear_reply_and_changes_nothing(pr, line, expected):
     pr.says("GA", "/action new Home Office Serious Violence Strategy response owner AH")
-    pr.clerk.conversation  # the log before
     with pr.clerk.sessions() as s:
-        from store.models import Action, ActionEvent
         from sqlalchemy import func, select
+
+        from store.models import Action, ActionEvent
         before = (s.scalar(select(func.count()).select_from(Action)), s.scalar(select(func.count()).select_from(ActionEvent)))
     # give the action the ref 84/18 so the mistyped ref has a neighbour
     with pr.clerk.sessions() as s, s.begin():
@@ -77,10 +78,23 @@ def test_bad_input_gets_one_clear_reply_and_changes_nothing(pr, line, expected):
 
 
 def test_titles_are_escaped_so_nobody_is_pinged(pr):
-    pr.says("AH", "/action new Tell <!channel> & <@UJG0001> about R&D", channel="CPR")
+    # typed character by character: Slack sends &lt;!channel&gt; and Clerk keeps what was typed
+    pr.says("AH", "/action new Tell <!channel> & <@UJG0001> about R&D", channel="CPR", literal=True)
     seen = pr.channel_sees("CPR")[0]
     assert "<!channel>" not in seen and "<@UJG0001>" not in seen
     assert "Tell &lt;!channel&gt; &amp; &lt;@UJG0001&gt; about R&amp;D" in seen
+    with pr.clerk.sessions() as s:
+        from store.models import Action
+        assert s.query(Action).one().title == "Tell <!channel> & <@UJG0001> about R&D"
+
+
+def test_mentions_and_broadcasts_picked_in_slack_become_words_in_a_title(pr):
+    # picked from Slack's menus: real tokens arrive; the title keeps them as words, never live
+    pr.says("AH", "/action new Tell <!channel> & <@UJG0001|jg> about <https://example.org/r?a=1&b=2|R&D>",
+            channel="CPR")
+    seen = pr.channel_sees("CPR")[0]
+    assert "<!channel>" not in seen and "<@UJG0001" not in seen and "<https" not in seen
+    assert "Tell @channel &amp; @jg about R&amp;D (https://example.org/r?a=1&amp;b=2)" in seen
 
 
 def test_forged_and_stale_signatures_get_401(pr):

@@ -10,7 +10,7 @@ from store.db import unit_of_work
 from store.models import Action, ActionOwner, Board, Person
 from tests.test_action_log import SETUP
 
-NOW = dt.datetime(2018, 11, 29, 10, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2018, 11, 29, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture

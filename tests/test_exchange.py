@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from exchange import actions as exchange
 from store import actions as log
-from store import people
+from store import boards
 from store.db import make_engine, make_sessionmaker, unit_of_work, upgrade
 from store.models import Action, ActionEvent, Board, Person
 from tests.databases import new_postgres_database
@@ -28,7 +28,7 @@ DATA = Path(__file__).with_name("data")
 PR_LOG = DATA / "pr-board-log-2018-10.csv"
 BAD_ROWS = DATA / "pr-board-log-bad-rows.csv"
 AS_OF = dt.date(2018, 11, 28)
-NOW = dt.datetime(2018, 11, 29, 9, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2018, 11, 29, 9, tzinfo=dt.UTC)
 MEETING = dt.date(2018, 11, 29)
 
 
@@ -45,7 +45,7 @@ def make_board(sessions, name="P&R"):
         ah = Person(name="Anna Hook", initials="AH", slack_user_id="U0ANNAHOOK", created=NOW)
         s.add_all([ga, ah])
         s.flush()
-        board, _ = people.setup_board(s, ga, name, None, [ga], None, NOW)
+        board = boards.create_board(s, ga, name, NOW)  # GA sets it up: its secretary
         return board.id
 
 
@@ -287,7 +287,8 @@ def work_on_the_log(sessions, board_id):
                        "next week", NOW, MEETING)
         board.closure_rule = "chair-confirms"
         log.close(s, action(s, "79/18"), anna, "", NOW, MEETING)  # AH owns it but is not an officer
-        kate = people.person_for_slack_user(s, "U0KATE", "kate.s", NOW)  # on Slack, no initials
+        kate = Person(slack_user_id="U0KATE", name="kate.s", created=NOW)  # on Slack, no initials
+        s.add(kate)
         log.raise_action(s, board, ga, "DVPO/DVPN study: timeline for delivery", [anna, kate], dt.date(2019, 1, 3),
                          False, NOW, MEETING)
 

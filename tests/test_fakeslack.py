@@ -1,6 +1,8 @@
 """The test tooling must behave like Slack does for the real SDK, or every test built on it lies."""
 
+import datetime as dt
 import json
+import re
 import time
 
 import pytest
@@ -11,7 +13,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.http_retry.builtin_interval_calculators import (
+    FixedValueRetryIntervalCalculator,
+)
 from slack_sdk.signature import SignatureVerifier
 
 from tests import slackreq
@@ -81,7 +85,8 @@ def test_history_newest_first_with_metadata_only_when_asked(fake):
     assert [m["text"] for m in with_meta] == ["two", "one"]
     assert with_meta[1]["metadata"] == METADATA
     plain = web.conversations_history(channel="C1")["messages"]
-    assert "metadata" not in plain[1]
+    # "If you do not pass include_all_metadata=true, you will receive the event_type field only"
+    assert plain[1]["metadata"] == {"event_type": "clerk_task"} and "metadata" not in plain[0]
     assert [m["text"] for m in web.conversations_replies(channel="C1", ts=first)["messages"]] == ["one", "reply"]
 
 
@@ -115,7 +120,8 @@ def test_lookups(fake):
     assert view["id"].startswith("V") and view["blocks"] == BLOCKS
     assert web.views_update(view_id=view["id"], view={"type": "home", "blocks": []})["view"]["id"] == view["id"]
     assert web.chat_postEphemeral(channel="C1", user="U1", text="psst")["message_ts"]
-    assert web.chat_getPermalink(channel="C1", message_ts="1700000000.000100")["permalink"].startswith("https://")
+    ts = web.chat_postMessage(channel="C1", text="here")["ts"]
+    assert web.chat_getPermalink(channel="C1", message_ts=ts)["permalink"].startswith("https://")
     assert web.reactions_add(channel="C1", timestamp="1.2", name="eyes").data == {"ok": True}
     assert [c.method for c in fake.calls][-1] == "reactions.add"
 
@@ -143,7 +149,8 @@ def test_server_error_is_retried(fake, status):
     fake.fail("chat.update", status=status)
     quick = FixedValueRetryIntervalCalculator(0.01)
     web = client(fake, retry_handlers=[ServerErrorRetryHandler(interval_calculator=quick)])
-    assert web.chat_update(channel="C1", ts="1", text="x")
+    ts = fake.seed_message("C1", "old")["ts"]  # posted by Clerk before this test
+    assert web.chat_update(channel="C1", ts=ts, text="x")
     assert [c.status for c in fake.calls] == [status, 200]
 
 
@@ -229,3 +236,218 @@ def test_bolt_accepts_slash_and_rejects_stale(fake):
     assert (ok.status, ok.body) == (200, "got hello")
     stale = slackreq.signature_headers(body, SECRET, time.time() - 600)
     assert app.dispatch(BoltRequest(body=body, headers=stale)).status == 401
+
+
+# -- Slack's rules, each as its documentation states it (sources in tests/fakeslack.py) -------------
+
+def refused(call) -> str:
+    """The error code Slack answers a call with (SlackApiError)."""
+    with pytest.raises(SlackApiError) as err:
+        call()
+    return err.value.response["error"]
+
+
+MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "New action"}, "blocks": BLOCKS}
+
+
+def test_a_message_needs_text_or_blocks(fake):  # [NO_TEXT]
+    web = client(fake)
+    assert refused(lambda: web.chat_postMessage(channel="C1")) == "no_text"
+    assert refused(lambda: web.chat_postEphemeral(channel="C1", user="U1")) == "no_text"
+    ts = web.chat_postMessage(channel="C1", blocks=BLOCKS)["ts"]  # blocks alone will do
+    assert refused(lambda: web.chat_update(channel="C1", ts=ts)) == "no_text"
+    assert fake.calls[0].response["errors"]  # seen by the conftest guard like a Block Kit refusal
+
+
+def test_text_over_40000_characters_is_truncated_with_a_warning_not_refused(fake):  # [TRUNCATE]
+    web = client(fake)
+    resp = web.chat_postMessage(channel="C1", text="x" * 40_001)
+    assert resp["ok"] and resp["response_metadata"]["warnings"] == ["message_truncated"]
+    (message,) = fake.messages("C1")
+    assert len(message["text"]) == 40_000
+    web.chat_postEphemeral(channel="C1", user="U1", text="y" * 50_000)
+    web.chat_update(channel="C1", ts=message["ts"], text="z" * 40_000)  # at the limit: no warning
+    assert fake.warnings() == [("chat.postMessage", "message_truncated"), ("chat.postEphemeral", "message_truncated")]
+
+
+@pytest.mark.parametrize("metadata", [
+    {"event_payload": {"key": 1}},                       # no event_type
+    {"event_type": "", "event_payload": {}},             # empty event_type
+    {"event_type": "clerk_task", "event_payload": "k"},  # payload not an object
+    ["clerk_task"],
+])
+def test_metadata_must_be_an_event_type_and_a_payload_object(fake, metadata):  # [METADATA]
+    params = {"channel": "C1", "text": "hi", "metadata": json.dumps(metadata)}
+    assert refused(lambda: client(fake).api_call("chat.postMessage", params=params)) == "invalid_metadata_format"
+    assert fake.messages("C1") == []
+
+
+def test_metadata_kept_replaced_or_removed_by_chat_update(fake):  # [METADATA]
+    web = client(fake)
+    ts = web.chat_postMessage(channel="C1", text="one", metadata=METADATA)["ts"]
+    web.chat_update(channel="C1", ts=ts, text="two")  # absent: "previous metadata will be retained"
+    assert fake.messages("C1")[0]["metadata"] == METADATA
+    other = {"event_type": "clerk_task", "event_payload": {"task_id": 8}}
+    web.chat_update(channel="C1", ts=ts, text="three", metadata=other)
+    assert fake.messages("C1")[0]["metadata"] == other
+    web.api_call("chat.update", json={"channel": "C1", "ts": ts, "text": "four", "metadata": {}})  # "an empty object"
+    assert "metadata" not in fake.messages("C1")[0]
+
+
+def test_metadata_size_is_refused_only_when_a_limit_is_set(fake):  # [METADATA]: Slack gives no number
+    web = client(fake)
+    big = {"event_type": "clerk_task", "event_payload": {"key": "k" * 5000}}
+    assert web.chat_postMessage(channel="C1", text="hi", metadata=big)["ok"]
+    fake.metadata_max_bytes = 1000
+    try:
+        assert refused(lambda: web.chat_postMessage(channel="C1", text="hi", metadata=big)) == "metadata_too_large"
+    finally:
+        fake.metadata_max_bytes = None
+
+
+def test_history_is_paginated_and_bounded(fake):  # [HISTORY]
+    web = client(fake)
+    stamps = [web.chat_postMessage(channel="C1", text=str(i))["ts"] for i in range(150)]
+    first = web.conversations_history(channel="C1")
+    assert len(first["messages"]) == 100 and first["has_more"]
+    assert first["messages"][0]["text"] == "149"
+    rest = web.conversations_history(channel="C1", cursor=first["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in rest["messages"]] == [str(i) for i in range(49, -1, -1)] and not rest["has_more"]
+    assert "response_metadata" not in rest or not rest["response_metadata"].get("next_cursor")
+    window = web.conversations_history(channel="C1", oldest=stamps[10], latest=stamps[13])["messages"]
+    assert [m["text"] for m in window] == ["12", "11"]
+    window = web.conversations_history(channel="C1", oldest=stamps[10], latest=stamps[13], inclusive=True)
+    assert [m["text"] for m in window["messages"]] == ["13", "12", "11", "10"]
+    assert len(web.conversations_history(channel="C1", limit=5000)["messages"]) == 150  # max 999
+
+
+def test_updating_a_message_slack_does_not_hold_is_refused(fake):  # [UPDATE]
+    web = client(fake)
+    assert refused(lambda: web.chat_update(channel="C1", ts="1700000000.000100", text="x")) == "message_not_found"
+    theirs = fake.seed_message("C1", "a person's words", user="U1")
+    assert refused(lambda: web.chat_update(channel="C1", ts=theirs["ts"], text="x")) == "cant_update_message"
+    ours = fake.seed_message("C1", "posted by an earlier Clerk")
+    assert web.chat_update(channel="C1", ts=ours["ts"], text="now")["text"] == "now"
+    assert [m["text"] for m in fake.messages("C1")] == ["a person's words", "now"]
+
+
+def test_a_permalink_needs_the_message(fake):  # [PERMALINK]
+    web = client(fake)
+    assert refused(lambda: web.chat_getPermalink(channel="C1", message_ts="1.2")) == "message_not_found"
+    seeded = fake.seed_message("C1", "make this an action", user="U1", ts="1543485600.000100")
+    assert web.chat_getPermalink(channel="C1", message_ts=seeded["ts"])["permalink"].endswith("/p1543485600000100")
+
+
+def test_views_open_exchanges_a_trigger_slack_issued_once(fake):  # [TRIGGER]
+    web = client(fake)
+    assert refused(lambda: web.views_open(trigger_id="123.456.abc", view=MODAL)) == "invalid_trigger_id"
+    trigger = fake.trigger(user="U1")
+    assert re.fullmatch(r"\d+\.\d+\.[0-9a-f]+", trigger)  # "132456.7890123.abcdef"
+    view = web.views_open(trigger_id=trigger, view=MODAL)["view"]
+    assert view["id"].startswith("V") and view["hash"] and fake.views()[view["id"]]["title"] == MODAL["title"]
+    assert refused(lambda: web.views_open(trigger_id=trigger, view=MODAL)) == "exchanged_trigger_id"
+    assert refused(lambda: web.views_push(trigger_id=trigger, view=MODAL)) == "exchanged_trigger_id"
+    assert web.views_push(trigger_id=fake.trigger(), view=MODAL)["ok"]
+    assert refused(lambda: web.api_call("views.open", json={"view": MODAL})) == "invalid_arguments"
+
+
+def test_a_trigger_expires_three_seconds_after_it_was_issued(fake):  # [TRIGGER]
+    web = client(fake)
+    stale = fake.trigger(at=time.time() - 3.5)
+    assert refused(lambda: web.views_open(trigger_id=stale, view=MODAL)) == "expired_trigger_id"
+    fresh = fake.trigger(at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2))
+    assert web.views_open(trigger_id=fresh, view=MODAL)["ok"]
+    # The fake's clock can be moved instead of waiting.
+    now = [1_700_000_000.0]
+    fake.clock = lambda: now[0]
+    try:
+        trigger = fake.trigger()
+        now[0] += 3.01
+        assert refused(lambda: web.views_open(trigger_id=trigger, view=MODAL)) == "expired_trigger_id"
+    finally:
+        fake.clock = time.time
+
+
+def test_a_refused_view_or_a_fault_does_not_use_the_trigger_up(fake):  # [TRIGGER] [BLOCKS]
+    web = client(fake)
+    trigger = fake.trigger()
+    bad = {**MODAL, "title": {"type": "plain_text", "text": "x" * 25}}
+    assert refused(lambda: web.views_open(trigger_id=trigger, view=bad)) == "invalid_arguments"
+    fake.fail("views.open", error="expired_trigger_id")  # fault injection still answers first
+    assert refused(lambda: web.views_open(trigger_id=trigger, view=MODAL)) == "expired_trigger_id"
+    assert web.views_open(trigger_id=trigger, view=MODAL)["ok"]
+
+
+def test_home_views_and_updates_carry_a_hash(fake):  # [VIEWS]
+    web = client(fake)
+    home = {"type": "home", "blocks": BLOCKS}
+    first = web.views_publish(user_id="U1", view=home)["view"]
+    assert fake.home("U1")["hash"] == first["hash"]
+    second = web.views_publish(user_id="U1", view=home, hash=first["hash"])["view"]
+    assert second["id"] == first["id"] and second["hash"] != first["hash"]
+    assert refused(lambda: web.views_publish(user_id="U1", view=home, hash=first["hash"])) == "hash_conflict"
+    assert refused(lambda: web.views_publish(user_id="not-a-user", view=home)) == "invalid_arguments"
+
+    modal = web.views_open(trigger_id=fake.trigger(), view={**MODAL, "external_id": "form-1"})["view"]
+    assert refused(lambda: web.views_update(view_id="VNOPE", view=MODAL)) == "not_found"
+    assert refused(lambda: web.views_update(external_id="form-9", view=MODAL)) == "not_found"
+    assert refused(lambda: web.views_update(view_id=modal["id"], hash="1.stale", view=MODAL)) == "hash_conflict"
+    updated = web.views_update(external_id="form-1", hash=modal["hash"], view={**MODAL, "external_id": "form-1"})
+    assert updated["view"]["id"] == modal["id"]
+    taken = {**MODAL, "external_id": "form-1"}
+    assert refused(lambda: web.views_open(trigger_id=fake.trigger(), view=taken)) == "duplicate_external_id"
+
+
+def test_ephemeral_messages_go_to_members_and_never_into_history(fake):  # [EPHEMERAL]
+    web = client(fake)
+    fake.set_channel("CPR", name="pr-board", members=["UAH0001", BOT])
+    assert web.chat_postEphemeral(channel="CPR", user="UAH0001", text="only you")["ok"]
+    assert refused(lambda: web.chat_postEphemeral(channel="CPR", user="UVH0001", text="x")) == "user_not_in_channel"
+    assert [e["text"] for e in fake.ephemerals("CPR", "UAH0001")] == ["only you"]
+    assert fake.messages("CPR") == [] and web.conversations_history(channel="CPR")["messages"] == []
+    fake.set_channel("CPR", name="pr-board")  # membership no longer known: anyone may be shown one
+    assert web.chat_postEphemeral(channel="CPR", user="UVH0001", text="x")["ok"]
+
+
+BOT = "UCLERKBOT"
+
+
+def test_a_private_channel_clerk_is_not_in_is_invisible(fake):  # [CHANNEL]
+    web = client(fake)
+    fake.set_channel("GSECRET", is_private=True, is_member=False)
+    assert refused(lambda: web.chat_postMessage(channel="GSECRET", text="x")) == "channel_not_found"
+    fake.set_channel("CPUBLIC", is_private=False, is_member=False)  # chat:write.public
+    assert web.chat_postMessage(channel="CPUBLIC", text="x")["ok"]
+
+
+def test_conversations_open_checks_its_users(fake):  # [OPEN]
+    web = client(fake)
+    assert web.conversations_open(users="UAH0001")["channel"]["id"] == "DUAH0001"
+    assert web.conversations_open(users="UM1,UM2")["channel"]["id"] == "GUM1UM2"  # a group DM
+    assert web.conversations_open(channel="DUAH0001")["channel"]["id"] == "DUAH0001"
+    assert refused(lambda: web.api_call("conversations.open", json={})) == "users_list_not_supplied"
+    assert refused(lambda: web.conversations_open(users=",".join(f"U{i}0" for i in range(9)))) == "too_many_users"
+    fake.set_user("ULEFT01", deleted=True)
+    assert refused(lambda: web.conversations_open(users="ULEFT01")) == "user_disabled"
+    fake.remove_user("UGONE01")
+    assert refused(lambda: web.conversations_open(users="UGONE01")) == "user_not_found"
+    assert refused(lambda: web.conversations_open(users="anna")) == "user_not_found"
+
+
+def test_users_info_knows_only_slack_user_ids(fake):  # [USERS]
+    web = client(fake)
+    assert web.users_info(user="UAH0001")["user"]["name"] == "uah0001"
+    assert refused(lambda: web.users_info(user="Annette Hadley")) == "user_not_found"
+    fake.remove_user("UAH0001")
+    assert refused(lambda: web.users_info(user="UAH0001")) == "user_not_found"
+    fake.set_user("UAH0001", real_name="Annette Hadley")  # back again
+    assert web.users_info(user="UAH0001")["user"]["real_name"] == "Annette Hadley"
+
+
+def test_reset_forgets_triggers_and_views(fake):
+    web = client(fake)
+    trigger = fake.trigger()
+    web.views_publish(user_id="U1", view={"type": "home", "blocks": BLOCKS})
+    fake.reset()
+    assert fake.views() == {} and fake.home("U1") is None
+    assert refused(lambda: web.views_open(trigger_id=trigger, view=MODAL)) == "invalid_trigger_id"

@@ -24,10 +24,11 @@ def text(value):
 
 
 def test_action_new_with_nothing_after_it_opens_the_form(pr):
-    resp = pr.slash("AH", "/action new", channel="CPR")
+    trigger = pr.fake.trigger()
+    resp = pr.slash("AH", "/action new", channel="CPR", trigger_id=trigger)
     assert resp.status_code == 200 and resp.text == ""  # the form says it all
     call, = pr.fake.calls_to("views.open")
-    assert call.args["trigger_id"] == "123.456.abc"
+    assert call.args["trigger_id"] == trigger and call.ok
     view = call.json("view")
     fields = blocks_by_id(view)
     assert view["callback_id"] == "new_action_modal" and view["title"]["text"] == "New action"
@@ -76,11 +77,12 @@ def test_a_filled_form_raises_the_action_as_the_command_would(pr):
 
 
 def test_make_an_action_from_a_message_keeps_the_link_in_its_history(pr):
-    resp = pr.interact({"type": "message_action", "callback_id": "make_action", "trigger_id": "trig.sc",
+    said = "Can <@UAH0001> send the OSG paper &amp; the budget to <#CPR|pr-board>?"  # as Slack stores it
+    pr.fake.seed_message("CPR", said, user="UJG0001", ts="1543485600.000200")
+    resp = pr.interact({"type": "message_action", "callback_id": "make_action", "trigger_id": pr.fake.trigger(),
                         "user": {"id": "UGA0001", "name": "ga"}, "channel": {"id": "CPR", "name": "pr-board"},
                         "message_ts": "1543485600.000200", "response_url": pr.fake.response_url("sc"),
-                        "message": {"type": "message", "user": "UJG0001", "ts": "1543485600.000200",
-                                    "text": "Can <@UAH0001> send the OSG paper &amp; the budget to <#CPR|pr-board>?"}})
+                        "message": {"type": "message", "user": "UJG0001", "ts": "1543485600.000200", "text": said}})
     assert resp.status_code == 200
     link, = pr.fake.calls_to("chat.getPermalink")
     assert (link.args["channel"], link.args["message_ts"]) == ("CPR", "1543485600.000200")
@@ -98,8 +100,10 @@ def test_make_an_action_from_a_message_keeps_the_link_in_its_history(pr):
 
 
 def test_the_app_home_button_opens_the_form_and_a_late_trigger_is_told_not_crashed(pr):
-    pr.press("AH", {"action_id": "open_new_action", "value": "new"}, in_home=True, trigger="trig.home")
-    assert pr.fake.calls_to("views.open")[-1].args["trigger_id"] == "trig.home"
+    trigger = pr.fake.trigger()
+    pr.press("AH", {"action_id": "open_new_action", "value": "new"}, in_home=True, trigger=trigger)
+    opened = pr.fake.calls_to("views.open")[-1]
+    assert opened.args["trigger_id"] == trigger and opened.ok
     pr.fake.fail("views.open", error="expired_trigger_id")
     pr.press("AH", {"action_id": "open_new_action", "value": "new"}, in_home=True, trigger="trig.late")
     dm = pr.fake.posts("DUAH0001")[-1]

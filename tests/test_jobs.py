@@ -10,7 +10,7 @@ from tests.test_action_log import SETUP
 
 
 def at(iso):
-    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+    return dt.datetime.fromisoformat(iso).astimezone(dt.UTC)
 
 
 @pytest.fixture

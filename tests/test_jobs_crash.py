@@ -43,7 +43,7 @@ def test_killed_between_posting_and_marking_sent(clerk, database_url):
     # later (past the claim timeout), the next run settles what the dead one left
     with clerk.clerk.sessions() as s, s.begin():
         s.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
-                  .values(not_before=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
+                  .values(not_before=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
     second = jobs_run(clerk, database_url)
     out, err = second.communicate(timeout=60)
     assert second.returncode == 0, err

@@ -29,8 +29,7 @@ from sqlalchemy import insert, select
 from jobs.runner import run_job
 from store import plan as forward_plan
 from store.db import unit_of_work
-from store.models import (CLOSED, CLOSING_WHEN, OPEN, PROPOSED, Action, ActionEvent, ActionOwner, Board, Meeting,
-                          Person)
+from store.models import CLOSED, CLOSING_WHEN, OPEN, PROPOSED, Action, ActionEvent, ActionOwner, Board, Meeting, Person
 from tests import slackreq
 from tests.blockkit import MESSAGE_MAX_BLOCKS, VIEW_MAX_BLOCKS, problems
 from tests.databases import new_postgres_database
@@ -285,13 +284,15 @@ class World:
                 resp = clerk.slash("GA", line, **({"channel": channel} if channel else {}))
                 self.replies[name] = (resp.status_code, resp.text)  # read now: an unread body holds the connection
         with self.surface("form home buttons"):
-            home_button(clerk, USER["AH"], "open_new_action", "trig.ah")
-            home_button(clerk, USER["JG"], "open_new_action", "trig.jg1")
-            home_button(clerk, USER["JG"], "open_plan_item", "trig.jg2")
+            self.triggers = [self.fake.trigger() for _ in range(3)]
+            home_button(clerk, USER["AH"], "open_new_action", self.triggers[0])
+            home_button(clerk, USER["JG"], "open_new_action", self.triggers[1])
+            home_button(clerk, USER["JG"], "open_plan_item", self.triggers[2])
         with self.surface("form shortcut"):
             text = "Can <@UAH0001> send " + ("the R&amp;D &lt;draft&gt; &amp; the A&amp;E plan to <#CPR|pr-board>, "
                                              * 60)
-            interact(clerk, {"type": "message_action", "callback_id": "make_action", "trigger_id": "trig.sc",
+            self.fake.seed_message("CPR", text, user=USER["JG"], ts="1543485600.000200")
+            interact(clerk, {"type": "message_action", "callback_id": "make_action", "trigger_id": self.fake.trigger(),
                              "user": {"id": USER["GA"], "name": "ga"}, "channel": {"id": "CPR", "name": "pr-board"},
                              "message_ts": "1543485600.000200", "response_url": self.fake.response_url("sc"),
                              "message": {"type": "message", "user": USER["JG"], "ts": "1543485600.000200",
@@ -505,7 +506,8 @@ def test_action_new_and_plan_add_with_nothing_after_them_open_the_forms(world):
 def test_the_app_home_buttons_and_the_shortcut_open_the_forms(world):
     opened = world.calls["form home buttons"]
     assert [(c.args["trigger_id"], c.json("view")["callback_id"]) for c in opened if c.method == "views.open"] == [
-        ("trig.ah", "new_action_modal"), ("trig.jg1", "new_action_modal"), ("trig.jg2", "plan_item_modal")]
+        (world.triggers[0], "new_action_modal"), (world.triggers[1], "new_action_modal"),
+        (world.triggers[2], "plan_item_modal")]
     view, = world.views("form shortcut", "views.open")
     title = fields(view)["title"]["element"]
     assert title["initial_value"].startswith("Can Anna Hook send the R&D <draft> & the A&E plan to #pr-board,")
@@ -665,7 +667,7 @@ def test_a_long_closing_condition_keeps_app_home_and_reminders_within_limits(cle
     clerk.deliver()
     open_home(clerk, USER["AH"])
     clerk.deliver()
-    run_job(clerk.clerk, "action-reminders", dt.datetime(2018, 12, 3, 10, tzinfo=dt.timezone.utc))  # due today
+    run_job(clerk.clerk, "action-reminders", dt.datetime(2018, 12, 3, 10, tzinfo=dt.UTC))  # due today
     clerk.deliver()
     refused = [f"{c.method}: {c.response['errors']}" for c in clerk.fake.calls if c.response
                and c.response.get("errors")]

@@ -30,7 +30,7 @@ def test_every_slash_command_is_in_the_manifest_escaped():
 
 
 def test_events_handled_are_subscribed_and_scoped():
-    handled = set(re.findall(r'@app\.event\("(\w+)"\)', code()))
+    handled = set(re.findall(r'app\.event\("(\w+)"\)', code()))
     if re.search(r'"channel_type": "im"', code()):
         handled.add("message.im")
     handled.discard("message")  # the catch-all that ignores channel chatter
@@ -56,9 +56,9 @@ def test_dms_to_clerk_are_open_and_app_home_is_on():
 
 
 def test_the_message_shortcut_is_the_one_the_code_handles():
-    handled = set(re.findall(r"app\.shortcut\((\w+)\)", code()))
-    assert handled == {"MAKE_ACTION"}
-    from handlers.forms import MAKE_ACTION
+    handled = set(re.findall(r"app\.shortcut\(([\w.]+)\)", code()))
+    assert handled == {"forms.MAKE_ACTION"}
+    from service.forms import MAKE_ACTION
     shortcut, = MANIFEST["features"]["shortcuts"]
     assert (shortcut["type"], shortcut["callback_id"], shortcut["name"]) == ("message", MAKE_ACTION, "Make an action")
 

@@ -92,8 +92,11 @@ def test_two_senders_never_claim_the_same_message(clerk):
 
 
 def test_the_web_client_retries_rate_limits_and_server_errors_more_than_once(clerk):
-    from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
-                                                       ServerErrorRetryHandler)
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
     client = clerk.clerk.app.client
     assert client.base_url == clerk.fake.url
     kinds = {type(h): h.max_retry_count for h in client.retry_handlers}

@@ -104,7 +104,7 @@ def test_mentions_reply_ephemerally_and_dms_reply_in_the_dm(pr):
     pr.dm("AH", "action list mine")
     assert "Circulate the OSG paper" in pr.channel_sees("DUAH0001")[-1]
     pr.dm("AH", "actoin list")
-    assert "I didn't recognise that command" in pr.channel_sees("DUAH0001")[-1]
+    assert "I didn't recognise “actoin”. Did you mean /action list?" in pr.channel_sees("DUAH0001")[-1]
 
 
 def test_registering_someone_an_import_knew_by_name_adopts_them(pr):
