@@ -2,7 +2,7 @@
 """Clerk developer bootstrap (standard library only).
 
     python3 tasks.py console [args...]   run the bot's local console
-    python3 tasks.py test [pytest args...]  run the test suite
+    python3 tasks.py test [pytest args...]  check the code (ruff, import-linter's layers), then run the test suite
 
 Both commands create ./.venv with ``python3 -m venv`` when it is missing and
 install the pinned requirements into it.  The install is skipped when the hash
@@ -261,6 +261,12 @@ def cmd_test(args: list[str]) -> None:
         env.pop("CLERK_TEST_POSTGRES_URL", None)
         skip_lines = skipped_banner(url, reason, explicit)
         banner(skip_lines)
+
+    for check in (["ruff", "check", "."], ["lint-imports"]):  # the code's shape holds by check, not by memory
+        say("running: " + " ".join(check))
+        found = subprocess.run([str(VENV_PYTHON.parent / check[0]), *check[1:]], cwd=ROOT, env=env).returncode
+        if found != 0:
+            die(f"{check[0]} found problems (exit {found}); see above. Not running the tests.")
 
     argv = [str(VENV_PYTHON), "-m", "pytest", *args]
     say("running: python -m pytest " + " ".join(args))
