@@ -72,7 +72,7 @@ def scan(text: str, *, clauses: Mapping[str, str], boards: Sequence[str] = (), f
             rest, offset = text[m.end():], m.end()
     words = [(m.start() + offset, m.end() + offset, m.group()) for m in _WORD.finditer(rest)]
     names = sorted(((name.lower().split(), name) for name in boards), key=lambda x: -len(x[0]))
-    candidates = _clause_words(words, clauses)
+    candidates = _clause_words(words, clauses, names)
     for kind in last_wins:
         at = [i for i, k in candidates.items() if k == kind]
         for i in at[:-1]:
@@ -117,11 +117,14 @@ def scan(text: str, *, clauses: Mapping[str, str], boards: Sequence[str] = (), f
     return out
 
 
-def _clause_words(words: list[tuple[int, int, str]], clauses: Mapping[str, str]) -> dict[int, str]:
+def _clause_words(words: list[tuple[int, int, str]], clauses: Mapping[str, str], names) -> dict[int, str]:
     found: dict[int, str] = {}
     for i, (_, _, word) in enumerate(words):
         kind = clauses.get(_bare(word))
         if kind is None or word[:1] in "\"“(":
+            continue
+        if kind == "board" and _board_at(words, i + 1, names) is not None:
+            found[i] = kind  # `board` and a board's name: a clause, whatever comes before
             continue
         before = _bare(words[i - 1][2]) if i else ""
         after = _bare(words[i + 1][2]) if i + 1 < len(words) else None

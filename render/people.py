@@ -2,6 +2,7 @@
 history of changes to people and roles."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,12 @@ def history(events: Sequence[PeopleEvent], fmt: Plain, *, name_people: bool = Fa
     return lines
 
 
+_SLACK_ID = re.compile(r"<@([UW][A-Z0-9]{2,31})>")
+
+
 def _shown(value: str, fmt: Plain) -> str:
-    """A value may hold a name someone typed: escaped, like all user text."""
-    return fmt.esc(value)
+    """A value may hold a name someone typed: escaped, like all user text. A Slack user id the
+    store recorded (`<@U…>`, never typed text) reads as that person."""
+    parts = _SLACK_ID.split(value)
+    return "".join(fmt.esc(part) if i % 2 == 0 else (f"<@{part}>" if fmt.slack else f"@{part}")
+                   for i, part in enumerate(parts))

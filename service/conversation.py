@@ -23,9 +23,9 @@ from grammar.language import parse
 from render.blocks import Message, paginate, sections
 from render.fmt import Plain
 from render.reminders import action_buttons
-from service import actions, help, planning  # noqa: F401 - each registers its runners
 from service.directory import Directory
-from service.turn import RUNNERS, Reply, Said, Speaker, Turn
+from service.runners import RUNNERS
+from service.turn import Reply, Said, Speaker, Turn
 from store import outbox, people
 from store import permissions as rules
 from store.calendar import WorkingCalendar

@@ -36,3 +36,24 @@ def help_text(noun: str, topic: str | None, fmt: Plain) -> list[str]:
 @runs(Help)
 def show_help(turn: Turn, cmd: Help) -> Said:
     return Said(help_text(cmd.about, cmd.topic, turn.fmt))
+
+
+def command_list() -> str:
+    """Every verb's usage, as the README lists them (tests/test_readme.py keeps the two equal)."""
+    return "\n".join(v.usage for v in all_verbs())
+
+
+def permission_table() -> str:
+    """Who may do what, as the README shows it: store.permissions.POLICY, the table the code asks,
+    with the commands that ask each row."""
+    from store.permissions import NOTES, POLICY, ROLES, Act
+
+    commands = {act: sorted({f"/{v.key}" for v in all_verbs() if act in v.acts}) for act in Act}
+    head = "| who may … | commands | " + " | ".join(ROLES) + " |"
+    rule = "|---|---|" + "---|" * len(ROLES)
+    commands[Act.HELP] = ["/action help", "/plan help", "/meeting help", "/clerk help"]
+    commands[Act.READ_PART_B] = ["any that shows a Part B item"]
+    rows = [f"| {act.value} | {', '.join(commands[act])} | "
+            + " | ".join("✓" if role in POLICY[act] else "—" for role in ROLES) + " |" for act in Act]
+    notes = [f"- *{act.value}*: {note}." for act, note in NOTES.items()]
+    return "\n".join([head, rule, *rows, "", *notes])

@@ -282,7 +282,7 @@ def link(s: Session, actor: Person, person: Person, slack: Who, linked: Person |
     if linked is not None and linked.id != person.id:
         if _has_anything(s, linked):
             raise Refusal(f"{slack} is already {_known_as(linked)}, with work of their own. If that is the same "
-                          f"person as {person.label}, merge the two: /clerk merge {linked.label} into {person.label}")
+                          f"person as {person.label}, merge the two: /clerk merge {slack} into {person.label}")
         s.delete(linked)
         s.flush()
     old = person.slack_user_id
@@ -355,11 +355,12 @@ def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetim
     label, slack_id, initials = gone.label, gone.slack_user_id, gone.initials
     s.delete(gone)
     s.flush()
+    s.expire_all()  # owner rows, roles and events were moved under the ORM
     if slack_id and not keep.slack_user_id:
         keep.slack_user_id = slack_id
     if initials and not keep.initials:
         keep.initials = initials
-    s.expire(keep)  # its roles and owner rows changed under the ORM
+    s.flush()
     record(s, now, actor, "merged", person=keep, old=label, new=keep.label)
     return moved or ["nothing else"]
 

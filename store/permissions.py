@@ -5,8 +5,9 @@ registered with Clerk; someone registered who is not on the board is *another bo
 then *member*, *owner* (of the action or paper in question), *chair* and *secretary*. The console
 without --as is the operator, who holds the database anyway and may do everything.
 
-README.md's permission table is generated from POLICY (tests/test_permissions.py checks it), and
-the table-driven permission test sends every verb as every role through signed requests."""
+README.md's permission table is generated from POLICY (service.help.permission_table; the tests
+check the README has it), and the table-driven permission test (tests/test_permissions.py) sends
+every verb as every role through signed requests."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -145,16 +146,3 @@ def refusal(person: Person | None, act: Act, *, board: Board | None = None, subj
     if act is Act.RAISE and board is not None:
         message += f" A chair or secretary adds you: /clerk board {board.name} member + {person.label}"
     return message
-
-
-def table() -> list[tuple[str, list[bool], str]]:
-    """(what, allowed per role in ROLES order, note): the README's permission table."""
-    return [(act.value, [role in POLICY[act] for role in ROLES], NOTES.get(act, "")) for act in Act]
-
-
-def markdown_table() -> str:
-    head = "| who may … | " + " | ".join(ROLES) + " |"
-    rule = "|---|" + "---|" * len(ROLES)
-    rows = [f"| {what} | " + " | ".join("✓" if ok else "—" for ok in flags) + " |" + (f" {note}" if note else "")
-            for what, flags, note in table()]
-    return "\n".join([head, rule, *rows])

@@ -304,3 +304,11 @@ def test_slack_tokens_in_free_text_become_words():
 ])
 def test_what_ingress_refuses_before_parsing(raw, says):
     assert says in slacktext.problem(raw)
+
+
+def test_every_verb_has_a_runner():
+    from grammar import commands
+    from service.runners import RUNNERS
+    types = {t for t in vars(commands).values() if isinstance(t, type) and issubclass(t, commands.Command)
+             and t not in (commands.Command, commands.RoleWords)}
+    assert types - set(RUNNERS) == set()
