@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--status")
     p.add_argument("--format", required=True, choices=["csv", "xlsx", "md", "docx"])
     p.add_argument("--output")
-    p.add_argument("--include-private", action="store_true", help="docx: include Part B items")
+    p.add_argument("--include-private", action="store_true", help="md, docx: include Part B items (csv and xlsx always do)")
     p = sub.add_parser("jobs", help="scheduled jobs")
     p.add_argument("what", choices=["list", "run"])
     p.add_argument("job", nargs="?")

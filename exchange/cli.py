@@ -14,9 +14,10 @@ from pathlib import Path
 from exchange import actions as log
 from store.db import unit_of_work
 from store.errors import Refusal
-from store.terms import describe
+from store.terms import describe, in_words
 
 WRITERS = {"csv": log.write_csv, "md": log.write_md}
+PUBLISHING = ("md", "docx")  # formats for the meeting pack (Part B left out); csv and xlsx are data
 
 
 def run(clerk, args) -> int:
@@ -118,19 +119,26 @@ def export_actions(clerk, args) -> int:
         name = board.name
     columns = exporting.PLAN_COLUMNS if is_plan else log.COLUMNS
     what = "paper" if is_plan else "action"
+    hidden = 0
+    if args.format in PUBLISHING and not getattr(args, "include_private", False):
+        # md and docx are for the pack: Part B stays out unless asked for; csv and xlsx are data, kept whole
+        private = columns.index("private")
+        kept = [r for r in rows if r[private] != "yes"]
+        hidden, rows = len(rows) - len(kept), kept
     if not args.output:
         WRITERS[args.format](rows, sys.stdout, columns)
+        if hidden:
+            print(f"\n{hidden} Part B item{'s' * (hidden != 1)} not included (add --include-private).")
         return 0
     path = Path(args.output)
     try:
         if args.format == "docx":
-            private = getattr(args, "include_private", False)
             if is_plan:
-                body, headings, title = exporting.plan_pack_rows(rows, private), exporting.PLAN_HEADINGS, "Forward plan"
+                body, headings, title = exporting.plan_pack_rows(rows), exporting.PLAN_HEADINGS, "Forward plan"
             else:
-                body, headings, title = exporting.appendix_rows(rows, private), exporting.APPENDIX_HEADINGS, "Action log"
-            hidden = len(rows) - len(body)
-            note = f"As at {describe(today)}." + (f" {hidden} Part B item{'s' * (hidden != 1)} not included." if hidden else "")
+                body, headings, title = exporting.appendix_rows(rows), exporting.APPENDIX_HEADINGS, "Action log"
+            note = f"As at {in_words(today)}." + (f" {hidden} Part B item{'s' * (hidden != 1)} not included." if hidden
+                                                 else "")
             log.write_docx(f"{name} — {title}", headings, body, path, note)
             rows = body
         elif args.format == "xlsx":

@@ -10,6 +10,7 @@ from store import plan
 from store.actions import latest_update, owners_label, query, status_label
 from store.calendar import WorkingCalendar
 from store.models import CLOSING_WHEN, PROPOSED, Action, ActionEvent, Board
+from store.terms import in_words
 
 STATUS_CHOICES = ("all", "open", "overdue", "closed", "proposed", "closing")
 PLAN_COLUMNS = ("ref", "title", "meeting", "paper_deadline", "owners", "status", "recurrence", "private")
@@ -44,9 +45,9 @@ def export_row(action: Action, update: ActionEvent | None) -> list[str]:
 
 
 
-def appendix_rows(rows: list[list[str]], include_private: bool) -> list[list[str]]:
-    """The action-log appendix of a meeting pack: Part B rows only when asked for."""
-    return [[r[0], r[1], r[2], r[3], r[4], r[7]] for r in rows if include_private or r[8] == "no"]
+def appendix_rows(rows: list[list[str]]) -> list[list[str]]:
+    """The action-log appendix of a meeting pack, dates as a board paper prints them (22 December 2018)."""
+    return [[r[0], r[1], r[2], _in_words(r[3]), r[4], _update_in_words(r[7])] for r in rows]
 
 
 def plan_rows(s: Session, board: Board, status: str, today: dt.date, calendar: WorkingCalendar) -> list[list[str]]:
@@ -67,5 +68,22 @@ def plan_rows(s: Session, board: Board, status: str, today: dt.date, calendar: W
     return rows
 
 
-def plan_pack_rows(rows: list[list[str]], include_private: bool) -> list[list[str]]:
-    return [[r[0], r[1], r[2], r[3], r[4], r[5]] for r in rows if include_private or r[7] == "no"]
+def plan_pack_rows(rows: list[list[str]]) -> list[list[str]]:
+    return [[r[0], r[1], _in_words(r[2]), _in_words(r[3]), r[4], r[5]] for r in rows]
+
+
+def _in_words(iso: str) -> str:
+    """2018-12-22 → 22 December 2018; 2019-03 → March 2019; anything else as it is (tbc, empty)."""
+    try:
+        if len(iso) == 10:
+            return in_words(dt.date.fromisoformat(iso))
+        if len(iso) == 7:
+            return f"{dt.date.fromisoformat(iso + '-01'):%B %Y}"
+    except ValueError:
+        pass
+    return iso
+
+
+def _update_in_words(update: str) -> str:
+    day, sep, text = update.partition(": ")
+    return f"{_in_words(day)}: {text}" if sep and len(day) == 10 else update

@@ -35,7 +35,7 @@ def _read_csv(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    return list(csv.reader(io.StringIO(text, newline="")))
+    return [[from_text(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
@@ -64,10 +64,23 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula (OWASP: CSV injection)
+
+
+def as_text(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula, written to be shown as text (a leading ')."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def from_text(cell: str) -> str:
+    """What as_text wrote, read back as typed."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
 def write_csv(rows: Sequence[Sequence[str]], out: IO[str], columns: Sequence[str] = COLUMNS) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([as_text(cell) for cell in row] for row in rows)
 
 
 def write_md(rows: Sequence[Sequence[str]], out: IO[str], columns: Sequence[str] = COLUMNS) -> None:
@@ -104,7 +117,7 @@ def write_xlsx(rows: Sequence[Sequence[str]], path: Path, columns: Sequence[str]
                 cell.number_format = "yyyy-mm-dd"
             else:
                 cell = sheet.cell(r, c, text or None)
-                if text.startswith("="):
+                if text.startswith(FORMULA_START):
                     cell.data_type = "s"  # a title like "=SUM…" is text, not a formula
                 cell.alignment = Alignment(wrap_text=column in ("title", "last_update"), vertical="top")
     sheet.freeze_panes = "A2"

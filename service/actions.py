@@ -56,6 +56,9 @@ def new(turn: Turn, cmd: NewAction) -> Said:
     action, fmt = change.action, turn.fmt
     turn.refresh(owners + [turn.actor])
     post_change(turn, change)
+    if not log.can_see(action, turn.actor):  # raised for others as Part B: its text is theirs now
+        return Said([f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log as Part B (private), for "
+                     f"{fmt.esc(render.who(action.owners))}; only they, the chair and secretaries see its text."])
     lines = [f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log: {fmt.esc(action.title)}",
              f"Owners: {fmt.esc(render.who(action.owners))} · {render.due_text(action, turn.today)}"
              + (" · Part B (private)" if action.private else "")]
