@@ -152,22 +152,25 @@ def _text(text: str, words, first: int, end: int) -> str:
 
 
 def _take_flags(value: str, found: set[str], known: Sequence[str]) -> str:
-    """Flag words at the end of a run (and bracketed ones anywhere) are taken out of it."""
+    """Flag words at the end of a run (and bracketed ones anywhere) are taken out of it; one pass
+    from the end over the run's words, so a run of flags costs no more than its words."""
     value = _take_bracketed(value, found, known)
-    while value:
-        words = value.split()
-        last = _bare(words[-1])
-        two = _bare(" ".join(words[-2:])).replace(" ", "") if len(words) > 1 else ""
+    words = value.split()
+    end = len(words)
+    while end:
+        last = _bare(words[end - 1])
+        two = (_bare(words[end - 2]) + last) if end > 1 else ""
         if two in FLAGS and FLAGS[two] in known:
             found.add(FLAGS[two])
-            words = words[:-2]
+            end -= 2
         elif last in FLAGS and FLAGS[last] in known:
             found.add(FLAGS[last])
-            words = words[:-1]
+            end -= 1
         else:
             break
-        value = " ".join(words).strip(_EDGE).strip()
-    return value
+    if end == len(words):
+        return value
+    return " ".join(words[:end]).strip(_EDGE).strip()
 
 
 def _take_bracketed(value: str, found: set[str], known: Sequence[str]) -> str:
