@@ -47,6 +47,7 @@ class Clerk:
         self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar, self.read_sessions)
         self.sender = None
         self.app = None
+        self._forgot = float("-inf")
 
     def upgrade(self) -> None:
         from store.db import upgrade
@@ -56,6 +57,20 @@ class Clerk:
     def wake_sender(self) -> None:
         if self.sender is not None:
             self.sender.wake()
+
+    def housekeeping(self) -> None:
+        """When the sender has nothing to send: fold SQLite's WAL back, and now and then forget
+        delivery ids older than any retry Slack makes."""
+        import time
+
+        from store.db import checkpoint, unit_of_work
+        from store.outbox import forget_deliveries
+
+        checkpoint(self.engine)
+        if time.monotonic() - self._forgot > 600:
+            self._forgot = time.monotonic()
+            with unit_of_work(self.sessions) as s:
+                forget_deliveries(s, self.clock() - dt.timedelta(days=2))
 
     def open_modal(self, client, trigger_id, view: dict) -> str | None:
         """views.open; the error when Slack refuses (a trigger_id older than 3 seconds: expired_trigger_id)."""
@@ -85,7 +100,6 @@ class Clerk:
         from handlers import commands, events, forms, home, interactions
         from service.home import view_for
         from slackweb import OutboxSender, make_client
-        from store.db import checkpoint
 
         token = self.settings.SLACK_BOT_TOKEN.get_secret_value()
         client = make_client(token, self.settings.SLACK_API_URL)
@@ -98,12 +112,21 @@ class Clerk:
             context["clerk"] = self
             next()
 
+        @self.app.error
+        def on_error(error):
+            """Whatever a request held, never a 500: one line in the log (no payload, which carries
+            Slack's verification token), and a 400 that changes nothing."""
+            from slack_bolt import BoltResponse
+
+            log.error("a Slack request could not be handled (%s)", type(error).__name__, exc_info=error)
+            return BoltResponse(status=400, body="Clerk could not read that request; nothing was changed.")
+
         commands.register(self.app, self)
         events.register(self.app, self)
         interactions.register(self.app, self)
         forms.register(self.app, self)
         home.register(self.app, self)
-        self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=lambda: checkpoint(self.engine),
+        self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=self.housekeeping,
                                    home_view=lambda s, user: view_for(s, user, self.clock(), self.settings.tz,
                                                                       self.calendar))
         return self.app

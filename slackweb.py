@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from slack_sdk import WebClient
@@ -29,6 +32,7 @@ log = logging.getLogger("clerk.sender")
 
 RETRIES = 3
 METADATA_EVENT = "clerk_message"  # Slack message metadata carrying the outbox key
+HISTORY_PAGES = 5  # of 200 messages: how far back a crashed post is looked for before posting again
 PRIVACY_TTL = 300  # seconds
 # Slack will never accept these for this message: keep the row, visible as failed, and go on.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
@@ -90,13 +94,17 @@ class OutboxSender:
 
     def __init__(self, sessions: sessionmaker[Session], client: WebClient, clock: Callable[[], dt.datetime],
                  interval: float = 2.0, on_idle: Callable[[], None] | None = None,
-                 home_view: Callable[[Session, str], dict] | None = None):
+                 home_view: Callable[[Session, str], dict] | None = None,
+                 wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
         self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
+        self.wall = wall  # leases run on real time, whatever time Clerk's clock says it is
+        self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.home_view = home_view  # renders a person's App Home when an outbox row asks for it
         self.on_idle = on_idle  # housekeeping when nothing is waiting (SQLite WAL checkpoints)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._heartbeat: threading.Thread | None = None
         self._dm_channels: dict[str, str] = {}
         self._private: dict[str, tuple[bool, float]] = {}
 
@@ -105,12 +113,25 @@ class OutboxSender:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="clerk-outbox", daemon=True)
         self._thread.start()
+        self._heartbeat = threading.Thread(target=self._renew_leases, name="clerk-outbox-lease", daemon=True)
+        self._heartbeat.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=15)
+        for thread in (self._thread, self._heartbeat):
+            if thread:
+                thread.join(timeout=15)
+
+    def _renew_leases(self) -> None:
+        """While this process lives, its claims stay its own (a post may take seconds under retries)."""
+        every = outbox.LEASE.total_seconds() / 3
+        while not self._stop.wait(every):
+            try:
+                with unit_of_work(self.sessions) as s:
+                    outbox.renew(s, self.holder, self.wall())
+            except Exception:  # noqa: BLE001 - the next beat tries again
+                log.exception("could not renew the outbox leases")
 
     def wake(self) -> None:
         self._wake.set()
@@ -135,7 +156,7 @@ class OutboxSender:
     def send_due(self, limit: int = 20) -> int:
         """Send what is due now; returns how many rows were claimed."""
         with unit_of_work(self.sessions) as s:
-            rows = outbox.claim(s, self.clock(), limit)
+            rows = outbox.claim(s, self.clock(), holder=self.holder, wall=self.wall(), limit=limit)
             s.expunge_all()
         for n, row in enumerate(rows):
             try:
@@ -186,8 +207,9 @@ class OutboxSender:
                 raise ResponseUrlError(resp.status_code, resp.body or "")
             return None
         channel = self._dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
-        if row.key and row.attempts > 1:
-            ts = self._already_posted(channel, row.key)
+        key = outbox.key_of(row)
+        if row.attempts > 1 and row.kind == "message" and not row.ephemeral_to:
+            ts = self._already_posted(channel, key, row.created)
             if ts:  # a crash came between posting it and marking it sent
                 return ts
         text, blocks = row.text, row.blocks
@@ -198,18 +220,25 @@ class OutboxSender:
         if row.ephemeral_to:
             resp = self.client.chat_postEphemeral(channel=channel, user=row.ephemeral_to, text=text, blocks=blocks)
             return resp.get("message_ts")
-        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": row.key}} if row.key else None
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         resp = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False,
                                             metadata=metadata)
         return resp.get("ts")
 
-    def _already_posted(self, channel: str, key: str) -> str | None:
-        """The ts of a message carrying this key in the channel's recent history, if any."""
-        history = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
-        for message in history.get("messages", []):
-            meta = message.get("metadata") or {}
-            if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
-                return message.get("ts")
+    def _already_posted(self, channel: str, key: str, since: dt.datetime | None) -> str | None:
+        """The ts of a message carrying this key in the channel's history since the row was owed."""
+        oldest = f"{since.timestamp() - 600:.6f}" if since else None
+        cursor = None
+        for _page in range(HISTORY_PAGES):
+            history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True,
+                                                        oldest=oldest, cursor=cursor)
+            for message in history.get("messages", []):
+                meta = message.get("metadata") or {}
+                if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+                    return message.get("ts")
+            cursor = (history.get("response_metadata") or {}).get("next_cursor")
+            if not history.get("has_more") or not cursor:
+                break
         return None
 
     def _dm_channel(self, user_id: str) -> str:

@@ -27,12 +27,17 @@ What it reads (see exchange/minutes_read.py for the forms):
 Unknown refs (`84/1`) are kept with the nearest real refs (edit distance with transpositions),
 never replaced by one; unknown owners are kept and listed; minutes whose refs match none of the
 log's say so (`Proposal.other_board` and a warning).
+
+The modules: minutes_model (Change, Unplaced, Proposal, the CSV row), minutes_text (paragraphs,
+table rows, sentences, refs, owners, date phrases, nearest refs), minutes_rules (the patterns of
+decisions, pure functions), minutes_read (the walk through the minutes and the log's actions),
+minutes_plan (the forward plan, meetings, lists and prose).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from exchange import minutes_text as mt
 from exchange.minutes_model import (
@@ -130,19 +135,14 @@ def minutes_text(path: str | Path) -> str:
 
 
 def _docx_text(path: Path) -> str:
-    import zipfile
-
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise MinutesError(f"{path.name} is not a Word .docx document ({type(exc).__name__}: {exc}). "
-                           f"Open it in Word and save it as .docx, or paste the text of the minutes.") from None
-    except Exception as exc:  # a damaged package: lxml and python-docx raise many kinds
-        raise MinutesError(f"{path.name} is not a readable Word .docx document ({type(exc).__name__}). "
-                           f"Open it in Word and save it as .docx, or paste the text of the minutes.") from None
+    except Exception:  # PackageNotFoundError, BadZipFile, KeyError, ValueError (a workbook), lxml's errors …
+        # not a zip, a zip without Word's parts, a workbook renamed, a damaged package: one answer
+        raise MinutesError(f"{path.name} is not a Word .docx document. Open it in Word and save it as .docx "
+                           f"(Word document), or paste the text of the minutes.") from None
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -151,11 +151,13 @@ def _docx_text(path: Path) -> str:
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.append(Paragraph(child, document).text)
+            added = [Paragraph(child, document).text]
         elif tag == "tbl":
-            out += _table_lines(Table(child, document))
-            out.append("")
-        total += len(out[-1]) if out else 0
+            added = _table_lines(Table(child, document)) + [""]
+        else:
+            continue
+        out += added
+        total += sum(len(line) + 1 for line in added)
         if total > 2 * MAX_CHARS:
             break  # read_minutes will refuse it with the limit
     return "\n".join(out)

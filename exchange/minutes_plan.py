@@ -29,6 +29,7 @@ from exchange.minutes_rules import (
     _LEAD_IN,
     _MEETINGS_INTRO,
     _MOVE_VERB,
+    _NEXT_ITEMS_INTRO,
     _NEXT_MEETING,
     _NO_CHANGE,
     _ONCE_CLAUSE,
@@ -72,7 +73,10 @@ class PlanReading:
         if len(body) > 200:
             return False
         plan_words = bool(_FP_HEADING.search(body)) or self.fp_section
-        if body.endswith(":") or plan_words:
+        self.mode_when = ""
+        if _NEXT_ITEMS_INTRO.match(body):  # "Items for the next meeting:" and a list
+            self.mode, self.mode_when = "plan add", "next meeting"
+        elif body.endswith(":") or plan_words:
             if _ADD_INTRO.match(body) and plan_words:
                 self.mode = "plan add"
             elif _DROP_INTRO.match(body) and plan_words:
@@ -111,7 +115,8 @@ class PlanReading:
                 words = f"{words} {self.mode_year}"
             day = mt.day_of(words, self.base)
             if day is None:
-                self.add(Change(NOT_UNDERSTOOD, text=p.text, lines=p.lines, notes=(f"“{phrases[0].words}” is not read as a date",)))
+                self.add(Change(NOT_UNDERSTOOD, text=p.text, lines=p.lines,
+                                notes=(f"“{phrases[0].words}” is not read as a date",)))
             else:
                 self.add(Change(MEETING_ADD, title="Meeting", when=day.isoformat(), time=_time_in(body) or self.mode_time,
                                 provisional=bool(_PROVISIONAL.search(body)), text=p.text, lines=p.lines))
@@ -147,19 +152,23 @@ class PlanReading:
             change = self.plan_add(body, verb, p, pronoun_title="")
             if change:
                 return change
+        owners, without = mt.labelled_owners(body)  # "Estates strategy (DM)": who writes the paper
+        body = without if owners else body
         when, when_start, notes = self.when_in(body, 0)
         recurrence, note, recurrence_start = _recurrence(body)
-        cuts = [c for c in (when_start, recurrence_start) if c is not None and c >= 0]
+        cuts = [c for c in (when_start, recurrence_start) if c is not None and c > 0]  # "Monthly report" keeps its word
         title = _cut_title(body, min(cuts) if cuts else None, drop_verb_clause=bool(cuts))
         if note:
             notes.append(note)
         kind = PLAN_ADD
+        if not when and self.mode == "plan add" and self.mode_when:
+            when = self.mode_when
         if not when or when == "tbc":
             kind = PLAN_TBC
             when = "tbc"
             if _TBC.search(body) is None:
                 notes.append("no meeting or month given: it waits in tbc")
-        return Change(kind, None, title, when=when, recurrence=recurrence, text=p.text, lines=p.lines,
+        return Change(kind, None, title, owners or (), when=when, recurrence=recurrence, text=p.text, lines=p.lines,
                       private=bool(_PART_B.search(body)), notes=tuple(notes))
 
     def plan_drop_listed(self, body: str, p: Para) -> Change:

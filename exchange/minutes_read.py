@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Iterable, Mapping
 
 from exchange import minutes_text as mt
 from exchange.minutes_model import (
@@ -84,6 +84,7 @@ class Reader(PlanReading):
         self.mode: str | None = None
         self.mode_year: int | None = None
         self.mode_time: dt.time | None = None
+        self.mode_when = ""  # where a listed paper goes when its line does not say
         self.seen_structure = False
         self.after_image = False
         self.quiet_rows: list[tuple[Row, str]] = []  # rows that change nothing, and why
@@ -94,7 +95,7 @@ class Reader(PlanReading):
     # -- output ------------------------------------------------------------------------
 
     def add(self, change: Change, *, rank: int = 0) -> None:
-        if change.kind == NEW and change.owners:
+        if change.owners:
             change = replace(change, unknown_owners=self._unknown(change.owners))
         self.seq += 1
         self.found.append(_Found(change, self.seq, rank, self.section))
@@ -440,7 +441,8 @@ class Reader(PlanReading):
         best = None
         for phrase in mt.date_phrases(sentence):
             before = sentence[max(0, phrase.start - 30):phrase.start].lower()
-            pm = re.search(r"\b(by|before|due|deadline|no\s+later\s+than|in|for|at|on|until|from|starting)\s+(?:the\s+)?$", before)
+            pm = re.search(r"\b(by|before|due|deadline|no\s+later\s+than|in|for|at|on|until|from|"
+                           r"starting)\s+(?:the\s+)?$", before)
             if not pm:
                 continue
             strong = pm.group(1) in ("by", "before", "due", "deadline")
@@ -598,7 +600,8 @@ class Reader(PlanReading):
                 warnings.append(f"None of the {len(set(spoken_unknown))} actions these minutes speak of ({shown}) is on this "
                                 f"board's log: are these the minutes of another board?")
             else:
-                warnings.append(f"This board's log has no actions, so none of the refs in these minutes ({shown}) can be matched.")
+                warnings.append(f"This board's log has no actions, so none of the refs in these minutes ({shown}) "
+                                f"can be matched.")
         elif self.known and not matched and not any(c.kind == NEW for c in changes):
             warnings.append("These minutes speak of none of the actions on the log.")
         if meeting_date is None:

@@ -22,6 +22,11 @@ _NEG_CLOSE = re.compile(r"\b(?:cannot|can\s?not|can't|could\s+not|should\s+not|w
 _CLOSE = re.compile(r"\b(?:can|could|may|will|shall|should|would|to|must)\s+(?:(?:now|then|therefore|also|thus|be)\s+){0,3}"
                     r"(?:closed?|discharged|signed\s+off|removed\s+from\s+the\s+(?:action\s+)?log)\b"
                     r"(?!\s+(?:the|a|an|its|their|this|that|these|those|down|out|off|of|gap|loop)\b)", re.I)
+_CLOSE_OBJECT = re.compile(r"\b(?:to|can|could|may|will|should|would)\s+(?:now\s+)?close\s+(?:(?:the|this)\s+(?:original\s+)?"
+                           r"(?:actions?|items?)|it|them|actions?\s+\d)\b|\bbe\s+(?:now\s+)?(?:closed|discharged|signed\s+off)\b",
+                           re.I)
+_NOT_DONE = re.compile(r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:complete|completed|done|closed|finished)\b"
+                       r"|\bremains?\s+on\s+the\s+(?:action\s+)?log\b|\bincomplete\b", re.I)
 _CLOSURE = re.compile(r"\b(?:proposed|recommended|agreed|approved|put\s+forward|ready)\s+for\s+closure\b|\bclosure\s+(?:was\s+)?"
                       r"(?:agreed|approved|confirmed)\b|\b(?:superseded|no\s+longer\s+(?:required|needed|relevant))\b", re.I)
 _CLOSED_WHEN = re.compile(r"^(?:status\s*[:–-]\s*)?(?:to\s+(?:be\s+)?)?close[ds]?\s+(?:(?:up)?on|once|when|after|following|"
@@ -33,7 +38,8 @@ _DONE_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:action\s+)?(?:now\s+)?(?:c
 _OPEN = re.compile(r"\b(?:remains?|remaining|stays?|kept|keep|be\s+left|left|leave|continues?\s+to\s+be)\s+open\b"
                    r"|\bcarr(?:y|ied)\s+(?:forward|over)\b|\b(?:rolled|roll)\s+(?:forward|over)\b"
                    r"|^(?:this\s+|the\s+)?(?:action\s+|item\s+)?(?:is\s+|was\s+|has\s+been\s+)?deferred\b", re.I)
-_OPEN_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:still\s+)?(?:open|ongoing|on-going|in\s+progress|carried\s+forward|c/f|outstanding"
+_OPEN_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:still\s+)?(?:open|ongoing|on-going|in\s+progress|carried\s+forward|c/f|"
+                        r"outstanding"
                         r"|not\s+started|pending|amber|red|green)[.;:,]?$", re.I)
 _ONGOING = re.compile(r"^(?:the\s+|this\s+)(?:original\s+)?(?:action|item)\s+(?:is|remains)\s+(?:still\s+)?"
                       r"(?:ongoing|on-going|in\s+progress|outstanding|open)\b", re.I)
@@ -90,7 +96,10 @@ def status_of(sentence: str) -> Status | None:
     neg = _NEG_CLOSE.search(s)
     if neg:
         return Status(UPDATE, note="the minutes say it cannot close yet", at=neg.start())
-    m = _CLOSE.search(s)
+    not_done = _NOT_DONE.search(s)
+    if not_done:
+        return Status(UPDATE, at=not_done.start())
+    m = _CLOSE.search(s) or _CLOSE_OBJECT.search(s)
     if m and not _closes_the_action(s[:m.start()]):
         m = None  # "The consultation will close on 30 June" is not the action closing
     if m:
@@ -133,26 +142,34 @@ _ADD_ACTIVE = re.compile(r"\b(?:add|adding|include|including)\s+(?P<obj>[^.;]{3,
 _REPORT_VERB = re.compile(r"\b(?:be|to\s+be|will\s+be|would\s+be|should\s+be|is\s+to\s+be|are\s+to\s+be)\s+"
                           r"(?:reported|presented|brought(?:\s+back)?|submitted|provided|tabled|considered|received)\s+"
                           r"(?:back\s+)?(?:to|at|before)\s+(?:the\s+|a\s+)?(?:[\w&'’-]+\s+){0,4}?meetings?\b", re.I)
-_TBC = re.compile(r"\b(?:once|when|as\s+soon\s+as|after)\s+(?:a|the)\s+(?:\w+\s+){0,3}?date\b|\bdate\s+(?:to\s+be\s+confirmed|tbc)\b"
+_TBC = re.compile(r"\b(?:once|when|as\s+soon\s+as|after)\s+(?:a|the)\s+(?:\w+\s+){0,3}?date\b|"
+                  r"\bdate\s+(?:to\s+be\s+confirmed|tbc)\b"
                   r"|\(tbc\)|\btbc\b|\bto\s+be\s+confirmed\b", re.I)
 _DROP_VERB = re.compile(r"\b(?:remov(?:e|ed|ing|al\s+of)|drop(?:ped|ping)?|delet(?:e|ed|ing|ion\s+of)|withdr(?:aw|awn|awing|ew)"
                         r"|tak(?:e|en|ing)\s+off|deferr?al\s+of)\b", re.I)
-_MOVE_VERB = re.compile(r"\b(?:mov(?:e|ed|ing)|defer(?:red|ring)?|postpone(?:d)?|slipp?(?:ed)?|brought\s+forward|reschedul\w*)\b", re.I)
-_RECURRENCE = re.compile(r"(?:\bas\s+an?\s+)?(?:\brolling\s+)?\b(?P<word>quarterly|monthly|bi-?monthly|six-?monthly|half-?yearly|annual(?:ly)?"
+_MOVE_VERB = re.compile(r"\b(?:mov(?:e|ed|ing)|defer(?:red|ring)?|postpone(?:d)?|slipp?(?:ed)?|brought\s+forward|"
+                        r"reschedul\w*)\b", re.I)
+_RECURRENCE = re.compile(r"(?:\bas\s+an?\s+)?(?:\brolling\s+)?\b(?P<word>quarterly|monthly|bi-?monthly|six-?monthly|"
+                         r"half-?yearly|annually|yearly|on\s+an\s+annual\s+basis"
                          r"|every\s+(?:quarter|month|year)|each\s+(?:quarter|month))\b(?:\s+rolling)?"
                          r"(?:\s+(?:updat\w*|reports?|items?|basis|reviews?|papers?))?", re.I)
 _NEXT_MEETING = re.compile(r"\b(?:date\s+of\s+(?:the\s+)?next\s+meeting|next\s+(?:[\w&'’-]+\s+)?meeting)\b", re.I)
-_TIME = re.compile(r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))\s*(am|pm|a\.m\.|p\.m\.)?|\b(?:at\s+)?(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.)", re.I)
+_TIME = re.compile(r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))\s*(am|pm|a\.m\.|p\.m\.)?|\b(?:at\s+)?(\d{1,2})\s*(am|pm|a\.m\.|"
+                   r"p\.m\.)", re.I)
 _PROVISIONAL = re.compile(r"\bprovisional", re.I)
 _WHEN_PREPOSITION = re.compile(r"(?:\b(?:for|in|on|at|by|from|starting\s+from|starting|until|to)\s+(?:the\s+)?"
                                r"(?:(?:[\w&'’-]+\s+){0,3}?meeting\s+(?:on|of|in|held\s+on)\s+(?:the\s+)?)?|\bthe\s+)$", re.I)
-_PRONOUN = re.compile(r"^(?:this|it|these|they|that|this\s+(?:item|topic|issue|matter|report|paper|study|action|work|one))$", re.I)
-_TRAILING_VERB = re.compile(r",?\s+(?:to\s+be|to|will\s+be|would\s+be|should\s+be|be|is\s+to\s+be)\s+(?:added|provided|presented|brought|"
+_PRONOUN = re.compile(r"^(?:this|it|these|they|that|this\s+(?:item|topic|issue|matter|report|paper|study|action|work|"
+                      r"one))$", re.I)
+_TRAILING_VERB = re.compile(r",?\s+(?:to\s+be|to|will\s+be|would\s+be|should\s+be|be|is\s+to\s+be)\s+(?:added|provided|"
+                            r"presented|brought|"
                             r"reported|submitted|included|placed|considered|tabled|received|come|go|return)\b.*$", re.I)
-_TRAILING_WORDS = re.compile(r"(?:[\s,;:–—-]+|\b(?:for|in|on|at|by|from|starting|the|to|as|a|an|of|until|during|rolling)\s*)$", re.I)
+_TRAILING_WORDS = re.compile(r"(?:[\s,;:–—-]+|\b(?:for|in|on|at|by|from|starting|the|to|as|a|an|of|until|during|"
+                             r"rolling)\s*)$", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:it\s+was\s+(?:(?:therefore|also|further|then|unanimously|duly|[a-z]+ly)\s+)?)?"
                       r"(?:agreed|resolved|decided|noted|requested|suggested|proposed)\s*(?:that|:)?\s*"
-                      r"|that\s+|(?:the\s+)?(?:board|panel|committee|meeting|group)\s+(?:agreed|resolved|decided|asked|requested)\s+"
+                      r"|that\s+|(?:the\s+)?(?:board|panel|committee|meeting|group)\s+(?:agreed|resolved|decided|asked|"
+                      r"requested)\s+"
                       r"(?:that\s+)?|(?:suggested|proposed)\s+)", re.I)
 _ONCE_CLAUSE = re.compile(r"^(?:once|when|as\s+soon\s+as|after)\b[^,]{0,160}?\b(?:is|are|has\s+been|have\s+been)\s+"
                           r"(?:identified|agreed|known|confirmed|set|fixed|available|received)\b,?\s*", re.I)
@@ -197,7 +214,8 @@ def _cut_title(text: str, cut: int | None, *, drop_verb_clause: bool) -> str:
 
 _HEADING_WORDS = re.compile(
     r"^(?:(?:the\s+)?(?:forward\s+(?:work\s+)?plan|action\s+log|actions?\s+(?:log|arising|update)|matters\s+arising|"
-    r"any\s+other\s+business|a\.?o\.?b\.?|date\s+of\s+(?:the\s+)?next\s+meeting|minutes\s+of\s+(?:the\s+)?(?:last|previous)\s+meeting|"
+    r"any\s+other\s+business|a\.?o\.?b\.?|date\s+of\s+(?:the\s+)?next\s+meeting|minutes\s+of\s+(?:the\s+)?(?:last|"
+    r"previous)\s+meeting|"
     r"apologies(?:\s+for\s+absence)?|declarations?\s+of\s+interests?|welcome(?:\s+and\s+introductions?)?|introductions?|"
     r"part\s+b\b|work\s*programme|chair'?s\s+(?:announcements?|business)|urgent\s+items?|public\s+question\s+time))\b"
     r"(?=\s*(?:$|[:.–—(-]|\d|and\b|&|for\b))", re.I)
@@ -205,10 +223,14 @@ _ATTENDANCE = re.compile(r"^(?:present|apologies(?:\s+for\s+absence)?|in\s+atten
                          r"also\s+present|absent|membership|officers\s+present|distribution|members)\s*(?:[:–-]|$)", re.I)
 _ATTENDEE = re.compile(r"([A-Z][\w'’.-]{0,30}(?:[ -][A-Z][\w'’.-]{0,30}){0,3})\s*\(([A-Z][A-Za-z]{1,4})\)")
 _FP_HEADING = re.compile(r"\b(?:forward\s+(?:work\s+)?plan|work\s*programme|forward\s+agenda)\b", re.I)
-_ADD_INTRO = re.compile(r"^(?:additions?|items?\s+(?:to\s+be\s+)?added|new\s+items?|to\s+(?:be\s+)?add(?:ed)?|add|the\s+following\s+"
+_ADD_INTRO = re.compile(r"^(?:additions?|items?\s+(?:to\s+be\s+)?added|new\s+items?|to\s+(?:be\s+)?add(?:ed)?|add|"
+                        r"the\s+following\s+"
                         r"(?:items?\s+)?(?:were|was|will\s+be|are|to\s+be)\s+added)\b", re.I)
-_DROP_INTRO = re.compile(r"^(?:removals?|items?\s+(?:to\s+be\s+)?removed|to\s+(?:be\s+)?remove[d]?|remove|deletions?|the\s+following"
+_DROP_INTRO = re.compile(r"^(?:removals?|items?\s+(?:to\s+be\s+)?removed|to\s+(?:be\s+)?remove[d]?|remove|deletions?|"
+                         r"the\s+following"
                          r"\s+(?:items?\s+)?(?:were|was|will\s+be|are|to\s+be)\s+removed)\b", re.I)
+_NEXT_ITEMS_INTRO = re.compile(r"^(?:(?:agenda\s+)?items?|papers?|reports?|topics?)\s+(?:for|to\s+be\s+(?:brought|taken)\s+to)\s+"
+                               r"(?:the\s+)?next\s+meeting\s*:?$", re.I)
 _ACTIONS_INTRO = re.compile(r"^(?:(?:new|agreed)\s+actions?|actions?(?:\s+(?:points?|agreed|arising(?:\s+from\s+the\s+meeting)?|"
                             r"from\s+the\s+meeting|summary))?)\s*:?$", re.I)
 _RESOLVED_INTRO = re.compile(r"^(?:resolved|agreed|decisions?(?:\s+(?:made|taken|agreed))?|decided|it\s+was\s+resolved|"
@@ -224,7 +246,8 @@ _NO_CHANGE = re.compile(r"\bbe\s+(?:noted|approved|received|endorsed|accepted|ad
 _PART_B = re.compile(r"\bpart\s+b\b", re.I)
 _MINUTES_OF = re.compile(r"^(?:draft\s+|unconfirmed\s+|confirmed\s+)?minutes\s+of\s+(?:the\s+|a\s+)?", re.I)
 _PREVIOUS = re.compile(r"\b(?:approved|confirmed|signed|taken\s+as\s+read|accurate|previous|last)\b", re.I)
-_DATE_LABEL = re.compile(r"^(?:date(?:\s*(?:/|and|&)\s*time)?|meeting\s+date|date\s+of\s+(?:the\s+)?meeting|held\s+on)\s*[:–-]\s*", re.I)
+_DATE_LABEL = re.compile(r"^(?:date(?:\s*(?:/|and|&)\s*time)?|meeting\s+date|date\s+of\s+(?:the\s+)?meeting|"
+                         r"held\s+on)\s*[:–-]\s*", re.I)
 _STOPWORDS = frozenset("""a an the and or of on for to in at by with from as is be will this that these those update updates
     report reports paper papers item items further new including include proposed regular rolling quarterly monthly
     board meeting panel committee plan forward action""".split())
@@ -342,7 +365,7 @@ def _merged_plan(found: list[_Found]) -> list[_Found]:
         if not extra.get(i):
             merged_out.append(f)
             continue
-        every = sorted([f] + extra[i], key=lambda g: g.seq)
+        every = sorted([f] + extra[i], key=lambda g: g.change.lines)
         change = f.change
         merged = replace(change, lines=tuple(sorted({n for g in every for n in g.change.lines})),
                          text="\n".join(g.change.text for g in every),

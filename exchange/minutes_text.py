@@ -285,8 +285,10 @@ def without_speaker(sentence: str) -> str:
 
 # -- refs ---------------------------------------------------------------------------------
 
-_SLASH_REF_START = re.compile(r"^\s*(?:(?:[Aa]ction|ACTION|[Rr]ef\.?|REF)\s*(?:[Nn]o\.?\s*)?:?\s*|#)?(\d{1,5})/(\d{1,4})(?![\d/])")
-_ACTION_N = re.compile(r"^\s*(?:[Nn]ew\s+)?(?:[Aa]ction|ACTION)\s+(?:[Nn]o\.?\s*|[Nn]umber\s+)?#?(\d{1,5})(?:/(\d{1,4}))?(?![\d/])\s*(?:[:.)–—-]\s*|\s+|$)")
+_SLASH_REF_START = re.compile(r"^\s*(?:(?:[Aa]ction|ACTION|[Rr]ef\.?|REF)\s*(?:[Nn]o\.?\s*)?:?\s*|"
+                              r"#)?(\d{1,5})/(\d{1,4})(?![\d/])")
+_ACTION_N = re.compile(r"^\s*(?:[Nn]ew\s+)?(?:[Aa]ction|ACTION)\s+(?:[Nn]o\.?\s*|"
+                       r"[Nn]umber\s+)?#?(\d{1,5})(?:/(\d{1,4}))?(?![\d/])\s*(?:[:.)–—-]\s*|\s+|$)")
 _ACTION_LABEL = re.compile(r"^\s*(?:[Nn]ew\s+action|[Aa]ction\s+point|[Aa]greed\s+action|[Aa]ctions?|ACTIONS?)\s*[:–—-]\s*")
 REF_IN_TEXT = re.compile(r"(?<![\w/£$.,-])(?:(?:[Aa]ctions?|ACTIONS?)\s+(?:[Nn]o\.?\s*)?)?(\d{1,4})/(\d{2})(?![\d/%])")
 _ACTION_BARE = re.compile(r"\b(?:[Aa]ction|ACTION)s?\s+(?:[Nn]o\.?\s*)?#?(\d{1,5})(?![\d/])")
@@ -470,7 +472,8 @@ _M = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(
 _MONTH_NUMBER = {name: i for i, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _DATE_PHRASE = re.compile(
-    r"(?P<day>(?:\bw/c\s+|\bweek\s+commencing\s+)?\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?\d{1,2}\s?(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    r"(?P<day>(?:\bw/c\s+|\bweek\s+commencing\s+)?\b(?:(?:mon|tues|wednes|thurs|fri|satur|"
+    r"sun)day,?\s+)?(?:the\s+)?\d{1,2}\s?(?:st|nd|rd|th)?\s+(?:of\s+)?"
     + _M + r"\b\.?(?:,?\s+(?:20|19)\d{2}\b)?)"
     r"|(?P<mdy>\b" + _M + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:20|19)\d{2}\b)"
     r"|(?P<end>\b(?:the\s+)?end\s+of\s+(?:the\s+)?" + _M + r"\b(?:\s+(?:20|19)\d{2}\b)?)"

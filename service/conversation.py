@@ -9,12 +9,14 @@ Buttons and forms build typed commands and enter at `run`."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import uuid
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from grammar import slacktext
@@ -39,6 +41,9 @@ _USER_ID = re.compile(r"^[UWB][A-Z0-9]{2,31}$")
 _CHANNEL_ID = re.compile(r"^[CDGU][A-Z0-9]{2,31}$")
 MAX_DISPLAY_NAME = 120
 ALREADY = "That command was already done: Slack sent the same request twice, so it was applied once."
+NOT_SAVED = ("The database did not take that change, so nothing was changed. Try again in a moment; if it keeps "
+             "happening, tell whoever runs Clerk.")
+log = logging.getLogger("clerk.conversation")
 
 
 class Conversation:
@@ -85,6 +90,19 @@ class Conversation:
                 self._console(now)
             if command.reads and then is None:
                 return self._read(command, who, now, delivery_id)
+            return self._write(command, who, now, delivery_id, once or f"run:{uuid.uuid4().hex}", then)
+        except Refusal as exc:
+            if raise_refusals:
+                raise
+            return self._refused(exc, who, now, delivery_id, then)
+
+    def _write(self, command: Command, who: Speaker, now: dt.datetime, delivery_id: str | None, once: str,
+               then: Callable[[Session, dt.datetime], None] | None) -> Reply:
+        """One transaction for the change and everything it owes Slack. Its delivery id is written
+        in it, so a commit whose answer the connection lost is known afterwards to have happened, or
+        not: the person is told which, never a guess."""
+        reply = None
+        try:
             with unit_of_work(self.sessions) as s:
                 if not self._first(s, delivery_id or once, now):
                     return Reply([] if delivery_id else [Message(ALREADY, sections([ALREADY]))], ALREADY)
@@ -93,11 +111,19 @@ class Conversation:
                 if then is not None:
                     s.flush()
                     then(s, now)
-                return reply
-        except Refusal as exc:
-            if raise_refusals:
-                raise
-            return self._refused(exc, who, now, delivery_id, then)
+            return reply
+        except DBAPIError as exc:
+            log.warning("a change was not confirmed by the database: %s", type(exc.orig or exc).__name__)
+            if reply is not None and self._was_delivered(delivery_id or once):
+                return reply  # it committed; only the answer was lost
+            raise Refusal(NOT_SAVED) from None
+
+    def _was_delivered(self, delivery_id: str) -> bool:
+        try:
+            with reading(self.read_sessions) as s:
+                return s.get(SlackDelivery, delivery_id[:120]) is not None
+        except DBAPIError:
+            return False
 
     # -- the pipeline ------------------------------------------------------------------------
 

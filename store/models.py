@@ -206,6 +206,8 @@ class OutboxMessage(Base):
     sent: Mapped[dt.datetime | None]
     ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the sender holding it while "sending"
+    lease_until: Mapped[dt.datetime | None]  # wall-clock: past it, a dead sender's claim is taken over
 
 
 class SlackDelivery(Base):
@@ -213,7 +215,7 @@ class SlackDelivery(Base):
 
     __tablename__ = "slack_delivery"
 
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(120), primary_key=True)  # an event's id, slash:<trigger>, press:…
     received: Mapped[dt.datetime]
 
 

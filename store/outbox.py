@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from store.models import OutboxMessage
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # a row claimed by a sender that died is claimable again
+LEASE = dt.timedelta(seconds=10)  # a claim lives this long unless its sender, alive, renews it
 
 
 def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: list[Any] | None = None,
@@ -53,12 +53,16 @@ def refresh_home(s: Session, user_id: str, now: dt.datetime) -> None:
                             not_before=now, created=now))
 
 
-def claim(s: Session, now: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
-    """Claim due rows for this sender. Two senders never claim the same row: the status update
-    is conditional, and on PostgreSQL rows locked by another sender are skipped."""
+def claim(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
+    """Claim due rows for this sender (`holder`), with a lease until `wall` + LEASE (wall-clock time,
+    which `jobs run --at` does not move). Rows a dead sender left claimed are taken over once their
+    lease runs out; the sender settles them from Slack's history before posting again. Two senders
+    never claim the same row: the status update is conditional, and on PostgreSQL rows locked by
+    another sender are skipped."""
+    expired = (OutboxMessage.status == SENDING) & (OutboxMessage.lease_until.is_(None)
+                                                   | (OutboxMessage.lease_until <= wall))
     q = (select(OutboxMessage.id)
-         .where(((OutboxMessage.status == PENDING) & (OutboxMessage.not_before <= now))
-                | ((OutboxMessage.status == SENDING) & (OutboxMessage.not_before <= now - CLAIM_TIMEOUT)))
+         .where(((OutboxMessage.status == PENDING) & (OutboxMessage.not_before <= now)) | expired)
          .order_by(OutboxMessage.id).limit(limit))
     if s.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
@@ -66,11 +70,24 @@ def claim(s: Session, now: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
     claimed = []
     for msg_id in ids:
         res = s.execute(update(OutboxMessage)
-                        .where(OutboxMessage.id == msg_id, OutboxMessage.status.in_((PENDING, SENDING)))
-                        .values(status=SENDING, not_before=now, attempts=OutboxMessage.attempts + 1))
+                        .where(OutboxMessage.id == msg_id,
+                               (OutboxMessage.status == PENDING) | expired)
+                        .values(status=SENDING, claimed_by=holder, lease_until=wall + LEASE,
+                                attempts=OutboxMessage.attempts + 1))
         if res.rowcount:
             claimed.append(msg_id)
     return list(s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)))
+
+
+def renew(s: Session, holder: str, wall: dt.datetime) -> int:
+    """A live sender keeps its claims: their leases run on from now."""
+    return s.execute(update(OutboxMessage).where(OutboxMessage.claimed_by == holder, OutboxMessage.status == SENDING)
+                     .values(lease_until=wall + LEASE)).rowcount
+
+
+def key_of(msg: OutboxMessage) -> str:
+    """Every message's key, carried in its Slack metadata: the ledger's, or the row's own."""
+    return msg.key or f"outbox-{msg.id}"
 
 
 def mark_sent(s: Session, msg_id: int, now: dt.datetime, ts: str | None) -> None:
@@ -97,7 +114,7 @@ def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime) -> Non
     else:
         note = f"I could not reach <@{msg.channel}> ({error}). This was for them:\n"
     for user in msg.fallback_to.split(","):
-        key = f"{msg.key or f'outbox-{msg.id}'}:to:{user}"
+        key = f"{key_of(msg)}:to:{user}"
         if s.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
             enqueue(s, user, note + msg.text, now, blocks=[{"type": "section", "text": {
                 "type": "mrkdwn", "text": note.strip()}}] + list(msg.blocks or []), key=key)
@@ -105,3 +122,13 @@ def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime) -> Non
 
 def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:
     return list(s.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(statuses)).order_by(OutboxMessage.id)))
+
+
+def forget_deliveries(s: Session, before: dt.datetime) -> int:
+    """Delivery ids older than any retry or replay Slack makes (events within hours, a slash command's
+    trigger within half an hour) are no longer needed to apply something once."""
+    from sqlalchemy import delete
+
+    from store.models import SlackDelivery
+
+    return s.execute(delete(SlackDelivery).where(SlackDelivery.received < before)).rowcount

@@ -408,9 +408,12 @@ class FakeSlack:
         return status, extra, {"ok": False, "error": fault.error or default_error}
 
     def _next_ts(self) -> str:
-        # Steps of 100µs keep ts unique, increasing, and ordered as strings too.
-        self._ts_counter += 100
-        return f"{1700000000 + self._ts_counter // 1_000_000}.{self._ts_counter % 1_000_000:06d}"
+        # A message's ts is the time it was posted, in epoch seconds with microseconds, unique in its
+        # channel (https://api.slack.com/messaging/retrieving#individual_messages); conversations.history's
+        # `oldest`/`latest` compare against it. Taken from the fake's clock, at least 100µs after the last.
+        now = int(self.clock() * 1_000_000)
+        self._ts_counter = max(now, self._ts_counter + 100)
+        return f"{self._ts_counter // 1_000_000}.{self._ts_counter % 1_000_000:06d}"
 
     def _next_hash(self) -> str:
         self._hash_counter += 1

@@ -2,9 +2,11 @@
 import datetime as dt
 
 import pytest
+from sqlalchemy import update
 
 from jobs.runner import run_job
 from store import outbox
+from store.models import OutboxMessage
 from store.db import unit_of_work
 from tests.test_action_log import SETUP
 
@@ -94,12 +96,16 @@ def test_a_crash_between_posting_and_marking_sent_is_settled_from_the_dm_history
     run_job(pr.clerk, "action-reminders", at("2018-12-06T10:00:00+00:00"), send=False)
     sender = pr.clerk.sender
     with unit_of_work(pr.clerk.sessions) as s:
-        claimed = outbox.claim(s, pr.clock())
+        claimed = outbox.claim(s, pr.clock(), holder="a sender that dies", wall=dt.datetime.now(dt.timezone.utc))
         s.expunge_all()
     for row in claimed:
         sender._post(row)  # posted … and then the process died before marking it sent
     assert len(pr.fake.calls_to("chat.postMessage")) == 2
-    pr.clock.now = pr.clock.now + outbox.CLAIM_TIMEOUT + dt.timedelta(minutes=1)
+    pr.deliver()  # its lease still runs: nobody takes its claims yet
+    assert len(pr.fake.calls_to("conversations.history")) == 0
+    with unit_of_work(pr.clerk.sessions) as s:  # seconds later, nobody has renewed the lease
+        s.execute(update(OutboxMessage).where(OutboxMessage.claimed_by == "a sender that dies")
+                  .values(lease_until=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
     pr.deliver()
     assert len(pr.fake.calls_to("chat.postMessage")) == 2  # none doubled
     assert len(pr.fake.calls_to("conversations.history")) == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from store import outbox
 from store.models import OutboxMessage
 from tests.test_action_log import SETUP
 
@@ -40,15 +41,20 @@ def test_killed_between_posting_and_marking_sent(clerk, database_url):
     first.kill()
     first.wait(timeout=10)
 
-    # later (past the claim timeout), the next run settles what the dead one left
-    with clerk.clerk.sessions() as s, s.begin():
-        s.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
-                  .values(not_before=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
+    # seconds later, its lease has run out (nobody renewed it), and the next run settles what it left
+    with clerk.clerk.read_sessions() as s:
+        assert s.query(OutboxMessage).filter(OutboxMessage.status == "sending").count() >= 1
+    time.sleep(outbox.LEASE.total_seconds() + 0.5)
     second = jobs_run(clerk, database_url)
     out, err = second.communicate(timeout=60)
     assert second.returncode == 0, err
     dms = {channel: len(clerk.fake.posts(channel)) for channel in ("DUAH0001", "DUGA0001")}
-    assert dms == {"DUAH0001": 1, "DUGA0001": 1}
+    assert dms == {"DUAH0001": 1, "DUGA0001": 1}, calls_seen(clerk)
     assert clerk.fake.calls_to("conversations.history")  # it looked before sending again
     with clerk.clerk.sessions() as s:
         assert {m.status for m in s.query(OutboxMessage).filter(OutboxMessage.key.is_not(None))} == {"sent"}
+
+
+def calls_seen(clerk):
+    return [(c.method, c.args.get("channel"), (c.json("metadata") or {}).get("event_payload"), c.status)
+            for c in clerk.fake.calls]

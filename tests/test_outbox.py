@@ -1,4 +1,5 @@
 """Nothing Clerk owes Slack is lost: 429s, 5xx, dropped connections and outages delay, never drop."""
+import datetime as dt
 import time
 
 import pytest
@@ -83,10 +84,11 @@ def test_two_senders_never_claim_the_same_message(clerk):
     with clerk.clerk.sessions() as s, s.begin():
         for i in range(10):
             outbox.enqueue(s, "CPR", f"message {i}", now)
+    wall = dt.datetime.now(dt.timezone.utc)
     with clerk.clerk.sessions() as a, a.begin():
-        first = outbox.claim(a, now, limit=6)
+        first = outbox.claim(a, now, holder="a", wall=wall, limit=6)
     with clerk.clerk.sessions() as b, b.begin():
-        second = outbox.claim(b, now, limit=10)
+        second = outbox.claim(b, now, holder="b", wall=wall, limit=10)
     assert len(first) == 6 and len(second) == 4
     assert not {m.id for m in first} & {m.id for m in second}
 
