@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections import Counter
 from pathlib import Path
 
 from exchange import actions as log
-from store.db import unit_of_work
 from store.errors import Refusal
 from store.terms import describe, in_words
 
@@ -21,9 +19,53 @@ PUBLISHING = ("md", "docx")  # formats for the meeting pack (Part B left out); c
 
 
 def run(clerk, args) -> int:
+    if args.what == "backup":
+        return import_backup(clerk, args) if args.cmd == "import" else export_backup(clerk, args)
+    if args.cmd == "import" and args.what == "minutes":
+        from exchange.minutes_cli import import_minutes
+
+        return import_minutes(clerk, args)
     if args.cmd == "import":
         return import_actions(clerk, args)
+    if not args.format:
+        return _fail("export actions and export plan need --format csv, xlsx, md or docx.", 2)
     return export_actions(clerk, args)
+
+
+def export_backup(clerk, args) -> int:
+    from exchange.backup import export_backup as write
+
+    if not args.output:
+        return _fail("A backup is a workbook: add --output FILE.xlsx, e.g. --output clerk-backup.xlsx", 2)
+    path = Path(args.output)
+    try:
+        counts = write(clerk.read_sessions, path, clerk.clock())
+    except OSError as exc:
+        return _fail(f"cannot write {path}: {exc.strerror or exc}", 2)
+    print(f"Wrote a backup of everything to {path}: " + ", ".join(
+        f"{counts[k]} {k.replace('_', ' ')}" for k in ("board", "person", "action", "action_event", "meeting",
+                                                        "plan_item")) + ".")
+    return 0
+
+
+def import_backup(clerk, args) -> int:
+    from exchange.backup import BackupError
+    from exchange.backup import import_backup as load
+
+    path = Path(args.file)
+    try:
+        done, counts = load(clerk.sessions, path)
+    except BackupError as exc:
+        return _fail(str(exc), 1)
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror or exc}", 2)
+    if done == "already":
+        print(f"Nothing imported: everything in {path.name} is already in this database.")
+    else:
+        print(f"Imported the backup {path.name}: {counts['board']} boards, {counts['person']} people, "
+              f"{counts['action']} actions with {counts['action_event']} history entries, {counts['meeting']} "
+              f"meetings, {counts['plan_item']} papers.")
+    return 0
 
 
 def _today(clerk) -> dt.date:
@@ -49,17 +91,16 @@ def import_actions(clerk, args) -> int:
     except log.TableError as exc:
         return _fail(str(exc), 2)
     try:
-        with unit_of_work(clerk.sessions) as s:
-            board = log.choose_board(s, args.board)
-            done = log.import_log(s, board, rows, bad, as_of, clerk.clock(), skip_bad=args.skip_bad)
-            summary = import_summary(done, path, as_of)
+        with clerk.read_sessions() as s:
+            board_id = log.choose_board(s, args.board).id
+        done = log.import_log(clerk.sessions, board_id, rows, bad, as_of, clerk.clock(), skip_bad=args.skip_bad)
     except log.BadRows as exc:
         return _fail(bad_rows_text(exc, path), 1)
     except log.BoardError as exc:
         return _fail(exc.message, 2)
     except Refusal as exc:
         return _fail(f"Nothing imported: {exc}", 1)
-    print(summary)
+    print(import_summary(done, path, as_of))
     return 0
 
 
@@ -76,22 +117,23 @@ def bad_rows_text(exc: log.BadRows, path: Path) -> str:
 
 
 def import_summary(done: log.Imported, path: Path, as_of: dt.date) -> str:
-    n = len(done.actions)
-    lines = [f"Imported {n} action{'s' * (n != 1)} from {path.name} into {done.board.name}'s log "
-             f"(as of {describe(as_of)})" + (":" if n else ".")]
-    if n:
-        first, last = done.actions[0].ref, done.actions[-1].ref
-        counts = Counter(a.status for a in done.actions)
-        lines[0] += f" {first}" + (f" to {last}" if n > 1 else "") + "; " + ", ".join(
-            f"{count} {status}" for status, count in counts.items()) + "."
+    n = len(done.refs)
+    if not n:
+        what = (f"all {done.already} of its actions are" if done.already != 1 else "its action is") \
+            if done.already else "it has no actions"
+        return f"Nothing imported from {path.name}: {what} already on {done.board}'s log as they are."
+    lines = [f"Imported {n} action{'s' * (n != 1)} from {path.name} into {done.board}'s log "
+             f"(as of {describe(as_of)}): {done.refs[0]}" + (f" to {done.refs[-1]}" if n > 1 else "") + "; "
+             + ", ".join(f"{count} {status}" for status, count in done.statuses.items()) + "."]
+    if done.already:
+        lines.append(f"{done.already} already on the log as they are: left as they are.")
     if done.skipped:
         lines.append(f"Skipped {len(done.skipped)} row{'s' * (len(done.skipped) != 1)} that cannot be read:")
         lines += [f"  {bad}" for bad in done.skipped]
     if done.new_people:
-        labels = ", ".join(p.label for p in done.new_people)
-        example = next((p.initials for p in done.new_people if p.initials), "GN")
-        lines.append(f"New people without Slack: {labels} — register them with /clerk person {example} "
-                     "@their-slack-name (or /clerk person <initials> <Full Name> for someone not on Slack).")
+        example = next((label for label in done.new_people if label.isupper() and " " not in label), "GN")
+        lines.append(f"New people without Slack: {', '.join(done.new_people)} — register them with /clerk person "
+                     f"{example} @their-slack-name (or /clerk person <initials> <Full Name> for someone not on Slack).")
     return "\n".join(lines)
 
 

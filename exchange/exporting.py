@@ -39,7 +39,8 @@ def export_row(action: Action, update: ActionEvent | None) -> list[str]:
         return day.isoformat() if day else ""
 
     last_update = f"{update.dated.isoformat()}: {update.text or ''}" if update else ""
-    return [action.ref, action.title, owners_label(action.owners), iso(action.due), status_label(action),
+    return [action.ref, action.title, owners_label(action.owners), iso(action.due) or action.due_note or "",
+            status_label(action),
             iso(action.raised), iso(action.closed), last_update, "yes" if action.private else "no"]
 
 

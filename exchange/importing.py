@@ -1,24 +1,37 @@
-"""Importing read rows into a board's log in one transaction: refs kept, new people listed."""
+"""Importing read rows into a board's log: all or nothing for the secretary, never holding the
+database against the live app for more than a moment.
+
+The rows are checked first (bad rows and refs already on the log with other contents stop the
+import before anything is written; rows already on the log as they are change nothing). Then the
+import is written in short transactions of CHUNK rows, with SQLAlchemy Core, hidden under an import
+run (store.imports) until one last short transaction shows it all. Refs in the file are kept and
+the board's counters moved past them; rows without a ref are numbered after the highest."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from exchange.reading import BadRow, LogRow
 from grammar.refs import format_ref
-from grammar.who import Who
-from store import numbering
-from store.actions import build, numbering_year, status_label
+from store import imports, numbering
+from store.actions import numbering_year
 from store.boards import board_names, find_board
+from store.db import unit_of_work
 from store.errors import Refusal
-from store.models import OPEN, Action, ActionEvent, Board, Person
-from store.people import add_members, person_by_initials, person_by_slack_id
+from store.models import OPEN, Action, ActionEvent, ActionOwner, Board, Person
+from store.people import add_members, bump_directory
+from store.terms import Numbering, Status, Who
 
 SAY_BOARD = "/clerk board <name> chair <who> secretary <who> in Slack, or clerk board <name> at python bot.py console"
+CHUNK = 4000  # rows a transaction: a fraction of a second of the write lock
+PAUSE = 0.12  # seconds between parts on SQLite, longer than its busy handler's longest nap, so waiting writers get in
+
 
 class BoardError(Refusal):
     """No board, or not the one named: says how to create or name it."""
@@ -32,17 +45,19 @@ class BadRows(Refusal):
         super().__init__("\n".join(str(b) for b in self.bad))
 
 
-
 @dataclass
 class Imported:
-    board: Board
-    actions: list[Action]
-    skipped: list[BadRow]
-    new_people: list[Person]
+    """What an import did, in plain values (it spans several transactions)."""
+
+    board: str
+    refs: list[str] = field(default_factory=list)  # in ref order
+    statuses: Counter = field(default_factory=Counter)
+    skipped: list[BadRow] = field(default_factory=list)
+    new_people: list[str] = field(default_factory=list)  # their labels
+    already: int = 0  # rows already on the log as they are
 
 
-
-# -- importing ----------------------------------------------------------------------------
+# -- the board ------------------------------------------------------------------------------
 
 def choose_board(s: Session, name: str | None) -> Board:
     """The board named, else the only one."""
@@ -61,83 +76,165 @@ def choose_board(s: Session, name: str | None) -> Board:
     raise BoardError(f"Which board? Add --board <name> (boards: {', '.join(names)}).")
 
 
-def import_log(s: Session, board: Board, rows: Sequence[LogRow], bad: Sequence[BadRow], as_of: dt.date,
-               now: dt.datetime, *, skip_bad: bool = False) -> Imported:
-    """Raise the rows' actions on the board, in the caller's unit of work.
+# -- importing ----------------------------------------------------------------------------
 
-    Any bad row (including a ref already on the log) stops the import before it writes,
-    unless skip_bad. Rows with refs go first, so rows without one continue after the highest."""
-    rows, bad = _without_duplicates(s, board, rows, bad)
-    if bad and not skip_bad:
-        raise BadRows(bad, len(rows))
-    people = _People(s, now)
-    ordered = [r for r in rows if r.number is not None] + [r for r in rows if r.number is None]
-    next_number: dict[int, int] = {}  # per year: after the highest on the log and in the file
-    for row in ordered:
-        if row.number is not None:
-            year = _ref_year(board, row)
-            next_number[year] = max(next_number.get(year, 0), row.number + 1)
-    asked: set[int] = set()  # years whose highest ref on the log is known
-    actions = []
-    for row in ordered:
-        year = _ref_year(board, row)
-        number = row.number
-        if number is None:
-            if year not in asked:
-                on_log = s.scalar(select(func.max(Action.number)).where(Action.board_id == board.id,
-                                                                        Action.year == year)) or 0
-                next_number[year] = max(next_number.get(year, 0), on_log + 1)
-                asked.add(year)
-            number = next_number[year]
-            next_number[year] = number + 1
-        actions.append(_raise(s, board, row, year, number, as_of, now, people))
-    s.flush()  # once: refs were checked above, and the unique constraint still has the last word
-    for year, after in next_number.items():  # refs raised later continue after the file's
-        numbering.keep_after(s, board, numbering.ACTION, year, after - 1)
-    add_members(s, board, list(people.known.values()), None, now)
-    actions.sort(key=lambda a: (a.year, a.number))
-    return Imported(board, actions, bad, people.new)
+def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[LogRow], bad: Sequence[BadRow],
+               as_of: dt.date, now: dt.datetime, *, skip_bad: bool = False, chunk: int = CHUNK,
+               wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> Imported:
+    """Raise the rows' actions on the board. Any bad row stops the import before it writes,
+    unless skip_bad; a failure half-way leaves the log as it was."""
+    with unit_of_work(sessions) as s:
+        imports.undo_stale(s, wall())
+        board = s.get(Board, board_id)
+        rows, bad, already = _sort_out(s, board, rows, bad)
+        if bad and not skip_bad:
+            raise BadRows(bad, len(rows))
+        done = Imported(board.name, skipped=list(bad), already=already)
+        if not rows:
+            return done
+        run = imports.start(s, board.id, len(rows), now, wall())
+        people = _People(s, now)
+        plan = _plan(s, board, rows)
+        owners = {id(row): [people.get(who) for who in row.owners] for row in rows}
+        run.new_people = [p.id for p in people.new]
+        done.new_people = [p.label for p in people.new]
+        owner_ids = {key: list(dict.fromkeys(p.id for p in found)) for key, found in owners.items()}
+        run_id, board_key = run.id, board.id
+    pause = PAUSE if sessions.kw["bind"].dialect.name == "sqlite" else 0
+    try:
+        for part in _chunks(plan, chunk):
+            with unit_of_work(sessions) as s:
+                _write(s, board_key, part, owner_ids, run_id, as_of, now)
+                imports.beat(s, run_id, wall())
+            time.sleep(pause)  # SQLite has one write lock: the live app's writers take their turn
+        with unit_of_work(sessions) as s:
+            imports.finish(s, run_id)
+            board = s.get(Board, board_key)
+            add_members(s, board, [s.get(Person, pid) for pid in {p for ids in owner_ids.values() for p in ids}],
+                        None, now)
+            bump_directory(s)
+    except BaseException:
+        with unit_of_work(sessions) as s:
+            imports.undo(s, run_id)
+        raise
+    done.refs = [format_ref(number, year) for _, year, number in sorted(plan, key=lambda p: (p[1], p[2]))]
+    done.statuses = Counter(row.status for row, _, _ in plan)
+    return done
+
+
+def _refs_first(rows: Sequence[LogRow]) -> list[LogRow]:
+    return [r for r in rows if r.number is not None] + [r for r in rows if r.number is None]
 
 
 def _ref_year(board: Board, row: LogRow) -> int:
-    if board.numbering == "continuous":
+    if board.numbering == Numbering.CONTINUOUS:
         return 0
     return row.year if row.year is not None else numbering_year(board, row.raised)
 
 
-def _without_duplicates(s: Session, board: Board, rows: Sequence[LogRow],
-                        bad: Sequence[BadRow]) -> tuple[list[LogRow], list[BadRow]]:
-    on_log = {(n, y) for n, y in s.execute(select(Action.number, Action.year).where(Action.board_id == board.id))}
+def _plan(s: Session, board: Board, rows: Sequence[LogRow]) -> list[tuple[LogRow, int, int]]:
+    """(row, year, number) for every row: the file's ref, or the board's next numbers of that year,
+    taken from its counter in one block (so what is raised meanwhile never takes one of them)."""
+    plan, waiting = [], {}
+    for row in _refs_first(rows):
+        year = _ref_year(board, row)
+        if row.number is not None:
+            plan.append((row, year, row.number))
+        else:
+            waiting.setdefault(year, []).append(row)
+    _reserve(s, board, plan)
+    for year, unnumbered in waiting.items():
+        first = numbering.take_block(s, board, numbering.ACTION, year, len(unnumbered))
+        plan += [(row, year, first + i) for i, row in enumerate(unnumbered)]
+    return plan
+
+
+def _reserve(s: Session, board: Board, plan) -> None:
+    """The board's counters move past the file's refs, so what is raised meanwhile and later never
+    takes one of them."""
+    highest: dict[int, int] = {}
+    for row, year, number in plan:
+        if row.number is not None:
+            highest[year] = max(highest.get(year, 0), number)
+    for year, number in highest.items():
+        numbering.keep_after(s, board, numbering.ACTION, year, number)
+
+
+def _sort_out(s: Session, board: Board, rows: Sequence[LogRow], bad: Sequence[BadRow]
+              ) -> tuple[list[LogRow], list[BadRow], int]:
+    """Rows to import, the bad rows, and how many are on the log already as they are. A ref on the
+    log with other contents, or twice in the file, is a bad row."""
+    on_log = {(a.number, a.year): a for a in s.execute(
+        select(Action.number, Action.year, Action.title, Action.status, Action.due, Action.closing_condition)
+        .where(Action.board_id == board.id).execution_options(**{imports.SEE_UNFINISHED: True}))}
+    titles = {(a.title, a.raised) for a in s.execute(select(Action.title, Action.raised)
+                                                         .where(Action.board_id == board.id))}
     first_row: dict[tuple[int, int], int] = {}
-    good, bad = [], list(bad)
+    good, bad, already = [], list(bad), 0
     for row in rows:
         if row.number is None:
-            good.append(row)
+            if (row.title, row.raised) in titles:
+                already += 1
+            else:
+                good.append(row)
             continue
         ref = (row.number, _ref_year(board, row))
-        if ref in on_log:
-            bad.append(BadRow(row.row, f"{format_ref(*ref)} is already on the log"))
+        there = on_log.get(ref)
+        if there is not None:
+            same = (there.title, there.status, there.due, there.closing_condition) == (
+                row.title, row.status, row.due, row.condition)
+            if same:
+                already += 1
+            else:
+                bad.append(BadRow(row.row, f"{format_ref(*ref)} is already on the log, with other contents"))
         elif ref in first_row:
             bad.append(BadRow(row.row, f"{format_ref(*ref)} is also on row {first_row[ref]}"))
         else:
             first_row[ref] = row.row
             good.append(row)
-    return good, sorted(bad, key=lambda b: b.row)
+    return good, sorted(bad, key=lambda b: b.row), already
 
 
-def _raise(s: Session, board: Board, row: LogRow, year: int, number: int, as_of: dt.date, now: dt.datetime,
-           people: _People) -> Action:
-    owners = list(dict.fromkeys(people.get(who) for who in row.owners))
-    action = build(board, year, number, row.title, owners, row.due, row.private, row.raised)
-    s.add(action)
-    s.add(ActionEvent(action=action, at=now, dated=row.raised, kind="raised", new=row.title))
-    for day, text in row.updates:
-        s.add(ActionEvent(action=action, at=now, dated=day, kind="update", text=text))
-    if row.status != OPEN:
-        action.status, action.closing_condition, action.closed = row.status, row.condition, row.closed
-        s.add(ActionEvent(action=action, at=now, dated=row.closed or as_of, kind="status",
-                          old=OPEN, new=status_label(action)))
-    return action
+def _chunks(plan: list, size: int) -> Iterator[list]:
+    for start in range(0, len(plan), size):
+        yield plan[start:start + size]
+
+
+def _write(s: Session, board_id: int, part, owner_ids: dict[int, list[int]], run_id: int, as_of: dt.date,
+           now: dt.datetime) -> None:
+    """One part of the import, in a handful of statements (Core, many rows each)."""
+    values = []
+    for row, year, number in part:
+        closed = row.status == Status.CLOSED
+        values.append({"board_id": board_id, "year": year, "number": number, "title": row.title, "due": row.due,
+                       "due_note": row.due_note, "status": row.status, "closing_condition": row.condition,
+                       "private": row.private, "raised": row.raised, "closed": row.closed if closed else None,
+                       "import_run_id": run_id})
+    conn = s.connection()  # Core, not the ORM's bulk path: a few statements of many rows each
+    table = Action.__table__
+    ids = list(conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), values).scalars())
+    owners, events = [], []
+    for action_id, (row, _, _) in zip(ids, part):
+        owners += [{"action_id": action_id, "person_id": pid, "position": i}
+                   for i, pid in enumerate(owner_ids[id(row)])]
+        events.append({"action_id": action_id, "at": now, "dated": row.raised, "kind": "raised", "new": row.title})
+        events += [{"action_id": action_id, "at": now, "dated": day, "kind": "update", "text": text}
+                   for day, text in row.updates]
+        if row.status != OPEN:
+            label = f"closing when {row.condition}" if row.status == Status.CLOSING_WHEN else row.status
+            events.append({"action_id": action_id, "at": now, "dated": row.closed or as_of, "kind": "status",
+                           "old": OPEN, "new": label})
+    if owners:
+        conn.execute(ActionOwner.__table__.insert(), owners)
+    conn.execute(ActionEvent.__table__.insert(), _same_keys(events))
+
+
+_EVENT_KEYS = ("action_id", "at", "dated", "kind", "old", "new", "text")
+
+
+def _same_keys(rows: list[dict]) -> list[dict]:
+    """One executemany needs one set of columns."""
+    return [{k: row.get(k) for k in _EVENT_KEYS} for row in rows]
 
 
 class _People:
@@ -148,6 +245,7 @@ class _People:
         self.s, self.now = s, now
         self.known: dict[tuple[str, str], Person] = {}
         self.new: list[Person] = []
+        self._initials = {p.initials: p for p in s.scalars(select(Person).where(Person.initials.is_not(None)))}
 
     def get(self, who: Who) -> Person:
         key = (who.kind, who.value.lower())
@@ -158,21 +256,16 @@ class _People:
     def _find_or_add(self, who: Who) -> Person:
         s = self.s
         if who.kind == "slack":
-            person = person_by_slack_id(s, who.value)
-            if person is None:
-                person = Person(slack_user_id=who.value, name=(who.display or who.value)[:120], created=self.now)
-                s.add(person)
-                s.flush()
-                self.new.append(person)
-            return person
-        if who.kind == "initials":
-            person = person_by_initials(s, who.value)
+            person = s.scalar(select(Person).where(Person.slack_user_id == who.value))
+        elif who.kind == "initials":
+            person = self._initials.get(who.value.upper())
         else:
             person = s.scalars(select(Person).where(func.lower(Person.name) == who.value.lower())
                                .order_by(Person.id).limit(1)).first()
         if person is None:
-            person = Person(slack_user_id=None, initials=who.value if who.kind == "initials" else None,
-                            name=who.value, created=self.now)
+            person = Person(slack_user_id=who.value if who.kind == "slack" else None,
+                            initials=who.value if who.kind == "initials" else None,
+                            name=(who.display or who.value)[:120], created=self.now)
             s.add(person)
             s.flush()
             self.new.append(person)

@@ -54,6 +54,7 @@ class LogRow:
     closed: dt.date | None = None
     updates: list[tuple[dt.date, str]] = field(default_factory=list)
     private: bool = False
+    due_note: str | None = None  # "Ongoing", "TBC": the due cell's words when it held no date
 
 
 
@@ -119,8 +120,10 @@ def read_row(row: int, cells: dict[str, str], names: dict[str, str], as_of: dt.d
     if problems:
         return BadRow(row, "; ".join(problems))
     number, year = ref or (None, None)
+    words = " ".join(cells.get("due", "").split())
     return LogRow(row, title, raised, number, year, owners or [], due, status, condition, closed, updates or [],
-                  private if private is not None else bool(PART_B.match(title)))
+                  private if private is not None else bool(PART_B.match(title)),
+                  due_note=words[:60] if due is None and words and words not in ("-", "--") else None)
 
 
 PART_B = re.compile(r"^\s*part\s*b\b", re.I)

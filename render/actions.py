@@ -21,7 +21,7 @@ def who(people: Sequence[Person]) -> str:
 
 def due_text(action: Action, today: dt.date) -> str:
     if action.due is None:
-        return "no due date"
+        return f"due {action.due_note}" if action.due_note else "no due date"
     if overdue(action, today):
         days = (today - action.due).days
         return f"was due {describe(action.due)} ({days} day{'s' * (days != 1)} overdue)"

@@ -48,7 +48,9 @@ def make_engine(url: str, *, writer: bool = True, autocheckpoint: bool = True) -
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    from store.imports import hide_unfinished
+
+    return hide_unfinished(sessionmaker(engine, expire_on_commit=False))
 
 
 _SQLITE_WRITERS: dict[str, threading.RLock] = {}

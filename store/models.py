@@ -17,6 +17,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
@@ -127,6 +128,8 @@ class Action(Base):
         Index("ix_action_board_number", "board_id", "number"),
         Index("ix_action_status_due", "status", "due"),  # "list mine" across boards
         Index("ix_action_number_year", "number", "year"),  # refs typed outside a board's channel
+        Index("ix_action_import_run", "import_run_id", sqlite_where=text("import_run_id IS NOT NULL"),
+              postgresql_where=text("import_run_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +144,8 @@ class Action(Base):
     raised: Mapped[dt.date] = mapped_column(Date)
     closed: Mapped[dt.date | None] = mapped_column(Date)
     snoozed_until: Mapped[dt.date | None] = mapped_column(Date)  # no reminders before this day
+    due_note: Mapped[str | None] = mapped_column(Text)  # "Ongoing", "TBC": what a log said instead of a date
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))  # set while an import is unfinished
 
     board: Mapped[Board] = relationship(lazy="joined")
     owner_links: Mapped[list[ActionOwner]] = relationship(
@@ -356,3 +361,19 @@ class RefCounter(Base):
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # action | paper
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportRun(Base):
+    """An import in progress: its actions are written in short transactions, hidden (their
+    import_run_id set) until the last one shows them all at once. A run whose process died is undone
+    by the next import or start-up, so the log never shows half an import."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    started: Mapped[dt.datetime]
+    heartbeat: Mapped[dt.datetime]  # wall-clock: a running import renews it with every part it writes
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running | done | undone
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    new_people: Mapped[list[Any] | None]  # ids of the people it added, removed again if it is undone

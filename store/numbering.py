@@ -29,7 +29,7 @@ def numbering_year(board: Board, day: dt.date) -> int:
 def _highest(s: Session, board: Board, kind: str, year: int | None) -> int:
     if kind == PAPER:
         return s.scalar(select(func.max(ForwardPlanItem.number)).where(ForwardPlanItem.board_id == board.id)) or 0
-    q = select(func.max(Action.number)).where(Action.board_id == board.id)
+    q = select(func.max(Action.number)).where(Action.board_id == board.id).execution_options(see_unfinished_imports=True)
     return s.scalar(q if year is None else q.where(Action.year == year)) or 0
 
 
@@ -54,6 +54,15 @@ def next_number(s: Session, board: Board, kind: str = ACTION, year: int = 0) -> 
     row.last += 1
     s.flush()
     return row.last
+
+
+def take_block(s: Session, board: Board, kind: str, year: int, count: int) -> int:
+    """`count` consecutive numbers at once (an import's rows without refs): the first of them."""
+    row = _counter(s, board, kind, year)
+    first = row.last + 1
+    row.last += count
+    s.flush()
+    return first
 
 
 def keep_after(s: Session, board: Board, kind: str, year: int, number: int) -> None:
