@@ -155,7 +155,7 @@ class Clerk:
             if bolt is None:
                 start_response("404 Not Found", [("Content-Type", "text/plain")])
                 return [b"Socket Mode: Slack events do not come over HTTP"]
-            return bolt(environ, start_response)
+            return _guarded(bolt, environ, start_response)
 
         return app
 
@@ -168,6 +168,41 @@ class Clerk:
             self.sender.stop()
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+def _guarded(bolt, environ, start_response):
+    """Bolt, behind a check of the request's shape and with its 500s turned into 400s: a bad value
+    from Slack gets a clear answer and changes nothing, whatever it holds."""
+    import io
+
+    from handlers.payloads import problem
+
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    why = problem(body, environ.get("CONTENT_TYPE", ""))
+    if why:
+        log.warning("refused a request Slack would not send: %s", why)
+        payload = f"Clerk could not read that request ({why}); nothing was changed.".encode()
+        start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
+        return [payload]
+
+    def answer(status: str, headers, exc_info=None):
+        if status.startswith("500"):
+            status = "400 Bad Request"
+        return start_response(status, headers, exc_info)
+
+    try:
+        return bolt(environ, answer)
+    except Exception as exc:  # noqa: BLE001 - raised inside Bolt itself, by a request's odd shape
+        log.error("a Slack request could not be handled (%s)", type(exc).__name__, exc_info=exc)
+        payload = b"Clerk could not read that request; nothing was changed."
+        start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))],
+                       sys.exc_info())
+        return [payload]
 
 
 def make_http_server(clerk: Clerk, host: str = "0.0.0.0", port: int | None = None):
@@ -349,17 +384,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--as", dest="as_who", help="initials (AH) or a Slack user id to act as")
     p = sub.add_parser("db", help="database")
     p.add_argument("what", choices=["upgrade"])
-    p = sub.add_parser("import", help="import an action log from csv or xlsx")
-    p.add_argument("what", choices=["actions"])
+    p = sub.add_parser("import", help="import an action log (csv, xlsx), a backup, or a meeting's minutes")
+    p.add_argument("what", choices=["actions", "backup", "minutes"])
     p.add_argument("file")
     p.add_argument("--board")
     p.add_argument("--as-of", dest="as_of", help="the date the log was written (reads '24 November' against it)")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some cannot be read")
-    p = sub.add_parser("export", help="export the action log or the forward plan")
-    p.add_argument("what", choices=["actions", "plan"])
+    p.add_argument("--date", help="minutes: the meeting's date, when the minutes do not say it")
+    p.add_argument("--format", choices=["text", "csv"], default="text", help="minutes: how the proposal is shown")
+    p.add_argument("--apply", action="store_true", help="minutes: make the proposed changes")
+    p = sub.add_parser("export", help="export the action log, the forward plan, or a backup of everything")
+    p.add_argument("what", choices=["actions", "plan", "backup"])
     p.add_argument("--board")
     p.add_argument("--status")
-    p.add_argument("--format", required=True, choices=["csv", "xlsx", "md", "docx"])
+    p.add_argument("--format", choices=["csv", "xlsx", "md", "docx"])
     p.add_argument("--output")
     p.add_argument("--include-private", action="store_true", help="md, docx: include Part B items (csv and xlsx always do)")
     p = sub.add_parser("jobs", help="scheduled jobs")

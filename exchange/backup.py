@@ -1,0 +1,213 @@
+"""A full-fidelity backup: everything Clerk knows, as one xlsx workbook, and back.
+
+One sheet a table (boards and their settings, people with their Slack ids, roles, meetings, actions
+with their owners and whole history, the forward plan, the record of changes to people, the ref
+counters and the reminder ledger), a header row of column names, one row a record, ids kept. What is
+only in flight (the outbox, delivery ids, unfinished imports) is not kept. `import backup` into an
+empty database reproduces everything exactly; into one that already holds the same, it changes
+nothing and says so.
+
+Cells: numbers and dates as themselves, times and moments as ISO text, JSON as text, text as typed
+(never run as a formula); an empty cell is "no value", and an empty text is written `''` (a text
+that itself starts with `''` gets two more), so every value reads back as it was."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlalchemy import JSON, Boolean, Date, Integer, Time, func, insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from store import imports
+from store.db import unit_of_work
+from store.models import (
+    Action,
+    ActionEvent,
+    ActionOwner,
+    Board,
+    BoardRole,
+    Directory,
+    ForwardPlanItem,
+    Meeting,
+    PeopleEvent,
+    Person,
+    PlanEvent,
+    PlanItemOwner,
+    RefCounter,
+    Reminder,
+    UTCDateTime,
+)
+
+FORMAT = "clerk-backup-1"
+TABLES = [Board, Person, BoardRole, Meeting, Action, ActionOwner, ActionEvent, ForwardPlanItem, PlanItemOwner,
+          PlanEvent, PeopleEvent, RefCounter, Directory, Reminder]
+_EMPTY = "''"
+
+
+class BackupError(ValueError):
+    """A file that is not a Clerk backup, or a database it cannot go into."""
+
+
+def _column_kind(column) -> str:
+    t = column.type
+    if isinstance(t, UTCDateTime):
+        return "moment"
+    if isinstance(t, Boolean):
+        return "bool"
+    if isinstance(t, Integer):
+        return "int"
+    if isinstance(t, Date):
+        return "date"
+    if isinstance(t, Time):
+        return "time"
+    if isinstance(t, JSON):
+        return "json"
+    return "text"
+
+
+def _to_cell(value, kind: str):
+    if value is None:
+        return None
+    if kind == "moment":
+        return value.astimezone(dt.timezone.utc).isoformat()
+    if kind == "time":
+        return value.isoformat()
+    if kind == "json":
+        return json.dumps(value, sort_keys=True)
+    if kind == "text":
+        return _EMPTY + value if value == "" or value.startswith(_EMPTY) else value
+    return value
+
+
+def _from_cell(value, kind: str):
+    if value is None:
+        return None
+    if kind == "moment":
+        return dt.datetime.fromisoformat(value)
+    if kind == "time":
+        return dt.time.fromisoformat(value)
+    if kind == "json":
+        return json.loads(value)
+    if kind == "date":
+        return value.date() if isinstance(value, dt.datetime) else dt.date.fromisoformat(str(value))
+    if kind == "bool":
+        return bool(value)
+    if kind == "int":
+        return int(value)
+    value = str(value)
+    return value[len(_EMPTY):] if value.startswith(_EMPTY) else value
+
+
+def _rows(s: Session, model) -> list[dict]:
+    table = model.__table__
+    q = select(table).order_by(*table.primary_key.columns)
+    if model is Action:
+        q = q.where(table.c.import_run_id.is_(None))
+    elif model in (ActionOwner, ActionEvent):  # only the finished imports' actions
+        q = q.where(table.c.action_id.in_(select(Action.id).where(Action.import_run_id.is_(None))))
+    return [dict(row._mapping) for row in s.execute(q.execution_options(**{imports.SEE_UNFINISHED: True}))]
+
+
+def dump(s: Session) -> dict[str, list[list]]:
+    """Every kept table as rows of cells (header first): what the workbook holds."""
+    out = {}
+    for model in TABLES:
+        table = model.__table__
+        columns = [c for c in table.columns if not (model is Action and c.name == "import_run_id")]
+        if model is Reminder:
+            columns = [c for c in columns if c.name != "outbox_id"]  # the outbox is not kept
+        out[table.name] = [[c.name for c in columns]] + [[_to_cell(r[c.name], _column_kind(c)) for c in columns]
+                                                          for r in _rows(s, model)]
+    return out
+
+
+def export_backup(sessions: sessionmaker[Session], path: Path, now: dt.datetime) -> dict[str, int]:
+    """Write the backup; returns how many records of each kind it holds."""
+    from openpyxl import Workbook
+
+    with sessions() as s:
+        data = dump(s)
+        revision = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    book = Workbook()
+    about = book.active
+    about.title = "Clerk backup"
+    for row in (("format", FORMAT), ("schema", revision), ("made", now.astimezone(dt.timezone.utc).isoformat())):
+        about.append(row)
+    for name, rows in data.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
+    book.save(path)
+    return {name: len(rows) - 1 for name, rows in data.items()}
+
+
+def read_backup(path: Path) -> dict[str, list[list]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise BackupError(f"{path.name} is not a Clerk backup ({exc}).") from None
+    if "Clerk backup" not in book.sheetnames:
+        raise BackupError(f"{path.name} is not a Clerk backup: it has no “Clerk backup” sheet. Make one with "
+                          "python bot.py export backup --output FILE.xlsx")
+    about = {r[0]: r[1] for r in book["Clerk backup"].iter_rows(values_only=True) if r and r[0]}
+    if about.get("format") != FORMAT:
+        raise BackupError(f"{path.name} is a backup in a format this Clerk does not know ({about.get('format')}).")
+    data = {}
+    for model in TABLES:
+        name = model.__table__.name
+        if name not in book.sheetnames:
+            raise BackupError(f"{path.name} has no “{name}” sheet; it is not a whole backup.")
+        data[name] = [list(r) for r in book[name].iter_rows(values_only=True)]
+    return data
+
+
+def import_backup(sessions: sessionmaker[Session], path: Path) -> tuple[str, dict[str, int]]:
+    """Into an empty database: everything, ids kept. Returns ("imported" | "already", counts)."""
+    data = read_backup(path)
+    counts = {name: max(len(rows) - 1, 0) for name, rows in data.items()}
+    with unit_of_work(sessions) as s:
+        if s.scalar(select(func.count()).select_from(Board)) or s.scalar(select(func.count()).select_from(Person)):
+            if _same(dump(s), data):
+                return "already", counts
+            raise BackupError("This database already holds a log that is not the backup's. Import a backup into "
+                              "an empty database (a new DATABASE_URL), then point Clerk at it.")
+        for model in TABLES:
+            table = model.__table__
+            rows = data[table.name]
+            if len(rows) <= 1:
+                continue
+            kinds = {c.name: _column_kind(c) for c in table.columns}
+            header = rows[0]
+            records = [{name: _from_cell(value, kinds[name]) for name, value in zip(header, row)} for row in rows[1:]
+                       if any(v is not None for v in row)]
+            if model is Directory:
+                s.execute(table.delete())
+            s.execute(insert(table), records)
+        if s.get_bind().dialect.name == "postgresql":
+            for model in TABLES:
+                table = model.__table__
+                if "id" in table.c and isinstance(table.c.id.type, Integer) and table.c.id.autoincrement:
+                    s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                   f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"))
+    return "imported", counts
+
+
+def _same(here: dict[str, list[list]], there: dict[str, list[list]]) -> bool:
+    def normal(rows):
+        return [[None if v == "" else (v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v)
+                 for v in row] for row in rows]
+    return all(normal(here[name][1:]) == normal([r for r in there[name][1:] if any(v is not None for v in r)])
+               for name in here if name != Directory.__table__.name)
+
+
+__all__ = ["BackupError", "dump", "export_backup", "import_backup", "read_backup"]
