@@ -7,8 +7,18 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from service.conversation import Speaker
-from store.models import (Action, ActionEvent, Board, BoardRole, ForwardPlanItem, Meeting, OutboxMessage, PeopleEvent,
-                          Person, PlanEvent)
+from store.models import (
+    Action,
+    ActionEvent,
+    Board,
+    BoardRole,
+    ForwardPlanItem,
+    Meeting,
+    OutboxMessage,
+    PeopleEvent,
+    Person,
+    PlanEvent,
+)
 from tests.test_action_log import SETUP
 
 WORDS = ["action", "plan", "meeting", "clerk", "new", "update", "close", "when", "confirm", "reopen", "due", "assign",

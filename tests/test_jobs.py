@@ -6,8 +6,8 @@ from sqlalchemy import update
 
 from jobs.runner import run_job
 from store import outbox
-from store.models import OutboxMessage
 from store.db import unit_of_work
+from store.models import OutboxMessage
 from tests.test_action_log import SETUP
 
 

@@ -1,12 +1,9 @@
 """A job run killed mid-send (kill -9) and started again: no reminder lost, none doubled."""
-import datetime as dt
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-from sqlalchemy import update
 
 from store import outbox
 from store.models import OutboxMessage

@@ -234,8 +234,8 @@ def test_the_same_minutes_hard_wrapped_or_in_a_docx_read_the_same(november, tmp_
     minute-taker wrote (one paragraph a line): the same proposal, only the line numbers differ."""
     import textwrap
 
-    def same(p):
-        return [shape(c)[:-1] + (c.text,) for c in p.changes]
+    def same(p):  # the updates' texts too (a plan item quotes its paragraph, which wrapping may split)
+        return [shape(c)[:-1] + (c.text if c.kind in (CLOSE, CLOSE_WHEN, UPDATE, NEW) else "",) for c in p.changes]
 
     text = MINUTES_2018_11.read_text(encoding="utf-8")
     wrapped = "\n".join("\n".join(textwrap.wrap(line, 78)) if line.strip() else "" for line in text.split("\n"))
@@ -465,6 +465,48 @@ def test_the_panel_minutes_resolutions_and_dates_of_meetings():
     assert len(proposal.not_understood) == 1 and "form a report to be submitted" in proposal.not_understood[0].text
 
 
+def test_a_list_of_papers_for_the_next_meeting():
+    text = ("Minutes of the Board held on 5 June 2019\n\nItems for the next meeting:\n- Estates strategy (DM)\n"
+            "- Risk register, quarterly\n- Annual report for September 2019\n"
+            "- Monthly performance report, for the 3rd July 2019\n")
+    proposal = read_minutes(text, refs=["1/19"], people={"AH": "Anna Hook"})
+    assert [(c.kind, c.title, c.owners, c.when, c.recurrence, c.unknown_owners) for c in proposal.changes] == [
+        (PLAN_ADD, "Estates strategy", ("DM",), "next meeting", "", ("DM",)),  # DM writes it; not a known person
+        (PLAN_ADD, "Risk register", (), "next meeting", "quarterly", ()),
+        (PLAN_ADD, "Annual report", (), "2019-09", "", ()),  # "annual" names the report; it is not a recurrence
+        (PLAN_ADD, "Monthly performance report", (), "2019-07-03", "monthly", ()),
+    ]
+
+
+@pytest.mark.parametrize("sentence, kind, condition", [
+    ("This action can now close.", CLOSE, ""),
+    ("This action is completed and can now close.", CLOSE, ""),
+    ("This is complete and can now close.", CLOSE, ""),
+    ("The original action can now close.", CLOSE, ""),
+    ("Complete.", CLOSE, ""),
+    ("Action closed.", CLOSE, ""),
+    ("AGREED that the action be closed.", CLOSE, ""),
+    ("The Committee agreed to close the action.", CLOSE, ""),
+    ("The Board agreed that action 81/18 be proposed for closure.", CLOSE, ""),
+    ("This action can close upon evaluation of the updated paper.", CLOSE_WHEN, "evaluation of the updated paper"),
+    ("Closed once the timetable is published", CLOSE_WHEN, "the timetable is published"),
+    ("Once the report is received, this action can close.", CLOSE_WHEN, "the report is received"),
+    ("The action will remain open.", UPDATE, ""),
+    ("Ongoing.", UPDATE, ""),
+    ("Carried forward to the next meeting.", UPDATE, ""),
+    ("This action cannot close until the audit reports.", UPDATE, ""),
+    ("Not yet complete.", UPDATE, ""),
+    ("The consultation will close on 30 June.", None, ""),  # not the action
+    ("PBI and AP want to close the gap.", None, ""),
+    ("This will remain as a quarterly rolling report on crime prevention.", None, ""),
+    ("There being no other business, the meeting closed at 12:55.", None, ""),
+])
+def test_what_a_sentence_says_of_its_action(sentence, kind, condition):
+    from exchange.minutes_rules import status_of
+    status = status_of(sentence)
+    assert (status.kind if status else None, status.condition if status else "") == (kind, condition)
+
+
 # -- refs, owners, the limits ---------------------------------------------------------------
 
 def test_nearest_refs_by_edit_distance_with_transpositions():
@@ -521,9 +563,17 @@ def test_an_empty_paste():
 def test_a_docx_that_is_not_one(tmp_path):
     fake = tmp_path / "minutes.docx"
     fake.write_text("MINUTES\n74/18 – This action can now close.\n", encoding="utf-8")
-    with pytest.raises(MinutesError, match=r"^minutes\.docx is not a Word \.docx document \(.*\)\. Open it in Word "
-                                           r"and save it as \.docx, or paste the text of the minutes\.$"):
+    message = ("minutes.docx is not a Word .docx document. Open it in Word and save it as .docx (Word document), "
+               "or paste the text of the minutes.")
+    with pytest.raises(MinutesError) as refused:
         read_minutes_file(fake, refs=LOG_2018)
+    assert str(refused.value) == message
+    openpyxl = pytest.importorskip("openpyxl")
+    openpyxl.Workbook().save(tmp_path / "log.xlsx")
+    (tmp_path / "log.xlsx").rename(fake)  # a real Office file, but a workbook
+    with pytest.raises(MinutesError) as refused:
+        read_minutes_file(fake, refs=LOG_2018)
+    assert str(refused.value) == message
     with pytest.raises(MinutesError, match=r"minutes\.pdf: Clerk reads minutes from \.txt, \.md or \.docx files"):
         read_minutes_file(tmp_path / "minutes.pdf")
 

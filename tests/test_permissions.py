@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from grammar.language import all_verbs
-from store.models import (Action, ActionEvent, Board, BoardRole, ForwardPlanItem, Meeting, PeopleEvent, Person,
-                          PlanEvent)
+from store.models import Action, ActionEvent, Board, BoardRole, ForwardPlanItem, Meeting, PeopleEvent, Person, PlanEvent
 from store.permissions import POLICY, ROLES, Act
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,46 @@
+"""The shape of what Slack posts, checked before Bolt reads it.
+
+Bolt builds every listener argument from a request up front, and a validly signed interaction whose
+`view` has no `type`, or whose `actions` is not a list, makes it raise inside its own middleware (a
+500). Real Slack never sends such a thing, but anyone holding the signing secret can, and a bad
+value must get a 400 and change nothing. This checks only the parts Bolt reaches into."""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+_DICTS = ("user", "team", "channel", "container", "message", "view", "enterprise")
+
+
+def problem(body: bytes, content_type: str) -> str | None:
+    """Why a request body is not one Slack sends, or None."""
+    if "application/x-www-form-urlencoded" not in (content_type or ""):
+        return None
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    if "payload" not in fields:
+        return None  # a slash command: its fields are plain strings
+    try:
+        payload = json.loads(fields["payload"][0])
+    except ValueError:
+        return "the payload is not JSON"
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        return "the payload has no type"
+    for name in _DICTS:
+        if name in payload and payload[name] is not None and not isinstance(payload[name], dict):
+            return f"{name} is not an object"
+    view = payload.get("view")
+    if isinstance(view, dict) and not isinstance(view.get("type", "modal"), str):
+        return "the view's type is not text"
+    if isinstance(view, dict) and "type" not in view and payload["type"] in ("view_submission", "view_closed"):
+        return "the view has no type"
+    actions = payload.get("actions")
+    if (actions is not None or payload["type"] == "block_actions") and not (
+            isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
+        return "actions is not a list of objects"
+    for key in ("callback_id", "trigger_id", "response_url", "action_ts"):
+        if key in payload and payload[key] is not None and not isinstance(payload[key], str):
+            return f"{key} is not text"
+    return None
