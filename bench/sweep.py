@@ -19,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text, update  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
+
+from sqlalchemy import insert, select, text, update  # noqa: E402
 
 from jobs import action_reminders  # noqa: E402
 from jobs.notify import Notifier  # noqa: E402

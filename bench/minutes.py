@@ -1,0 +1,74 @@
+"""How long the minutes reader takes on a whole set of real minutes.
+
+    .venv/bin/python bench/minutes.py [--runs 20] [--file ../shared/domain/board-minutes-2018-11.txt]
+
+Reads the file with exchange.minutes.read_minutes against the board's log before the meeting
+(tests/data/pr-board-log-2018-10.csv), N times in one process, and prints the median and the
+spread (target: median under 200 ms). The first run is shown apart: it includes loading
+dateparser's English data, which `python bot.py` does at start-up (grammar.dates.warm()).
+Also times the reader on a 100,000-character paste (the limit) made of the same minutes repeated.
+Each run clears the reader's cache of dates read, so every run calls dateparser afresh.
+Not part of the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from exchange import minutes_text  # noqa: E402
+from exchange.minutes import MAX_CHARS, read_minutes  # noqa: E402
+
+DEFAULT_FILE = ROOT.parent / "shared" / "domain" / "board-minutes-2018-11.txt"
+LOG = ROOT / "tests" / "data" / "pr-board-log-2018-10.csv"
+
+
+def _time(text: str, refs: list[str], runs: int) -> tuple[float, list[float], object]:
+    times, proposal = [], None
+    first = None
+    for i in range(runs + 1):
+        minutes_text._read_day.cache_clear()  # every run reads its dates afresh
+        start = time.perf_counter()
+        proposal = read_minutes(text, refs=refs)
+        elapsed = (time.perf_counter() - start) * 1000
+        if i == 0:
+            first = elapsed
+        else:
+            times.append(elapsed)
+    return first, times, proposal
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    args = parser.parse_args()
+    text = args.file.read_text(encoding="utf-8")
+    with LOG.open(encoding="utf-8") as f:
+        refs = [row["Item"] for row in csv.DictReader(f)]
+
+    first, times, proposal = _time(text, refs, args.runs)
+    median = statistics.median(times)
+    print(f"{args.file.name}: {len(text):,} characters, {proposal.paragraphs} paragraphs, "
+          f"{len(proposal.changes)} changes, {len(proposal.unplaced)} paragraphs not placed")
+    print(f"first run (loads dateparser's data): {first:.1f} ms")
+    print(f"median of {args.runs} runs: {median:.1f} ms (min {min(times):.1f}, max {max(times):.1f})"
+          f"  target < 200 ms: {'met' if median < 200 else 'MISSED'}")
+
+    big = (text + "\n\n") * (MAX_CHARS // (len(text) + 2) + 1)
+    big = big[:MAX_CHARS]
+    _, times, proposal = _time(big, refs, max(3, args.runs // 4))
+    print(f"a {len(big):,}-character paste (the limit): median {statistics.median(times):.1f} ms, "
+          f"{len(proposal.changes)} changes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
