@@ -14,7 +14,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_c
 
 from store.models import Action, ActionEvent, ActionOwner, BoardRole, ImportRun, PeopleEvent, Person
 
-STALE = dt.timedelta(seconds=60)  # a running import that has not written a part for this long is dead
+STALE = dt.timedelta(seconds=20)  # a running import writes a part every second or so: this silent, it is dead
 SEE_UNFINISHED = "see_unfinished_imports"  # execution option: numbering and the import itself see all rows
 
 

@@ -83,3 +83,38 @@ def test_commands_are_answered_while_a_100000_row_import_runs(clerk, database_ur
     assert total == ROWS + 1 + len(raised)
     # all or nothing: the log held only the live actions until the import's last moment
     assert all(n <= 1 + len(raised) or n >= ROWS for n in seen), sorted(set(seen))[:10]
+
+
+def test_an_import_killed_half_way_leaves_the_log_as_it_was(clerk, database_url, tmp_path):
+    from store.db import unit_of_work
+    from store.imports import STALE, undo_stale
+    from store.models import ActionEvent, ImportRun, Person
+    for who, line in SETUP:
+        clerk.says(who, line)
+    log = tmp_path / "log.csv"
+    write_log(log, 60_000)
+    with clerk.clerk.sessions() as s:
+        people_before = s.scalar(select(func.count()).select_from(Person))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL"))}
+    importing = subprocess.Popen([sys.executable, "bot.py", "import", "actions", str(log), "--board", "P&R",
+                                  "--as-of", "2018-11-28"], cwd=ROOT, env={**env, "DATABASE_URL": database_url},
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:  # until it has written some parts
+        with clerk.clerk.read_sessions() as s:
+            written = s.scalar(select(func.count()).select_from(Action).execution_options(
+                see_unfinished_imports=True))
+        if written >= 8000:
+            break
+        time.sleep(0.1)
+    importing.kill()
+    importing.wait(timeout=30)
+    with clerk.clerk.read_sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == 0  # none of it shows
+    with unit_of_work(clerk.clerk.sessions) as s:  # the next start-up (or import), once its heartbeat is old
+        assert undo_stale(s, dt.datetime.now(dt.timezone.utc) + STALE * 2) == 1
+    with clerk.clerk.read_sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Action).execution_options(see_unfinished_imports=True)) == 0
+        assert s.scalar(select(func.count()).select_from(ActionEvent)) == 0
+        assert s.scalar(select(func.count()).select_from(Person)) == people_before
+        assert s.scalar(select(ImportRun.status)) == "undone"
