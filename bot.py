@@ -352,7 +352,9 @@ def jobs_command(settings: Settings, args) -> int:
         print("\n".join(describe_jobs(clerk, clerk.clock())))
         return 0
     if args.job not in JOBS:
-        print(f"Unknown job {args.job!r}. Jobs: {', '.join(JOBS)}", file=sys.stderr)
+        said = f"There is no job “{args.job}”." if args.job else "Which job?"
+        print(f"{said} Jobs: {', '.join(JOBS)} (python bot.py jobs list shows them with their times).",
+              file=sys.stderr)
         return 2
     at = clerk.clock()
     if args.at:
@@ -374,12 +376,28 @@ def jobs_command(settings: Settings, args) -> int:
               "Reinstall the app or fix SLACK_BOT_TOKEN.", file=sys.stderr)
         return 1
     for item in owed:
-        print(f"→ {item.recipient}: {item.text.splitlines()[0]} ({len(item.occasions)} item{'s' * (len(item.occasions) != 1)})")
+        n = len(item.occasions)
+        print(f"→ {item.recipient} ({n} item{'s' * (n != 1)}):")
+        print("\n".join(f"    {line}" for line in item.text.splitlines()) if args.dry_run else
+              f"    {item.text.splitlines()[0]}")
     verb = "would owe" if args.dry_run else "owed"
     print(f"{args.job} at {at.astimezone(settings.tz):%a %d %b %Y %H:%M}: {verb} {len(owed)} message{'s' * (len(owed) != 1)}"
           + ("" if args.dry_run or clerk.sender else "; they wait in the outbox until Clerk serves with a Slack token"))
+    if not owed and not _anyone_on_slack(clerk):
+        print("Nobody registered with Clerk is on Slack yet, so there is nobody to send to: people added at the "
+              "console have no Slack user. Once Clerk is in your workspace, link them: clerk person AH <@U…>.")
     clerk.stop()
     return 0
+
+
+def _anyone_on_slack(clerk: Clerk) -> bool:
+    from sqlalchemy import select
+
+    from store.models import Person
+
+    with clerk.read_sessions() as s:
+        return s.scalar(select(Person.id).where(Person.slack_user_id.is_not(None), Person.console.is_(False))
+                        .limit(1)) is not None
 
 
 def main(argv: list[str] | None = None) -> int:

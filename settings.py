@@ -73,9 +73,16 @@ class Settings(BaseSettings):
         from sqlalchemy.exc import ArgumentError
 
         try:
-            make_url(v)
+            url = make_url(v)
         except ArgumentError:
             raise ValueError("is not a database URL") from None
+        if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+            raise ValueError(f"names the driver {url.drivername}; for PostgreSQL write postgresql+psycopg://…") from None
+        try:
+            url.get_dialect().import_dbapi()
+        except Exception:  # noqa: BLE001 - SQLAlchemy's NoSuchModuleError, or the driver not installed
+            raise ValueError(f"names a database Clerk cannot use ({url.drivername}); use sqlite:///clerk.db "
+                             "or postgresql+psycopg://…") from None
         return v
 
     @field_validator("CLERK_TIMEZONE")

@@ -141,34 +141,52 @@ def _on(action: Action, fmt: Plain, with_board: bool) -> str:
     return f"{fmt.esc(action.board.name)}: " if with_board else ""
 
 
+def digest_groups(actions: Sequence[Action], today: dt.date) -> tuple[list[Action], list[Action], list[Action]]:
+    """Open actions as the chair reads them: overdue (oldest first), due in the next 14 days (soonest
+    first), then the rest (by due date, undated last); ties by ref. The one order for the chat
+    reply, the weekly DM, App Home's figures and the meeting pack."""
+    order = lambda a: (a.due is None, a.due or today, a.year, a.number)
+    open_actions = sorted((a for a in actions if a.status in OPEN_STATES), key=order)
+    soon_end = today + dt.timedelta(days=DUE_SOON_DAYS)
+    late = [a for a in open_actions if overdue(a, today)]
+    soon = [a for a in open_actions if a.due and today <= a.due <= soon_end]
+    rest = [a for a in open_actions if not (a.due and a.due <= soon_end)]
+    return late, soon, rest
+
+
 def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.date,
            visible: Callable[[Action], bool]) -> list[str]:
-    """The chair's view: counts, then overdue (oldest first), due in 14 days, the rest;
-    grouped by owner within each. Part B actions the reader may not see are counted, not shown."""
-    open_actions = [a for a in actions if a.status in OPEN_STATES]
-    late = sorted((a for a in open_actions if overdue(a, today)), key=lambda a: (a.due, a.year, a.number))
-    soon_end = today + dt.timedelta(days=DUE_SOON_DAYS)
-    soon = sorted((a for a in open_actions if a.due and today <= a.due <= soon_end), key=lambda a: (a.due, a.number))
-    placed = {id(a) for a in late} | {id(a) for a in soon}
-    rest = [a for a in open_actions if id(a) not in placed]
-    rest.sort(key=lambda a: (a.due is None, a.due or today, a.year, a.number))
-    proposed = sum(a.status != "open" for a in open_actions)
-    lines = [fmt.bold(f"{fmt.esc(board_name)}: {len(open_actions)} open action{'s' * (len(open_actions) != 1)}"),
-             f"{len(late)} overdue · {len(soon)} due in the next {DUE_SOON_DAYS} days · {len(rest)} other"
-             + (f" · {proposed} awaiting closure" if proposed else "")]
-    for heading, group in (("Overdue (oldest first)", late), (f"Due in the next {DUE_SOON_DAYS} days", soon),
-                           ("The rest", rest)):
-        if not group:
-            continue
-        lines.append(fmt.bold(f"{heading} — {len(group)}"))
+    """The chair's view: counts that add up, then the overdue and the due-soon actions (each line
+    naming its owners), then the rest by owner, a joint action under every one of its owners.
+    Part B actions the reader may not see are counted, not shown."""
+    late, soon, rest = digest_groups(actions, today)
+    total = len(late) + len(soon) + len(rest)
+    awaiting = sum(a.status != "open" for a in late + soon + rest)
+    lines = [fmt.bold(f"{fmt.esc(board_name)}: {total} open action{'s' * (total != 1)}"),
+             f"{len(late)} overdue + {len(soon)} due in the next {DUE_SOON_DAYS} days + {len(rest)} due later or "
+             f"undated = {total}" + (f"; {awaiting} of the {total} await closure (proposed, or when a condition is met)"
+                                     if awaiting else "")]
+    for heading, group in (("Overdue (oldest first)", late), (f"Due in the next {DUE_SOON_DAYS} days", soon)):
+        if group:
+            lines.append(fmt.bold(f"{heading} — {len(group)}"))
+            lines += [f"• {line(a, fmt, today)}" for a in group if visible(a)]
+            lines += _hidden(sum(not visible(a) for a in group))
+    if rest:
+        lines.append(fmt.bold(f"The rest, by owner — {len(rest)}"))
         by_owner: dict[str, list[Action]] = defaultdict(list)
-        for a in group:
-            by_owner[who(a.owners) if visible(a) else "Part B"].append(a)
-        for owner in sorted(by_owner, key=lambda o: (o == "Part B", o)):
-            items = by_owner[owner]
-            if owner == "Part B":
-                lines.append(f"{len(items)} Part B action{'s' * (len(items) != 1)} (text not shown here)")
-                continue
+        for a in rest:
+            if visible(a):
+                for owner in a.owners or [None]:
+                    by_owner[owner.label if owner else "no owner"].append(a)
+        for owner in sorted(by_owner):
             lines.append(fmt.italic(fmt.esc(owner)))
-            lines += [f"• {line(a, fmt, today, with_owners=False)}" for a in items]
+            for a in by_owner[owner]:
+                others = [o.label for o in a.owners if o.label != owner]
+                joint = f" (joint with {fmt.esc(' and '.join(others))})" if others else ""
+                lines.append(f"• {line(a, fmt, today, with_owners=False)}{joint}")
+        lines += _hidden(sum(not visible(a) for a in rest))
     return lines
+
+
+def _hidden(n: int) -> list[str]:
+    return [f"{n} Part B action{'s' * (n != 1)} (text not shown here)"] if n else []

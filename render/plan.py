@@ -11,6 +11,8 @@ from store.models import ForwardPlanItem, Meeting
 from store.plan import paper_deadline, status
 from store.terms import describe
 
+STATE_WORDS = {"due": "paper awaited", "late": "paper late"}  # "due" alone reads as if a date were missing
+
 
 def publication_day(meeting: Meeting, calendar: WorkingCalendar) -> dt.date:
     """The pack goes out N *clear* working days before: N whole working days between the two."""
@@ -32,9 +34,8 @@ def item_line(item: ForwardPlanItem, fmt: Plain, today: dt.date, calendar: Worki
         return f"{fmt.bold(item.ref)} Part B paper (title not shown here)"
     parts = [f"{fmt.bold(item.ref)} {fmt.esc(item.title)}", fmt.esc(who(item.owners))]
     state = status(item, today, calendar)
-    if state == "received" and item.received:
-        state = f"received {item.received:%d %b %Y}"
-    parts.append(state)
+    parts.append(STATE_WORDS.get(state, state) if not (state == "received" and item.received)
+                 else f"received {item.received:%d %b %Y}")
     if with_deadline:
         parts.append(f"for {describe(item.meeting.day)}" if item.meeting else
                      f"for {item.month:%B %Y}" if item.month else "TBC")

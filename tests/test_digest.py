@@ -43,14 +43,32 @@ def test_digest_orders_overdue_oldest_first_then_due_soon_then_the_rest_by_owner
     pr.says("GA", "/action close 1/18")  # closed actions are not in the digest
     digest = pr.says("JG", "/action digest")
     assert digest.splitlines()[:2] == ["*P&amp;R: 4 open actions*",
-                                       "1 overdue · 1 due in the next 14 days · 2 other"]
+                                       "1 overdue + 1 due in the next 14 days + 2 due later or undated = 4"]
     order = [line for line in digest.splitlines() if line.startswith(("*Overdue", "*Due", "*The rest", "_", "•"))]
     assert order == [
-        "*Overdue (oldest first) — 1*", "_GN_",
-        "• *2/18* Communications plan — was due Tue 30 Oct 2018 (30 days overdue) — open",
-        "*Due in the next 14 days — 1*", "_AH_", "• *3/18* Mobile Policing paper — due Mon 10 Dec 2018 — open",
-        "*The rest — 2*", "_AH_", "• *5/18* DVPO study timeline — no due date — open",
+        "*Overdue (oldest first) — 1*",
+        "• *2/18* Communications plan — GN — was due Tue 30 Oct 2018 (30 days overdue) — open",
+        "*Due in the next 14 days — 1*", "• *3/18* Mobile Policing paper — AH — due Mon 10 Dec 2018 — open",
+        "*The rest, by owner — 2*", "_AH_", "• *5/18* DVPO study timeline — no due date — open",
         "_VH_", "• *4/18* OSG impact analysis — due Fri 1 Mar 2019 — open"]
+
+
+def test_overdue_is_oldest_first_whoever_owns_it_and_a_joint_action_is_under_each_owner(pr):
+    seed(pr, [("Vetting appeal", "VH", dt.date(2018, 12, 14)), ("Estates review", "AH", dt.date(2018, 11, 20))])
+    pr.says("GA", "/action new Joint paper owner AH and VH due 1/3/2019")
+    pr.says("GA", "/action new Proposed one owner VH due 2/3/2019")
+    pr.says("VH", "/action close 4/18 when the board has seen it")
+    pr.clock.set("2019-01-04T10:00:00+00:00")
+    digest = pr.says("JG", "/action digest")
+    lines = digest.splitlines()
+    assert lines[1] == ("2 overdue + 0 due in the next 14 days + 2 due later or undated = 4; "
+                        "1 of the 4 await closure (proposed, or when a condition is met)")
+    overdue = lines[lines.index("*Overdue (oldest first) — 2*") + 1:][:2]
+    assert [l.split(" — ")[0] for l in overdue] == ["• *2/18* Estates review", "• *1/18* Vetting appeal"]
+    rest = lines[lines.index("*The rest, by owner — 2*") + 1:]
+    assert rest == ["_AH_", "• *3/18* Joint paper — due Fri 1 Mar 2019 — open (joint with VH)",
+                    "_VH_", "• *3/18* Joint paper — due Fri 1 Mar 2019 — open (joint with AH)",
+                    "• *4/18* Proposed one — due Sat 2 Mar 2019 — closing when the board has seen it"]
 
 
 def test_a_digest_of_5000_actions_is_split_within_block_kit_limits_and_nothing_is_cut(pr):
