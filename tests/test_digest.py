@@ -64,7 +64,7 @@ def test_overdue_is_oldest_first_whoever_owns_it_and_a_joint_action_is_under_eac
     assert lines[1] == ("2 overdue + 0 due in the next 14 days + 2 due later or undated = 4; "
                         "1 of the 4 await closure (proposed, or when a condition is met)")
     overdue = lines[lines.index("*Overdue (oldest first) — 2*") + 1:][:2]
-    assert [l.split(" — ")[0] for l in overdue] == ["• *2/18* Estates review", "• *1/18* Vetting appeal"]
+    assert [shown.split(" — ")[0] for shown in overdue] == ["• *2/18* Estates review", "• *1/18* Vetting appeal"]
     rest = lines[lines.index("*The rest, by owner — 2*") + 1:]
     assert rest == ["_AH_", "• *3/18* Joint paper — due Fri 1 Mar 2019 — open (joint with VH)",
                     "_VH_", "• *3/18* Joint paper — due Fri 1 Mar 2019 — open (joint with AH)",
