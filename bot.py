@@ -64,13 +64,14 @@ class Clerk:
         import time
 
         from store.db import checkpoint, unit_of_work
-        from store.outbox import forget_deliveries
+        from store.outbox import forget_deliveries, forget_sent
 
         checkpoint(self.engine)
         if time.monotonic() - self._forgot > 600:
             self._forgot = time.monotonic()
             with unit_of_work(self.sessions) as s:
                 forget_deliveries(s, self.clock() - dt.timedelta(days=2))
+                forget_sent(s, self.clock() - dt.timedelta(days=14))
 
     def open_modal(self, client, trigger_id, view: dict) -> str | None:
         """views.open; the error when Slack refuses (a trigger_id older than 3 seconds: expired_trigger_id)."""
@@ -127,6 +128,7 @@ class Clerk:
         forms.register(self.app, self)
         home.register(self.app, self)
         self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=self.housekeeping,
+                                   read_sessions=self.read_sessions,
                                    home_view=lambda s, user: view_for(s, user, self.clock(), self.settings.tz,
                                                                       self.calendar))
         return self.app

@@ -25,7 +25,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import outbox
-from store.db import unit_of_work
+from store.db import reading, unit_of_work
 from store.models import OutboxMessage
 
 log = logging.getLogger("clerk.sender")
@@ -95,8 +95,10 @@ class OutboxSender:
     def __init__(self, sessions: sessionmaker[Session], client: WebClient, clock: Callable[[], dt.datetime],
                  interval: float = 2.0, on_idle: Callable[[], None] | None = None,
                  home_view: Callable[[Session, str], dict] | None = None,
-                 wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+                 wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+                 read_sessions: sessionmaker[Session] | None = None):
         self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
+        self.read_sessions = read_sessions or sessions  # App Home is only read: never under the write lock
         self.wall = wall  # leases run on real time, whatever time Clerk's clock says it is
         self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.home_view = home_view  # renders a person's App Home when an outbox row asks for it
@@ -196,7 +198,7 @@ class OutboxSender:
 
     def _post(self, row: OutboxMessage) -> str | None:
         if row.kind == "home":
-            with self.sessions() as s:
+            with reading(self.read_sessions) as s:
                 view = self.home_view(s, row.channel)
             self.client.views_publish(user_id=row.channel, view=view)
             return None

@@ -4,16 +4,18 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from render.actions import DUE_SOON_DAYS
 from render.home import BoardSummary, home_view
 from store import actions as log
 from store import meetings, outbox, plan
 from store.calendar import WorkingCalendar
 from store.db import unit_of_work
-from store.models import DUE, Board, BoardRole, ForwardPlanItem, PlanItemOwner
+from store.models import DUE, Action, Board, BoardRole, ForwardPlanItem, PlanItemOwner
 from store.people import CHAIR, SECRETARY, person_by_slack_id
+from store.terms import OPEN_STATES
 
 
 def owe_home(sessions, user_id: str, now: dt.datetime) -> None:
@@ -38,8 +40,7 @@ def view_for(s: Session, user_id: str, now: dt.datetime, tz: ZoneInfo, calendar:
     summaries = []
     for board in s.scalars(select(Board).where(Board.id.in_(board_ids)).order_by(Board.name)):
         chair, secretary = (board.id, CHAIR) in roles, (board.id, SECRETARY) in roles
-        open_actions = list(s.scalars(log.query(board, "open", today=today))) if chair or secretary else []
-        soon = today + dt.timedelta(days=14)
+        counts = board_counts(s, board, today) if chair or secretary else (0, 0, 0)
         late_papers = []
         if secretary:
             for meeting in meetings.upcoming(s, board, today):
@@ -47,8 +48,14 @@ def view_for(s: Session, user_id: str, now: dt.datetime, tz: ZoneInfo, calendar:
                                                                     ForwardPlanItem.status == DUE)):
                     if plan.status(item, today, calendar) == "late":
                         late_papers.append(item.ref)
-        summaries.append(BoardSummary(
-            board.name, len(open_actions), sum(log.overdue(a, today) for a in open_actions),
-            sum(1 for a in open_actions if a.due and today <= a.due <= soon),
-            meetings.next_meeting(s, board, today), chair, secretary, late_papers))
+        summaries.append(BoardSummary(board.name, *counts, meetings.next_meeting(s, board, today), chair, secretary,
+                                      late_papers))
     return home_view(person.name, actions, with_deadlines, summaries, today)
+
+
+def board_counts(s: Session, board: Board, today: dt.date) -> tuple[int, int, int]:
+    """(open, overdue, due in the next 14 days): counted by the database, the digest's own groups."""
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    q = select(func.count()).select_from(Action).where(Action.board_id == board.id, Action.status.in_(OPEN_STATES))
+    return (s.scalar(q), s.scalar(q.where(Action.due < today)),
+            s.scalar(q.where(Action.due >= today, Action.due <= soon)))

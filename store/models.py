@@ -189,7 +189,8 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "status", "not_before"),)
+    __table_args__ = (Index("ix_outbox_pending", "status", "not_before"),
+                      Index("ix_outbox_kind_channel_status", "kind", "channel", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(200), unique=True)

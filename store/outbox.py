@@ -124,6 +124,19 @@ def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:
     return list(s.scalars(select(OutboxMessage).where(OutboxMessage.status.in_(statuses)).order_by(OutboxMessage.id)))
 
 
+def forget_sent(s: Session, before: dt.datetime) -> int:
+    """Messages sent long ago are Slack's to keep now; the reminder ledger keeps what was owed."""
+    from sqlalchemy import delete
+
+    from store.models import Reminder
+
+    old = select(OutboxMessage.id).where(OutboxMessage.status == SENT, OutboxMessage.sent < before)
+    s.execute(update(Reminder).where(Reminder.outbox_id.in_(old)).values(outbox_id=None)
+              .execution_options(synchronize_session=False))
+    return s.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old)).execution_options(
+        synchronize_session=False)).rowcount
+
+
 def forget_deliveries(s: Session, before: dt.datetime) -> int:
     """Delivery ids older than any retry or replay Slack makes (events within hours, a slash command's
     trigger within half an hour) are no longer needed to apply something once."""
