@@ -44,7 +44,8 @@ class Clerk:
 
         self.calendar = WorkingCalendar(settings.CLERK_HOLIDAYS)
         self.socket_mode = None  # the Socket Mode handler, when Slack's events come that way
-        self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar, self.read_sessions)
+        self.conversation = Conversation(self.sessions, settings.tz, clock, self.calendar, self.read_sessions,
+                                         home_delay=dt.timedelta(seconds=2) if serving else dt.timedelta(0))
         self.sender = None
         self.app = None
         self._forgot = float("-inf")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from grammar import slacktext
@@ -48,8 +48,10 @@ log = logging.getLogger("clerk.conversation")
 
 class Conversation:
     def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo, clock: Callable[[], dt.datetime],
-                 calendar: WorkingCalendar | None = None, read_sessions: sessionmaker[Session] | None = None):
+                 calendar: WorkingCalendar | None = None, read_sessions: sessionmaker[Session] | None = None,
+                 home_delay: dt.timedelta = dt.timedelta(0)):
         self.sessions, self.tz, self.clock = sessions, tz, clock
+        self.home_delay = home_delay  # serving: a burst of changes shares one App Home publish
         self.read_sessions = read_sessions or sessions
         self.calendar = calendar or WorkingCalendar("ENG")
         self.directory = Directory(self.read_sessions)
@@ -140,7 +142,8 @@ class Conversation:
             return self._deliver(s, reply, who, now, delivery_id)
 
     def _turn(self, s: Session, who: Speaker, now: dt.datetime) -> Turn:
-        return Turn(s, self._actor(s, who), who, now, self.today(now), who.fmt, self.calendar, self.tz)
+        return Turn(s, self._actor(s, who), who, now, self.today(now), who.fmt, self.calendar, self.tz,
+                    home_delay=self.home_delay)
 
     def _actor(self, s: Session, who: Speaker) -> Person | None:
         if who.initials:
@@ -225,15 +228,7 @@ class Conversation:
     def _first(self, s: Session, delivery_id: str | None, now: dt.datetime) -> bool:
         """Record a delivery (an event, a press, a form, a slash command that writes) in the
         command's transaction; False when it was applied before."""
-        if not delivery_id:
-            return True
-        try:
-            with s.begin_nested():
-                s.add(SlackDelivery(event_id=delivery_id[:120], received=now))
-                s.flush()
-        except IntegrityError:
-            return False
-        return True
+        return not delivery_id or outbox.first_delivery(s, delivery_id, now)
 
     def _check_speaker(self, who: Speaker) -> None:
         """Values from Slack are checked where they enter: a bad one gets a clear message, never a 500."""

@@ -82,6 +82,7 @@ class Turn:
     calendar: WorkingCalendar
     tz: ZoneInfo
     homes: set[str] = field(default_factory=set)
+    home_delay: dt.timedelta = dt.timedelta(0)
 
     # -- what the command is about ---------------------------------------------------------
 
@@ -158,7 +159,7 @@ class Turn:
         for user in people.slack_users(p for p in persons if p is not None):
             if user not in self.homes:
                 self.homes.add(user)
-                outbox.refresh_home(self.s, user, self.now)
+                outbox.refresh_home(self.s, user, self.now, self.home_delay)
 
 
 def speaking_boards(turn: Turn) -> Sequence[Board] | None:

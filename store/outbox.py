@@ -44,13 +44,27 @@ def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, 
     return msg
 
 
-def refresh_home(s: Session, user_id: str, now: dt.datetime) -> None:
-    """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough."""
+def refresh_home(s: Session, user_id: str, now: dt.datetime, delay: dt.timedelta = dt.timedelta(0)) -> None:
+    """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough,
+    and `delay` lets a burst of changes to someone's work share one publish."""
     waiting = s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "home", OutboxMessage.channel == user_id,
                                                       OutboxMessage.status == PENDING))
     if waiting is None:
         s.add(OutboxMessage(kind="home", channel=user_id, text="App Home", status=PENDING, attempts=0,
-                            not_before=now, created=now))
+                            not_before=now + delay, created=now))
+
+
+def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
+    """Record that a delivery (an event, a press, a form, a command) is being applied; False when it
+    was before. One statement: no savepoint, no exception on the common path."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from store.models import SlackDelivery
+
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    done = s.execute(insert(SlackDelivery).values(event_id=delivery_id[:120], received=now).on_conflict_do_nothing())
+    return done.rowcount == 1
 
 
 def claim(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
