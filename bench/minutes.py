@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from exchange import minutes_text  # noqa: E402
 from exchange.minutes import MAX_CHARS, read_minutes  # noqa: E402
+from grammar.minutes import text as minutes_text  # noqa: E402
 
 DEFAULT_FILE = ROOT.parent / "shared" / "domain" / "board-minutes-2018-11.txt"
 LOG = ROOT / "tests" / "data" / "pr-board-log-2018-10.csv"

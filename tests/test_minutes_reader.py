@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from exchange import minutes_text
-from exchange.minutes import (
+from exchange.minutes import minutes_text as text_of
+from exchange.minutes import read_minutes_file
+from grammar.minutes import (
     CLOSE,
     CLOSE_WHEN,
     CSV_COLUMNS,
@@ -27,9 +28,8 @@ from exchange.minutes import (
     UPDATE,
     MinutesError,
     read_minutes,
-    read_minutes_file,
 )
-from exchange.minutes import minutes_text as text_of
+from grammar.minutes import text as minutes_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT.parent / "shared" / "domain"
@@ -502,7 +502,7 @@ def test_a_list_of_papers_for_the_next_meeting():
     ("There being no other business, the meeting closed at 12:55.", None, ""),
 ])
 def test_what_a_sentence_says_of_its_action(sentence, kind, condition):
-    from exchange.minutes_rules import status_of
+    from grammar.minutes.rules import status_of
     status = status_of(sentence)
     assert (status.kind if status else None, status.condition if status else "") == (kind, condition)
 

@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from exchange import minutes_text as mt
-from exchange.minutes_model import CLOSE, CLOSE_WHEN, PLAN_ADD, PLAN_TBC, UPDATE, Change
-from exchange.minutes_text import MAX_SENTENCE, Para, Row, Typed
+from grammar.minutes import text as mt
+from grammar.minutes.model import CLOSE, CLOSE_WHEN, PLAN_ADD, PLAN_TBC, UPDATE, Change
+from grammar.minutes.text import MAX_SENTENCE, Para, Row, Typed
 
 # -- what a sentence says about an action -------------------------------------------------
 

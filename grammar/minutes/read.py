@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from exchange import minutes_text as mt
-from exchange.minutes_model import (
+from grammar.minutes import text as mt
+from grammar.minutes.model import (
     NEW,
     NOT_UNDERSTOOD,
     UPDATE,
@@ -27,8 +27,8 @@ from exchange.minutes_model import (
     Proposal,
     Unplaced,
 )
-from exchange.minutes_plan import PlanReading
-from exchange.minutes_rules import (
+from grammar.minutes.plan import PlanReading
+from grammar.minutes.rules import (
     _ATTENDANCE,
     _ATTENDEE,
     _FP_HEADING,
@@ -47,7 +47,7 @@ from exchange.minutes_rules import (
     status_of,
     substance,
 )
-from exchange.minutes_text import Para, Row, Typed
+from grammar.minutes.text import Para, Row, Typed
 
 
 class Reader(PlanReading):

@@ -1,5 +1,5 @@
 """The forward plan, meetings, lists and sentences outside any action's item: the half of the
-reader that is not about the log's existing actions (exchange/minutes_read.py has that half).
+reader that is not about the log's existing actions (grammar/minutes/read.py has that half).
 
 PlanReading is a part of minutes_read.Reader and uses its state (section, mode, placed …) and
 its methods (add, new_action, action_from, resolve, end_block)."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from exchange import minutes_text as mt
-from exchange.minutes_model import (
+from grammar.minutes import text as mt
+from grammar.minutes.model import (
     MEETING_ADD,
     NOT_UNDERSTOOD,
     PLAN_ADD,
@@ -17,7 +17,7 @@ from exchange.minutes_model import (
     PLAN_TBC,
     Change,
 )
-from exchange.minutes_rules import (
+from grammar.minutes.rules import (
     _ACTIONS_INTRO,
     _ADD_ACTIVE,
     _ADD_INTRO,
@@ -46,7 +46,7 @@ from exchange.minutes_rules import (
     _time_in,
     status_of,
 )
-from exchange.minutes_text import MAX_SENTENCE, Para
+from grammar.minutes.text import MAX_SENTENCE, Para
 
 
 class PlanReading:
