@@ -63,8 +63,9 @@ def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
     from store.models import SlackDelivery
 
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    done = s.execute(insert(SlackDelivery).values(event_id=delivery_id[:120], received=now).on_conflict_do_nothing())
-    return done.rowcount == 1
+    done = s.execute(insert(SlackDelivery).values(event_id=delivery_id[:120], received=now)
+                     .on_conflict_do_nothing().returning(SlackDelivery.event_id))
+    return done.scalar() is not None  # rowcount is not reliable here on psycopg (-1)
 
 
 def claim(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
