@@ -30,6 +30,7 @@ from store.models import (
     Directory,
     ForwardPlanItem,
     Meeting,
+    MinutesApplied,
     PeopleEvent,
     Person,
     PlanEvent,
@@ -41,7 +42,7 @@ from store.models import (
 
 FORMAT = "clerk-backup-1"
 TABLES = [Board, Person, BoardRole, Meeting, Action, ActionOwner, ActionEvent, ForwardPlanItem, PlanItemOwner,
-          PlanEvent, PeopleEvent, RefCounter, Directory, Reminder]
+          PlanEvent, PeopleEvent, RefCounter, Directory, Reminder, MinutesApplied]
 _EMPTY = "''"
 
 

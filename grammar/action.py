@@ -19,6 +19,7 @@ from grammar.commands import (
     Snooze,
     UpdateAction,
 )
+from grammar.refs import take_ref
 from grammar.registry import (
     Context,
     board_named,
@@ -36,7 +37,7 @@ from grammar.who import WhoError, read_who
 from store.permissions import Act
 
 A = "action"
-CLAUSES = {"owner": "owner", "owners": "owner", "due": "due", "board": "board"}
+CLAUSES = {"owner": "owner", "owners": "owner", "due": "due", "board": "board", "numbered": "numbered"}
 BOARD_ONLY = {"board": "board"}
 LIST_FILTERS = ("mine", "open", "overdue", "closed", "all")
 _PART_B_TITLE = re.compile(r"^part\s*b\b", re.I)
@@ -58,7 +59,7 @@ def _ref_only(text: str, context: Context, name: str):
     return ref, board_named(found.clauses.get("board"), context, A, name)
 
 
-@verb(A, "new", "/action new <title> [owner <who>] [due <date>] [board <name>] [private]",
+@verb(A, "new", "/action new <title> [owner <who>] [due <date>] [board <name>] [private] [numbered <ref>]",
       synonyms=("add", "raise", "create"), acts=(Act.RAISE,), about="raise an action",
       examples=[("Raise an action", "action new Circulate the updated OSG paper owner DM due 14/12"),
                 ("Several owners, a Part B item",
@@ -73,8 +74,13 @@ def new(text: str, context: Context) -> NewAction:
         raise refuse(problem, A, "new")
     owners = owners_from(found.clauses["owner"], context, A, "new") if "owner" in found.clauses else ()
     due = due_from(found.clauses["due"], context, A, "new") if "due" in found.clauses else None
+    numbered = None
+    if "numbered" in found.clauses:
+        numbered, rest = take_ref(found.clauses["numbered"])
+        if numbered is None or rest or numbered.year is None:
+            raise refuse(f"“{found.clauses['numbered']}” is not a ref with its year, like 90/18.", A, "new")
     return NewAction(title=title, owners=owners, due=due, board=board_named(found.clauses.get("board"), context, A, "new"),
-                     private="private" in found.flags or bool(_PART_B_TITLE.match(title)))
+                     private="private" in found.flags or bool(_PART_B_TITLE.match(title)), numbered=numbered)
 
 
 @verb(A, "update", "/action update <ref> <text>", acts=(Act.CHANGE_ACTION,), about="add a dated update",

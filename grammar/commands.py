@@ -36,6 +36,7 @@ class NewAction(Command):
     due: When | None = None
     private: bool = False
     source: str | None = None  # a link to the Slack message it was made from
+    numbered: Ref | None = None  # the ref minutes gave it (`numbered 90/18`), kept when it is free
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,12 +1,13 @@
 """Forms: the New action and Add plan item modals, opened from App Home's buttons and from the
 "Make an action" message shortcut (prefilled with the message, with a link back to it that the
-action's history keeps). A submission with a bad field gets `response_action: errors` on that
-field and saves nothing. What the forms mean is service.forms'."""
+action's history keeps); and the minutes forms (paste, then review and apply). A submission with
+a bad field gets `response_action: errors` on that field and saves nothing. What the forms mean is
+service.forms' and service.minutes'."""
 from __future__ import annotations
 
 import logging
 
-from service import forms, presses
+from service import forms, minutes, presses
 
 log = logging.getLogger("clerk.forms")
 
@@ -40,6 +41,28 @@ def _open(clerk, client, body: dict, what: str, view: dict) -> None:
         clerk.tell_could_not_open(body, what, error)
 
 
+def on_open_minutes(ack, body, client, context) -> None:
+    ack()
+    clerk = context["clerk"]
+    _open(clerk, client, body, "Read minutes", minutes.paste_form(clerk.conversation, presses.where_pressed(body)[0]))
+
+
+def on_minutes_pasted(ack, body, view, context) -> None:
+    user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+    ack(**minutes.read_pasted(context["clerk"].conversation, user or "", view))
+
+
+def on_minutes_reviewed(ack, body, view, context) -> None:
+    clerk = context["clerk"]
+    user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+    errors = minutes.apply_reviewed(clerk.conversation, user or "", view) if user else None
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    clerk.wake_sender()
+
+
 def on_submit(ack, body, view, context) -> None:
     clerk = context["clerk"]
     user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
@@ -57,3 +80,6 @@ def register(app, clerk) -> None:
     app.shortcut(forms.MAKE_ACTION)(on_make_action)
     app.view(forms.NEW_ACTION)(on_submit)
     app.view(forms.PLAN_ITEM)(on_submit)
+    app.action(minutes.OPEN_MINUTES)(on_open_minutes)
+    app.view(minutes.PASTE)(on_minutes_pasted)
+    app.view(minutes.REVIEW)(on_minutes_reviewed)

@@ -50,7 +50,9 @@ def event_line(ev: ActionEvent, fmt: Plain) -> str:
     by = f" ({fmt.esc(ev.person.label)})" if ev.person else ""
     day = f"{ev.dated:%d %b %Y}"
     if ev.kind == "raised":
-        body = "raised" + (f" from a Slack message: {ev.text}" if ev.text else "")
+        source = ev.text or ""
+        body = "raised" + (f" from a Slack message: {fmt.esc(source)}" if source.startswith("https://") else
+                           f" ({fmt.esc(source)})" if source else "")
     elif ev.kind == "update":
         body = f"update: {fmt.esc(ev.text or '')}"
     elif ev.kind == "status":

@@ -11,6 +11,7 @@ from typing import Any
 from render.actions import line
 from render.blocks import MAX_BLOCKS_PER_VIEW, context, divider, header, section, sections
 from render.fmt import MRKDWN
+from render.minutes import OPEN_MINUTES
 from render.modals import OPEN_NEW_ACTION, OPEN_PLAN_ITEM
 from render.reminders import action_buttons, button
 from store.models import Action, ForwardPlanItem, Meeting
@@ -31,17 +32,21 @@ class BoardSummary:
     papers_not_received: list[str] = field(default_factory=list)
 
 
-def _form_buttons(officer: bool) -> dict[str, Any]:
-    """The forms: anyone raises an action; the chair and secretaries keep the forward plan."""
+def _form_buttons(officer: bool, secretary: bool = False) -> dict[str, Any]:
+    """The forms: anyone raises an action; the chair and secretaries keep the forward plan; a
+    secretary reads minutes into the log."""
     elements = [button(OPEN_NEW_ACTION, "New action", "new", "primary")]
     if officer:
         elements.append(button(OPEN_PLAN_ITEM, "Add plan item", "new"))
+    if secretary:
+        elements.append(button(OPEN_MINUTES, "Read minutes", "new"))
     return {"type": "actions", "block_id": "forms", "elements": elements}
 
 
 def home_view(name: str, actions: Sequence[Action], papers: Sequence[tuple[ForwardPlanItem, dt.date | None]],
               boards: Sequence[BoardSummary], today: dt.date) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [header(f"Clerk — {name}"), _form_buttons(any(b.chair or b.secretary for b in boards))]
+    blocks: list[dict[str, Any]] = [header(f"Clerk — {name}"), _form_buttons(any(b.chair or b.secretary for b in boards),
+                                                                             any(b.secretary for b in boards))]
     blocks.append(section(MRKDWN.bold(f"Your open actions ({len(actions)})") if actions else
                           "You have no open actions. Raise one with `/action new`."))
     for action in actions[:MAX_ACTIONS_SHOWN]:

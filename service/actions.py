@@ -52,7 +52,7 @@ def new(turn: Turn, cmd: NewAction) -> Said:
     owners = turn.people(cmd.owners, board) if cmd.owners else [turn.actor]
     due = turn.due_date(cmd.due, board)
     change = log.raise_action(turn.s, board, turn.actor, cmd.title, owners, due, cmd.private, turn.now, turn.today,
-                              source=cmd.source)
+                              source=cmd.source, numbered=cmd.numbered)
     action, fmt = change.action, turn.fmt
     turn.refresh(owners + [turn.actor])
     post_change(turn, change)

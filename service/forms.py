@@ -34,6 +34,7 @@ NEW_ACTION, PLAN_ITEM = modals.NEW_ACTION, modals.PLAN_ITEM
 OPEN_NEW_ACTION, OPEN_PLAN_ITEM = modals.OPEN_NEW_ACTION, modals.OPEN_PLAN_ITEM
 MAKE_ACTION = "make_action"  # the message shortcut's callback id (manifest.yml)
 TYPED = {"New action": "/action new <title> owner <who> due <date>",
+         "Read minutes": "python bot.py import minutes FILE --board <name>",
          "Add update": "/action update <ref> <what was done>",
          "Add plan item": "/plan add <title> for <meeting date | month | tbc> owner <who>"}
 _USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
@@ -126,12 +127,16 @@ def plan_item_view(conversation: Conversation, channel: str | None) -> dict:
 
 
 def form_for_command(conversation: Conversation, command: str, text: str, channel: str | None) -> tuple[str, dict] | None:
-    """`/action new` or `/plan add` with nothing after them: (what, the form); else None."""
+    """`/action new`, `/plan add` or `/action minutes` with nothing after them: (what, the form); else None."""
+    from service.minutes import paste_form
+
     words = " ".join(text.split()).lower()
     if command == "/action" and words == "new":
         return "New action", new_action_view(conversation, channel)
     if command == "/plan" and words == "add":
         return "Add plan item", plan_item_view(conversation, channel)
+    if command == "/action" and words == "minutes":
+        return "Read minutes", paste_form(conversation, channel)
     return None
 
 

@@ -83,6 +83,7 @@ class Turn:
     tz: ZoneInfo
     homes: set[str] = field(default_factory=set)
     home_delay: dt.timedelta = dt.timedelta(0)
+    quiet: list | None = None  # while set, the board's posts are kept here (one summary goes instead)
 
     # -- what the command is about ---------------------------------------------------------
 
@@ -139,6 +140,9 @@ class Turn:
         item's text goes there only when the channel is private, which the sender checks with Slack
         before posting (`public` is the version for a channel that is not). If Clerk cannot post
         there (not invited), the person who made the change is told how to invite it."""
+        if self.quiet is not None:
+            self.quiet.append((full, public))
+            return
         if not board.channel_id:
             return
         tell = [self.actor.slack_user_id] if people.on_slack(self.actor) else None

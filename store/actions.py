@@ -145,13 +145,23 @@ def build(board: Board, year: int, number: int, title: str, owners: Sequence[Per
 
 def raise_action(s: Session, board: Board, actor: Person | None, title: str, owners: Sequence[Person],
                  due: dt.date | None, private: bool, now: dt.datetime, today: dt.date, *,
-                 source: str | None = None) -> Change:
+                 source: str | None = None, numbered: Ref | None = None) -> Change:
     """Raise a new action with the board's next number (allocated under the board's counter lock,
-    so two people raising at once get two numbers and nobody is refused)."""
+    so two people raising at once get two numbers and nobody is refused), or with the ref minutes
+    gave it when that one is free (later numbers continue after it)."""
     if actor is not None:
         rules.require(actor, Act.RAISE, board=board)
-    year = numbering_year(board, today)
-    number = numbering.next_number(s, board, numbering.ACTION, year)
+    if numbered is not None:
+        year, number = (0 if board.numbering == "continuous" else numbered.year), numbered.number
+        taken = s.scalar(select(Action.id).where(Action.board_id == board.id, Action.number == number,
+                                                 Action.year == year).execution_options(see_unfinished_imports=True))
+        if taken is not None:
+            raise Refusal(f"{format_ref(number, year)} is already on {board.name}'s log; leave out “numbered” to "
+                          "give the new action the next ref.")
+        numbering.keep_after(s, board, numbering.ACTION, year, number)
+    else:
+        year = numbering_year(board, today)
+        number = numbering.next_number(s, board, numbering.ACTION, year)
     action = build(board, year, number, title, owners, due, private, today)
     s.add(action)
     add_members(s, board, owners, actor, now)

@@ -378,3 +378,20 @@ class ImportRun(Base):
     status: Mapped[str] = mapped_column(String(12), default="running")  # running | done | undone
     rows: Mapped[int] = mapped_column(Integer, default=0)
     new_people: Mapped[list[Any] | None]  # ids of the people it added, removed again if it is undone
+
+
+class MinutesApplied(Base):
+    """A meeting's minutes applied to a board's log: once. The same minutes again change nothing."""
+
+    __tablename__ = "minutes_applied"
+    __table_args__ = (UniqueConstraint("board_id", "digest", name="uq_minutes_applied"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    digest: Mapped[str] = mapped_column(String(64))  # of the minutes' text and the meeting's date
+    meeting: Mapped[dt.date | None] = mapped_column(Date)
+    applied: Mapped[dt.datetime]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+    by: Mapped[Person | None] = relationship(lazy="joined")
