@@ -135,4 +135,4 @@ def test_the_add_plan_item_form_places_a_paper_or_says_what_is_wrong(pr):
                                 "owners": {"selected_users": ["UAH0001"]},
                                 "recurrence": {"selected_option": {"value": "quarterly"}}})
     assert ok.status_code == 200 and ok.text == ""
-    assert "• *FP-1* Q2 Performance Report — AH — due — quarterly" in pr.says("GA", "/plan list all")
+    assert "• *FP-1* Q2 Performance Report — AH — paper awaited — quarterly" in pr.says("GA", "/plan list all")
