@@ -1,6 +1,6 @@
 """How long the minutes reader takes on a whole set of real minutes.
 
-    .venv/bin/python bench/minutes.py [--runs 20] [--file ../shared/domain/board-minutes-2018-11.txt]
+    .venv/bin/python bench/minutes.py [--runs 20] [--file tests/data/domain/board-minutes-2018-11.txt]
 
 Reads the file with exchange.minutes.read_minutes against the board's log before the meeting
 (tests/data/pr-board-log-2018-10.csv), N times in one process, and prints the median and the
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 from exchange.minutes import MAX_CHARS, read_minutes  # noqa: E402
 from grammar.minutes import text as minutes_text  # noqa: E402
 
-DEFAULT_FILE = ROOT.parent / "shared" / "domain" / "board-minutes-2018-11.txt"
+DEFAULT_FILE = ROOT / "tests" / "data" / "domain" / "board-minutes-2018-11.txt"
 LOG = ROOT / "tests" / "data" / "pr-board-log-2018-10.csv"
 
 

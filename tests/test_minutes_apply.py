@@ -21,7 +21,7 @@ from tests.test_action_log import SETUP
 from tests.test_meeting_replay import LOG_BEFORE
 
 ROOT = Path(__file__).resolve().parent.parent
-MINUTES = ROOT.parent / "shared" / "domain" / "board-minutes-2018-11.txt"
+MINUTES = ROOT / "tests" / "data" / "domain" / "board-minutes-2018-11.txt"  # a copy of ../shared/domain
 CLOSED = ["42/18", "51/18", "65/18", "71/18", "72/18", "73/18", "75/18", "76/18", "77/18", "78/18", "79/18", "80/18",
           "82/18", "83/18", "84/18", "85/18", "87/18", "89/18"]
 
