@@ -36,7 +36,7 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
                 continue
             last = notify.last_sent(KIND, board.id)
             since = last.astimezone(notify.tz(board)).date() if last else today - dt.timedelta(days=7)
-            lines = render.digest(board.name, list(s.scalars(log.query(board, "open", today=today))), MRKDWN, today,
+            lines = render.digest(board.name, log.listed(s, log.query(board, "open", today=today)), MRKDWN, today,
                                   lambda a: True)
             lines += changes(s, board, since, today)
             if not on_slack(chair):

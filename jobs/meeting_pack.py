@@ -46,7 +46,7 @@ def _post_log(s: Session, notify: Notifier, board: Board, meeting: Meeting, toda
     previous = s.scalar(select(func.max(Meeting.day)).where(Meeting.board_id == board.id, Meeting.day < meeting.day,
                                                             Meeting.cancelled.is_(False)))
     q = select(Action).where(Action.board_id == board.id)
-    open_actions = list(s.scalars(log.query(board, "open", today=today)))
+    open_actions = log.listed(s, log.query(board, "open", today=today))
     since = previous or meeting.day - FIRST_PACK_LOOKS_BACK
     closed = list(s.scalars(q.where(Action.status == CLOSED, Action.closed >= since)
                             .order_by(Action.year, Action.number)))
@@ -84,7 +84,7 @@ def _post_log(s: Session, notify: Notifier, board: Board, meeting: Meeting, toda
 
 def _ask_owners(s: Session, notify: Notifier, board: Board, meeting: Meeting, today: dt.date) -> list[Owed]:
     by_owner: dict[str, list[tuple[Action, Occasion]]] = defaultdict(list)
-    for action in s.scalars(log.query(board, "open", today=today)):
+    for action in log.listed(s, log.query(board, "open", today=today)):
         for owner in action.owners:
             if on_slack(owner):  # people not on Slack give their updates at the meeting, through the secretary
                 by_owner[owner.slack_user_id].append(

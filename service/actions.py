@@ -135,8 +135,8 @@ def listing(turn: Turn, cmd: ListActions) -> Said:
     board = turn.board(cmd.board) if cmd.board else turn.channel_board()
     spans = None if board is not None or cmd.which in ("mine", "who") else speaking_boards(turn)
     whom = turn.people(cmd.who, board) if cmd.who else []
-    actions = list(turn.s.scalars(log.query(board, cmd.which, person=turn.actor, people=whom, today=turn.today,
-                                            boards=spans)))
+    actions = log.listed(turn.s, log.query(board, cmd.which, person=turn.actor, people=whom, today=turn.today,
+                                           boards=spans))
     title = (TITLES[cmd.which] if cmd.which != "who" else f"Open actions of {render.who(whom)}") + where(board, spans)
     many = board is None and (len({a.board_id for a in actions}) > 1 or bool(spans and len(spans) > 1))
     return Said(render.listing(turn.fmt.esc(title), actions, turn.fmt, turn.today,
@@ -155,7 +155,7 @@ def where(board: Board | None, spans) -> str:
 def digest(turn: Turn, cmd: Digest) -> Said:
     turn.require(Act.READ)
     board = turn.board(cmd.board)
-    actions = list(turn.s.scalars(log.query(board, "open", today=turn.today)))
+    actions = log.listed(turn.s, log.query(board, "open", today=turn.today))
     return Said(render.digest(board.name, actions, turn.fmt, turn.today, lambda a: log.can_see(a, turn.actor)),
                 title=f"Digest of {board.name}'s open actions")
 

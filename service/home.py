@@ -29,7 +29,7 @@ def view_for(s: Session, user_id: str, now: dt.datetime, tz: ZoneInfo, calendar:
     person = person_by_slack_id(s, user_id)
     if person is None:
         return home_view("welcome", [], [], [], today)
-    actions = list(s.scalars(log.query(None, "mine", person=person, today=today)))
+    actions = log.listed(s, log.query(None, "mine", person=person, today=today))
     actions.sort(key=lambda a: (not log.overdue(a, today), a.due is None, a.due or today, a.number))
     papers = list(s.scalars(select(ForwardPlanItem).join(PlanItemOwner).where(
         PlanItemOwner.person_id == person.id, ForwardPlanItem.status == DUE)))
