@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jobs.notify import Notifier, Occasion, Owed
 from render.reminders import reminder_messages
-from store.actions import OPEN_STATES
+from store.actions import OPEN_STATES, Listed, listed
 from store.models import Action
 from store.people import on_slack, reach, secretaries_of
 from store.terms import describe
@@ -45,10 +45,10 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
     for board, today in notify.working_boards():
         offsets = [int(n) for n in board.reminder_days.split(",") if n.strip()] or [7, 1]
         horizon = today + dt.timedelta(days=max(offsets) + 3)
-        actions = s.scalars(select(Action).where(
+        actions = listed(s, select(Action).where(
             Action.board_id == board.id, Action.status.in_(OPEN_STATES), Action.due.is_not(None),
             Action.due <= horizon).order_by(Action.due, Action.number))
-        by_recipient: dict[str, list[tuple[Action, str, Occasion, str | None]]] = defaultdict(list)
+        by_recipient: dict[str, list[tuple[Listed, str, Occasion, str | None]]] = defaultdict(list)
         for action in actions:
             if action.snoozed_until and today < action.snoozed_until:
                 continue
