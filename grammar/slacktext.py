@@ -87,7 +87,3 @@ def plain(text: str, name_of: Callable[[str], str | None] | None = None) -> str:
         return f"{label} ({url})" if label and label != url else url
 
     return TOKEN.sub(word, text)
-
-
-def has_token(text: str) -> bool:
-    return OPEN in text

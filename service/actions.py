@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.orm import Session
-
 from grammar.commands import (
     Assign,
     CloseAction,
@@ -24,7 +22,7 @@ from render.fmt import MRKDWN
 from service.turn import Said, Turn, runs, speaking_boards
 from store import actions as log
 from store.actions import Change
-from store.models import Action, Board
+from store.models import Board
 from store.permissions import Act
 
 WEEK = dt.timedelta(days=7)
@@ -164,7 +162,3 @@ def digest(turn: Turn, cmd: Digest) -> Said:
 def minutes(turn: Turn, cmd: ReadMinutes) -> Said:
     return Said(["Paste the minutes into the form that /action minutes opens in Slack, or at a terminal: "
                  "python bot.py import minutes FILE --board <name>."])
-
-
-def action_by_id(s: Session, action_id: int) -> Action | None:
-    return s.get(Action, action_id)

@@ -103,10 +103,6 @@ def roles_of(board: Board, person: Person | None) -> set[str]:
     return {r.role for r in board.roles if r.person_id == person.id}
 
 
-def is_officer(board: Board, person: Person | None) -> bool:
-    return person is not None and (person.console or bool(roles_of(board, person) & {CHAIR, SECRETARY}))
-
-
 def is_member(board: Board, person: Person | None) -> bool:
     return bool(roles_of(board, person))
 
@@ -132,10 +128,6 @@ def boards_of(s: Session, person: Person) -> list[Board]:
 def officer_boards(s: Session, person: Person) -> list[Board]:
     return list(s.scalars(select(Board).join(BoardRole).where(
         BoardRole.person_id == person.id, BoardRole.role.in_((CHAIR, SECRETARY))).distinct().order_by(Board.name)))
-
-
-def is_officer_anywhere(s: Session, person: Person | None) -> bool:
-    return person is not None and (person.console or bool(officer_boards(s, person)))
 
 
 def add_members(s: Session, board: Board, people: Iterable[Person], actor: Person | None, now: dt.datetime) -> None:
