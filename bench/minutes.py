@@ -8,6 +8,9 @@ spread (target: median under 200 ms). The first run is shown apart: it includes 
 dateparser's English data, which `python bot.py` does at start-up (grammar.dates.warm()).
 Also times the reader on a 100,000-character paste (the limit) made of the same minutes repeated.
 Each run clears the reader's cache of dates read, so every run calls dateparser afresh.
+Then, for each pathological text of tests/test_minutes_reader.py (PATHOLOGICAL: texts earlier
+readers took seconds to minutes over), the time to read 12,500, 25,000, 50,000 and 100,000
+characters of it and the ratio at each doubling: linear is near 2, quadratic near 4.
 Not part of the test suite.
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from exchange.minutes import MAX_CHARS, read_minutes  # noqa: E402
+from grammar.minutes import MinutesError  # noqa: E402
 from grammar.minutes import text as minutes_text  # noqa: E402
 
 DEFAULT_FILE = ROOT / "tests" / "data" / "domain" / "board-minutes-2018-11.txt"
@@ -67,7 +71,36 @@ def main() -> int:
     _, times, proposal = _time(big, refs, max(3, args.runs // 4))
     print(f"a {len(big):,}-character paste (the limit): median {statistics.median(times):.1f} ms, "
           f"{len(proposal.changes)} changes")
+    _linearity(refs)
     return 0
+
+
+def _linearity(refs: list[str]) -> None:
+    from tests.test_minutes_reader import PATHOLOGICAL
+
+    sizes = [MAX_CHARS // 8, MAX_CHARS // 4, MAX_CHARS // 2, MAX_CHARS]
+    print("\npathological texts: median of 3 reads (ms) by length, and the ratio at each doubling")
+    print(f"{'text':<34}" + "".join(f"{n:>10,}" for n in sizes) + "   ratios")
+    worst = 0.0
+    for unit in PATHOLOGICAL:
+        times = []
+        for n in sizes:
+            runs = []
+            for _ in range(3):
+                start = time.perf_counter()
+                try:
+                    read_minutes(unit[:n], refs=refs)
+                except MinutesError:
+                    pass
+                runs.append((time.perf_counter() - start) * 1000)
+            times.append(statistics.median(runs))
+        # under 0.5 ms nothing was read (a prefix of white space is refused as empty): no ratio
+        ratios = [b / a if a >= 0.5 else None for a, b in zip(times, times[1:])]
+        worst = max([worst] + [r for r in ratios if r is not None])
+        label = repr(unit[:30])[:32]
+        print(f"{label:<34}" + "".join(f"{ms:>8.1f}ms" for ms in times) + "   "
+              + " ".join("-" if r is None else f"{r:.1f}" for r in ratios))
+    print(f"largest ratio at a doubling: {worst:.1f} (linear ~2, quadratic ~4)")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -244,15 +243,6 @@ def test_the_summary_line(november):
     assert november.summary() == ("Minutes of Thu 29 Nov 2018: 30 changes proposed (18 close, 1 close when, 3 update, "
                                   "3 new action, 3 plan add, 1 plan drop, 1 plan tbc); 0 not understood; "
                                   f"{len(november.unplaced)} paragraphs not placed (quoted); 1 ref not on the log.")
-
-
-def test_reading_the_whole_file_is_fast():
-    text = MINUTES_2018_11.read_text(encoding="utf-8")
-    read_minutes(text, refs=LOG_2018)  # dateparser loads its data once per process
-    minutes_text._read_day.cache_clear()
-    start = time.perf_counter()
-    read_minutes(text, refs=LOG_2018)
-    assert time.perf_counter() - start < 1.0  # bench/minutes.py: ~30-50 ms here; the target is 200 ms
 
 
 # -- minutes written as a table --------------------------------------------------------------
@@ -583,27 +573,29 @@ def test_more_than_100000_characters():
         read_minutes(too_long, refs=LOG_2016)
 
 
-def test_a_100000_character_paste_reads_fast():
+def test_a_100000_character_paste_is_read_whole():
+    """How long it takes is bench/minutes.py's to measure."""
     text = TABLE_MINUTES.read_text(encoding="utf-8") + "\n\n"
     pasted = (text * (MAX_CHARS // len(text) + 1))[:MAX_CHARS]
-    read_minutes(text, refs=LOG_2016)
-    start = time.perf_counter()
     proposal = read_minutes(pasted, refs=LOG_2016)
-    assert time.perf_counter() - start < 3.0
     assert len(proposal.changes) > 14 * 40
 
 
-@pytest.mark.parametrize("unit", [
+# Texts some earlier readers took from 5 s to 11 minutes over; bench/minutes.py shows the reader is
+# linear in each of them.
+PATHOLOGICAL = [
     "a" * 99_000, "(AH/" * 24_000, "1/1 " * 24_000, "can close upon " * 6_500, "AH/VH and " * 9_000,
     "to be added to the " * 5_000, "| a " * 24_000, "\t" * 99_000 + "x", "Action 9: " * 9_000, "22 nd " * 16_000,
     "Mr. " * 24_000, "a\n" * 49_000, "74/18 – x\n" * 9_000, "Additions for the Forward Plan:\n" + "· a\n" * 30_000,
     "Item | Action | Owner | Date\n" + "| 1 | 65/16 – SH/VH to x | SH | 22 nd December |\n" * 2_000,
-    "12/19 Apologies\n" * 6_000, "Owners: " + "AH and " * 14_000, "x " * 49_999 + "."])
-def test_pathological_pastes_read_in_linear_time(unit):
-    """Some of these took from 5 s to 11 minutes before the reader was made linear throughout."""
-    start = time.perf_counter()
+    "12/19 Apologies\n" * 6_000, "Owners: " + "AH and " * 14_000, "x " * 49_999 + "."]
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_pathological_pastes_are_read_or_refused_in_words(unit):
     try:
-        read_minutes(unit[:MAX_CHARS], refs=LOG_2018)
-    except MinutesError:
-        pass
-    assert time.perf_counter() - start < 5.0
+        proposal = read_minutes(unit[:MAX_CHARS], refs=LOG_2018)
+    except MinutesError as exc:
+        assert str(exc)  # one message that says what is wrong
+    else:
+        assert proposal.paragraphs >= 1
