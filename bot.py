@@ -100,8 +100,7 @@ class Clerk:
         from slack_bolt import App
 
         from handlers import commands, events, forms, home, interactions
-        from service.home import view_for
-        from slackweb import OutboxSender, make_client
+        from slackweb import make_client
 
         token = self.settings.SLACK_BOT_TOKEN.get_secret_value()
         client = make_client(token, self.settings.SLACK_API_URL)
@@ -128,11 +127,29 @@ class Clerk:
         interactions.register(self.app, self)
         forms.register(self.app, self)
         home.register(self.app, self)
-        self.sender = OutboxSender(self.sessions, client, self.clock, on_idle=self.housekeeping,
-                                   read_sessions=self.read_sessions,
-                                   home_view=lambda s, user: view_for(s, user, self.clock(), self.settings.tz,
-                                                                      self.calendar))
+        self.sender = self.make_sender(client)
         return self.app
+
+    def make_sender(self, client=None, **events):
+        """The outbox sender: posts, DMs and App Home publishes, on this Clerk's database."""
+        from service.home import view_for
+        from slackweb import OutboxSender, make_client
+
+        if client is None:
+            client = make_client(self.settings.SLACK_BOT_TOKEN.get_secret_value(), self.settings.SLACK_API_URL)
+        return OutboxSender(self.sessions, client, self.clock, on_idle=self.housekeeping,
+                            read_sessions=self.read_sessions,
+                            home_view=lambda s, user: view_for(s, user, self.clock(), self.settings.tz, self.calendar),
+                            **events)
+
+    def send_owed(self) -> None:
+        """What a job owed goes out now: sent here (a job run at the terminal, a test), or the
+        sender process is woken to send it."""
+        if isinstance(self.sender, SenderProcess):
+            self.sender.wake()
+        elif self.sender is not None:
+            while self.sender.send_due():
+                pass
 
     def wsgi(self):
         """POST /slack/events to Bolt; GET /healthz answers whether the database does."""
@@ -163,6 +180,10 @@ class Clerk:
         return app
 
     def start_background(self) -> None:
+        """Start sending the outbox: in a process of its own when serving (CLERK_SENDER=process),
+        else a thread of this one."""
+        if self.sender is not None and self.settings.CLERK_SENDER == "process":
+            self.sender = SenderProcess(self.settings)
         if self.sender is not None:
             self.sender.start()
 
@@ -171,6 +192,95 @@ class Clerk:
             self.sender.stop()
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+class SenderProcess:
+    """The outbox sender in a process of its own (CLERK_SENDER=process, the default).
+
+    Posting to Slack and rendering App Home are Python work; in the server's process they would
+    hold the interpreter lock a request is waiting for (tens of ms while a home renders). In
+    their own process they run on the other core. The server wakes it after each change through
+    a shared Event. It stops when the server stops it, and also when the server's process dies
+    (it watches its parent), so a killed server leaves no sender behind; the server starts a new
+    one if it ever exits. Claims, leases and settling from Slack's history are the outbox's, the
+    same as for several replicas, so nothing is sent twice or lost across a restart."""
+
+    RESTART_AFTER = 1.0  # seconds: a sender that keeps failing at start-up does not spin
+
+    def __init__(self, settings: Settings):
+        import multiprocessing
+
+        self.settings = settings
+        self._ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads or connections
+        self.wake_event = self._ctx.Event()
+        self.stop_event = self._ctx.Event()
+        self.process = None
+        self._stopping = threading.Event()
+        self._watch: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._spawn()
+        self._watch = threading.Thread(target=self._keep_running, name="clerk-sender-watch", daemon=True)
+        self._watch.start()
+
+    def _spawn(self) -> None:
+        self.process = self._ctx.Process(target=run_sender_process,
+                                         args=(self.settings, self.wake_event, self.stop_event),
+                                         name="clerk-sender", daemon=True)
+        self.process.start()
+
+    def _keep_running(self) -> None:
+        while not self._stopping.is_set():
+            self.process.join(timeout=1.0)
+            if self.process.exitcode is not None and not self._stopping.is_set():
+                log.error("the outbox sender process exited (code %s); starting another", self.process.exitcode)
+                self._stopping.wait(self.RESTART_AFTER)
+                if not self._stopping.is_set():
+                    self._spawn()
+
+    def wake(self) -> None:
+        self.wake_event.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.stop_event.set()
+        self.wake_event.set()
+        if self.process is not None:
+            self.process.join(timeout=20)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(timeout=5)
+        if self._watch is not None:
+            self._watch.join(timeout=5)
+
+
+def run_sender_process(settings: Settings, wake_event, stop_event) -> None:
+    """The sender process's whole life: its own engines on the same database, then send until
+    stopped (SIGTERM or the server's stop) or orphaned."""
+    import multiprocessing
+    import os
+
+    _configure_logging()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops this process
+    signal.signal(signal.SIGTERM, lambda *_: (stop_event.set(), wake_event.set()))
+    parent = multiprocessing.parent_process()
+
+    def orphaned() -> None:
+        """The server's process has gone, however it went (kill -9, out of memory): go with it, as
+        a thread of it would have. What was mid-post is settled from Slack's history by the next
+        sender, exactly as after a crash of the whole server."""
+        if parent is not None:
+            parent.join()
+            os._exit(70)
+
+    threading.Thread(target=orphaned, name="clerk-sender-parent", daemon=True).start()
+    clerk = Clerk(settings, serving=True)
+    _tune_for_serving()
+    try:
+        clerk.make_sender(wake_event=wake_event, stop_event=stop_event).run()
+    finally:
+        clerk.engine.dispose()
+        clerk.read_engine.dispose()
 
 
 def _guarded(bolt, environ, start_response):
@@ -417,6 +527,12 @@ def _anyone_on_slack(clerk: Clerk) -> bool:
                         .limit(1)) is not None
 
 
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bot.py", description="Clerk: the action log in Slack.")
     sub = parser.add_subparsers(dest="cmd")
@@ -447,9 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configure_logging()
     try:
         settings = load()
         if args.cmd is None:

@@ -21,6 +21,7 @@ HOW_TO_FIX = {
     "CLERK_TIMEZONE": "set it to an IANA time zone such as Europe/London",
     "CLERK_HOLIDAYS": "set it to one of ENG, WLS, SCT, NIR",
     "CLERK_SCHEDULER": "set it to on or off",
+    "CLERK_SENDER": "set it to process or thread",
     "PORT": "set it to a TCP port number between 1 and 65535",
 }
 
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
     CLERK_TIMEZONE: str = "Europe/London"
     CLERK_HOLIDAYS: Literal["ENG", "WLS", "SCT", "NIR"] = "ENG"
     CLERK_SCHEDULER: Literal["on", "off"] = "on"
+    CLERK_SENDER: Literal["process", "thread"] = "process"
     PORT: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("SLACK_BOT_TOKEN")

@@ -96,15 +96,17 @@ class OutboxSender:
                  interval: float = 2.0, on_idle: Callable[[], None] | None = None,
                  home_view: Callable[[Session, str], dict] | None = None,
                  wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
-                 read_sessions: sessionmaker[Session] | None = None):
+                 read_sessions: sessionmaker[Session] | None = None, wake_event=None, stop_event=None):
         self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
         self.read_sessions = read_sessions or sessions  # App Home is only read: never under the write lock
         self.wall = wall  # leases run on real time, whatever time Clerk's clock says it is
         self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.home_view = home_view  # renders a person's App Home when an outbox row asks for it
         self.on_idle = on_idle  # housekeeping when nothing is waiting (SQLite WAL checkpoints)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        # threading.Event by default; multiprocessing.Event when the sender is its own process
+        # (bot.SenderProcess), woken by the server's request threads
+        self._wake = wake_event if wake_event is not None else threading.Event()
+        self._stop = stop_event if stop_event is not None else threading.Event()
         self._thread: threading.Thread | None = None
         self._heartbeat: threading.Thread | None = None
         self._dm_channels: dict[str, str] = {}
@@ -124,6 +126,13 @@ class OutboxSender:
         for thread in (self._thread, self._heartbeat):
             if thread:
                 thread.join(timeout=15)
+
+    def run(self) -> None:
+        """Send until stopped, in the calling thread (the sender process's main thread)."""
+        self._heartbeat = threading.Thread(target=self._renew_leases, name="clerk-outbox-lease", daemon=True)
+        self._heartbeat.start()
+        self._loop()
+        self._heartbeat.join(timeout=15)
 
     def _renew_leases(self) -> None:
         """While this process lives, its claims stay its own (a post may take seconds under retries)."""

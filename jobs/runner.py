@@ -53,9 +53,8 @@ def run_job(clerk, name: str, now: dt.datetime | None = None, *, dry_run: bool =
             s.rollback()
     log.info("%s at %s: %d message%s owed%s", name, now.isoformat(timespec="minutes"), len(owed),
              "s" * (len(owed) != 1), " (dry run)" if dry_run else "")
-    if send and not dry_run and clerk.sender is not None:
-        while clerk.sender.send_due():
-            pass
+    if send and not dry_run:
+        clerk.send_owed()
     return owed
 
 

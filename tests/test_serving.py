@@ -32,7 +32,8 @@ def test_a_malformed_setting_is_named_without_a_traceback_or_its_secret(tmp_path
     assert result.stderr.startswith("SLACK_BOT_TOKEN must start with xoxb-")
     assert "secret-value" not in result.stderr and "Traceback" not in result.stderr
     for name, value in [("PORT", "eighty"), ("CLERK_HOLIDAYS", "FRA"), ("CLERK_TIMEZONE", "Mars/Olympus"),
-                        ("DATABASE_URL", "not a url"), ("CLERK_SCHEDULER", "maybe")]:
+                        ("DATABASE_URL", "not a url"), ("CLERK_SCHEDULER", "maybe"),
+                        ("CLERK_SENDER", "both")]:
         result = run_bot(env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", name: value})
         assert result.returncode == 2, name
         line, = result.stderr.strip().splitlines()
