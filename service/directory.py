@@ -41,12 +41,17 @@ class Directory:
 
     def current(self, s: Session | None = None) -> Snapshot:
         if s is not None:
-            return self._fresh(s)
+            return self._fresh(s, directory_version(s))
+        engine = self.read_sessions.kw.get("bind")
+        if engine is not None:  # the common case, every command: one statement on a plain connection
+            with engine.connect() as conn:
+                version = directory_version(conn)
+            if version == self._snapshot.version:
+                return self._snapshot
         with reading(self.read_sessions) as s:
-            return self._fresh(s)
+            return self._fresh(s, directory_version(s))
 
-    def _fresh(self, s: Session) -> Snapshot:
-        version = directory_version(s)
+    def _fresh(self, s: Session, version: int) -> Snapshot:
         snapshot = self._snapshot
         if version == snapshot.version:
             return snapshot

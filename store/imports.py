@@ -25,10 +25,12 @@ def hide_unfinished(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     return sessions
 
 
+_HIDE = with_loader_criteria(Action, Action.import_run_id.is_(None), include_aliases=True)  # built once
+
+
 def _hide_unfinished_imports(state: ORMExecuteState) -> None:
     if state.is_select and not state.execution_options.get(SEE_UNFINISHED, False):
-        state.statement = state.statement.options(
-            with_loader_criteria(Action, Action.import_run_id.is_(None), include_aliases=True))
+        state.statement = state.statement.options(_HIDE)
 
 
 def start(s: Session, board_id: int, rows: int, now: dt.datetime, wall: dt.datetime) -> ImportRun:

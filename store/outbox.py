@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, literal, select, update
 from sqlalchemy.orm import Session
 
 from store.models import OutboxMessage
@@ -44,27 +44,42 @@ def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, 
     return msg
 
 
+_OUTBOX = OutboxMessage.__table__
+# Built once (statement building and its cache key cost more than running it): a home row for the
+# person unless one is already pending. Core, so the ORM's flush is not involved.
+_OWE_HOME = _OUTBOX.insert().from_select(
+    ["kind", "channel", "text", "status", "attempts", "not_before", "created"],
+    select(literal("home"), bindparam("user"), literal("App Home"), literal(PENDING), literal(0),
+           bindparam("not_before", type_=_OUTBOX.c.not_before.type), bindparam("created", type_=_OUTBOX.c.created.type))
+    .where(~exists().where(_OUTBOX.c.kind == "home", _OUTBOX.c.channel == bindparam("user"),
+                           _OUTBOX.c.status == PENDING)))
+
+
 def refresh_home(s: Session, user_id: str, now: dt.datetime, delay: dt.timedelta = dt.timedelta(0)) -> None:
     """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough,
     and `delay` lets a burst of changes to someone's work share one publish."""
-    waiting = s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "home", OutboxMessage.channel == user_id,
-                                                      OutboxMessage.status == PENDING))
-    if waiting is None:
-        s.add(OutboxMessage(kind="home", channel=user_id, text="App Home", status=PENDING, attempts=0,
-                            not_before=now + delay, created=now))
+    s.execute(_OWE_HOME, {"user": user_id, "not_before": now + delay, "created": now})
 
 
-def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
-    """Record that a delivery (an event, a press, a form, a command) is being applied; False when it
-    was before. One statement: no savepoint, no exception on the common path."""
+def _first_delivery_statements() -> dict[str, Any]:
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     from store.models import SlackDelivery
 
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    done = s.execute(insert(SlackDelivery).values(event_id=delivery_id[:120], received=now)
-                     .on_conflict_do_nothing().returning(SlackDelivery.event_id))
+    return {name: insert(SlackDelivery).values(event_id=bindparam("id"), received=bindparam("at"))
+            .on_conflict_do_nothing().returning(SlackDelivery.event_id)
+            for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+_FIRST_DELIVERY = _first_delivery_statements()
+
+
+def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
+    """Record that a delivery (an event, a press, a form, a command) is being applied; False when it
+    was before. One statement: no savepoint, no exception on the common path."""
+    statement = _FIRST_DELIVERY["postgresql" if s.get_bind().dialect.name == "postgresql" else "sqlite"]
+    done = s.execute(statement, {"id": delivery_id[:120], "at": now})
     return done.scalar() is not None  # rowcount is not reliable here on psycopg (-1)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from store import permissions as rules
@@ -154,8 +155,12 @@ def bump_directory(s: Session) -> None:
         s.add(Directory(id=1, version=1))
 
 
-def directory_version(s: Session) -> int:
-    return s.scalar(select(Directory.version).where(Directory.id == 1)) or 0
+_DIRECTORY_VERSION = select(Directory.__table__.c.version).where(Directory.__table__.c.id == 1)  # Core, built once
+
+
+def directory_version(s: Session | Connection) -> int:
+    """The number every change to boards or people moves (a session, or a plain connection)."""
+    return s.scalar(_DIRECTORY_VERSION) or 0
 
 
 def history(s: Session, *, person: Person | None = None, board: Board | None = None, limit: int = 40

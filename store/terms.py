@@ -5,6 +5,7 @@ never the other way round."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -128,8 +129,10 @@ class When:
         return self.kind
 
 
+@functools.lru_cache(maxsize=4096)
 def describe(day: dt.date) -> str:
-    """How every reply states a date: with its weekday, so "next Friday" is never ambiguous."""
+    """How every reply states a date: with its weekday, so "next Friday" is never ambiguous.
+    (Kept for the dates a digest of thousands of actions repeats.)"""
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
