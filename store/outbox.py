@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from store.models import OutboxMessage
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+LATER = ("digest",)  # kinds the sender puts together into messages (owe_later)
 LEASE = dt.timedelta(seconds=10)  # a claim lives this long unless its sender, alive, renews it
 
 
@@ -55,6 +56,14 @@ _OWE_HOME = _OUTBOX.insert().from_select(
                            _OUTBOX.c.status == PENDING)))
 
 
+def owe_later(s: Session, kind: str, user_id: str, about: str, text: str, now: dt.datetime) -> None:
+    """Owe a person something the sender puts together before sending (kind "digest": a board's
+    digest, `about` naming the board), so a long read is not done while they wait for the reply.
+    The sender replaces the row with the messages it makes, in one transaction."""
+    s.add(OutboxMessage(kind=kind, channel=user_id, target=about, text=text, status=PENDING, attempts=0,
+                        not_before=now, created=now))
+
+
 def refresh_home(s: Session, user_id: str, now: dt.datetime, delay: dt.timedelta = dt.timedelta(0)) -> None:
     """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough,
     and `delay` lets a burst of changes to someone's work share one publish."""
@@ -67,8 +76,9 @@ def _first_delivery_statements() -> dict[str, Any]:
 
     from store.models import SlackDelivery
 
-    return {name: insert(SlackDelivery).values(event_id=bindparam("id"), received=bindparam("at"))
-            .on_conflict_do_nothing().returning(SlackDelivery.event_id)
+    table = SlackDelivery.__table__  # Core: the ORM's bulk-insert path costs more than the statement
+    return {name: insert(table).values(event_id=bindparam("id"), received=bindparam("at"))
+            .on_conflict_do_nothing().returning(table.c.event_id)
             for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 
@@ -118,6 +128,13 @@ def renew(s: Session, holder: str, wall: dt.datetime) -> int:
 def key_of(msg: OutboxMessage) -> str:
     """Every message's key, carried in its Slack metadata: the ledger's, or the row's own."""
     return msg.key or f"outbox-{msg.id}"
+
+
+def expanded(s: Session, row: OutboxMessage, messages: Sequence[tuple[str, list[Any] | None]], now: dt.datetime) -> None:
+    """A row the sender put together (owe_later) becomes its messages, to the same person, once."""
+    for text, blocks in messages:
+        enqueue(s, row.channel, text, now, blocks=blocks)
+    mark_sent(s, row.id, now, None)
 
 
 def mark_sent(s: Session, msg_id: int, now: dt.datetime, ts: str | None) -> None:
