@@ -140,7 +140,7 @@ class Clerk:
         return OutboxSender(self.sessions, client, self.clock, on_idle=self.housekeeping,
                             read_sessions=self.read_sessions,
                             home_view=lambda s, user: view_for(s, user, self.clock(), self.settings.tz, self.calendar),
-                            **events)
+                            put_together=self.conversation.put_together, **events)
 
     def send_owed(self) -> None:
         """What a job owed goes out now: sent here (a job run at the terminal, a test), or the

@@ -96,12 +96,14 @@ class OutboxSender:
                  interval: float = 2.0, on_idle: Callable[[], None] | None = None,
                  home_view: Callable[[Session, str], dict] | None = None,
                  wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
-                 read_sessions: sessionmaker[Session] | None = None, wake_event=None, stop_event=None):
+                 read_sessions: sessionmaker[Session] | None = None, wake_event=None, stop_event=None,
+                 put_together: Callable[[str, str, str], list[tuple[str, list | None]]] | None = None):
         self.sessions, self.client, self.clock, self.interval = sessions, client, clock, interval
         self.read_sessions = read_sessions or sessions  # App Home is only read: never under the write lock
         self.wall = wall  # leases run on real time, whatever time Clerk's clock says it is
         self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.home_view = home_view  # renders a person's App Home when an outbox row asks for it
+        self.put_together = put_together  # (kind, user, about) -> the messages of a row owed later (a digest)
         self.on_idle = on_idle  # housekeeping when nothing is waiting (SQLite WAL checkpoints)
         # threading.Event by default; multiprocessing.Event when the sender is its own process
         # (bot.SenderProcess), woken by the server's request threads
@@ -179,6 +181,9 @@ class OutboxSender:
         return len(rows)
 
     def _send_one(self, row: OutboxMessage) -> None:
+        if row.kind in outbox.LATER:
+            self._put_together(row)
+            return
         try:
             ts = self._post(row)
         except SlackApiError as exc:
@@ -198,6 +203,16 @@ class OutboxSender:
             return
         with unit_of_work(self.sessions) as s:
             outbox.mark_sent(s, row.id, self.clock(), ts)
+
+    def _put_together(self, row: OutboxMessage) -> None:
+        """A row owed later (a digest) becomes its messages, which the next round sends."""
+        try:
+            messages = self.put_together(row.kind, row.channel, row.target or "")
+            with unit_of_work(self.sessions) as s:
+                outbox.expanded(s, row, messages, self.clock())
+        except Exception as exc:  # noqa: BLE001 - kept, and tried again later like a failed post
+            log.exception("outbox %s (%s) could not be put together", row.id, row.kind)
+            self._release(row, type(exc).__name__)
 
     def _release(self, row: OutboxMessage, error: str) -> None:
         delay = min(300, 5 * 2 ** min(row.attempts, 6))

@@ -108,7 +108,9 @@ class Conversation:
             with unit_of_work(self.sessions) as s:
                 if not self._first(s, delivery_id or once, now):
                     return Reply([] if delivery_id else [Message(ALREADY, sections([ALREADY]))], ALREADY)
-                reply = self._reply(self._turn(s, who, now), command)
+                turn = self._turn(s, who, now)
+                reply = self._reply(turn, command)
+                self._owe_later(s, turn, now)
                 reply = self._deliver(s, reply, who, now, delivery_id)
                 if then is not None:
                     s.flush()
@@ -133,13 +135,36 @@ class Conversation:
         """A command that only reads runs on the reading engine (no write lock); only what it owes
         Slack (an event's reply, a long reply's parts) takes a short write transaction after."""
         with reading(self.read_sessions) as s:
-            reply = self._reply(self._turn(s, who, now), command)
-        if delivery_id is None and (len(reply.messages) <= 1 or who.surface == "console"):
+            turn = self._turn(s, who, now)
+            reply = self._reply(turn, command)
+        if delivery_id is None and not turn.later and (len(reply.messages) <= 1 or who.surface == "console"):
             return reply
         with unit_of_work(self.sessions) as s:
             if not self._first(s, delivery_id, now):
                 return Reply([])
+            self._owe_later(s, turn, now)
             return self._deliver(s, reply, who, now, delivery_id)
+
+    def _owe_later(self, s: Session, turn: Turn, now: dt.datetime) -> None:
+        for kind, about, text in turn.later:
+            outbox.owe_later(s, kind, turn.who.user_id, about, text, now)
+
+    def put_together(self, kind: str, user_id: str, about: str) -> list[tuple[str, list | None]]:
+        """What the sender sends for a row owed later (outbox.owe_later): the command run now, for
+        that person, with what they may see now; its messages go to their DMs."""
+        from grammar.commands import Digest
+
+        command = {"digest": lambda: Digest(board=about)}[kind]()
+        who = Speaker(user_id=user_id, surface="dm")
+        now = self.clock()
+        try:
+            with reading(self.read_sessions) as s:
+                turn = self._turn(s, who, now)
+                turn.may_defer = False
+                reply = self._reply(turn, command)
+        except Refusal as exc:
+            reply = self._refused(exc, who, now, None, None)
+        return [(m.text, m.blocks or None) for m in reply.messages]
 
     def _turn(self, s: Session, who: Speaker, now: dt.datetime) -> Turn:
         return Turn(s, self._actor(s, who), who, now, self.today(now), who.fmt, self.calendar, self.tz,

@@ -84,6 +84,8 @@ class Turn:
     homes: set[str] = field(default_factory=set)
     home_delay: dt.timedelta = dt.timedelta(0)
     quiet: list | None = None  # while set, the board's posts are kept here (one summary goes instead)
+    may_defer: bool = True  # a long read may be owed to the sender (Turn.later) instead of done now
+    later: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, about, text) for outbox.owe_later
 
     # -- what the command is about ---------------------------------------------------------
 
@@ -157,6 +159,14 @@ class Turn:
             said = text if r.on_behalf_of is None else \
                 f"For {MRKDWN.esc(r.on_behalf_of.name)}, who is not on Slack: {text}"
             outbox.enqueue(self.s, r.user_id, said, self.now, blocks=sections([said]) + list(blocks or []))
+
+    def defers(self) -> bool:
+        """Whether a long read is better owed to the sender, to come as DMs, than done in the reply:
+        not at the console (which prints it all) and not when the sender itself runs it."""
+        return self.may_defer and self.who.surface != "console" and bool(self.who.user_id)
+
+    def owe_later(self, kind: str, about: str, text: str) -> None:
+        self.later.append((kind, about, text))
 
     def refresh(self, persons: Iterable[Person | None]) -> None:
         """Their App Homes show their work: owe each a fresh one (published by the sender)."""

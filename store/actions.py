@@ -343,5 +343,11 @@ def listed(s: Session, q: Select) -> list[Listed]:
             for r in rows]
 
 
+def count_open(s: Session, board: Board) -> int:
+    """How many open actions a board has (one statement; an unfinished import is not counted)."""
+    return s.scalar(select(func.count(Action.id)).where(Action.board_id == board.id,
+                                                         Action.status.in_(OPEN_STATES))) or 0
+
+
 def overdue(action: Action, today: dt.date) -> bool:
     return action.status in OPEN_STATES and action.due is not None and action.due < today

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from render.blocks import MAX_BLOCKS_PER_MESSAGE, MAX_SECTION_TEXT
+from service.conversation import Speaker
 from store import actions as log
 from store.db import unit_of_work
 from store.models import Action, ActionOwner, Board, Person
@@ -76,8 +77,8 @@ def test_a_digest_of_5000_actions_is_split_within_block_kit_limits_and_nothing_i
     seed(pr, [(f"Action number {i} " + "with a long title " * 10, owners[i % 5],
                dt.date(2018, 6, 1) + dt.timedelta(days=i % 400)) for i in range(5000)])
     reply = pr.says("JG", "/action digest")
-    assert "sent it to you as a direct message" in reply
-    parts = pr.posts("DUJG0001")
+    assert reply == "P&amp;R has 5000 open actions, so its digest is on its way to you as direct messages.", reply
+    parts = pr.posts("DUJG0001")  # put together by the sender, then sent
     assert len(parts) > 1
     refs = []
     for part in parts:
@@ -88,3 +89,59 @@ def test_a_digest_of_5000_actions_is_split_within_block_kit_limits_and_nothing_i
                 refs += re.findall(r"• \*(\d+/18)\*", block["text"]["text"])
     assert len(refs) == 5000 and len(set(refs)) == 5000
     assert parts[0]["blocks"][0]["elements"][0]["text"].startswith("Digest of P&amp;R's open actions (part 1 of")
+
+
+def test_a_long_digest_is_put_together_by_the_sender_with_what_the_reader_may_see_and_retried_if_that_fails(pr):
+    """Over DIGEST_IN_REPLY open actions the reply comes at once and the sender puts the digest
+    together (off the request's path); a failure there keeps the digest owed, and the reader's
+    Part B rights are those at the moment it is put together."""
+    from service.actions import DIGEST_IN_REPLY
+    from store.models import OutboxMessage
+
+    n = DIGEST_IN_REPLY + 5
+    seed(pr, [(f"Item {i}", "AH" if i % 2 else "DM", dt.date(2018, 12, 1) + dt.timedelta(days=i)) for i in range(n)])
+    with unit_of_work(pr.clerk.sessions) as s:
+        secret = s.query(Action).filter_by(number=3).one()
+        secret.private, secret.title = True, "Part B: the chief constable's contract, marker X9Q"
+    reply = pr.says("VH", "/action digest")
+    assert reply == f"P&amp;R has {n} open actions, so its digest is on its way to you as direct messages."
+
+    sender, calls = pr.clerk.sender, []
+    together = sender.put_together
+
+    def fails_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return together(*args)
+
+    sender.put_together = fails_once
+    pr.deliver()
+    assert pr.fake.posts("DUVH0001") == []  # nothing half-sent
+    with pr.clerk.sessions() as s:
+        row = s.query(OutboxMessage).filter_by(kind="digest").one()
+        assert (row.status, row.last_error, row.channel, row.target) == ("pending", "RuntimeError", "UVH0001", "P&R")
+    pr.clock.now = row.not_before + dt.timedelta(seconds=1)
+    parts = pr.posts("DUVH0001")
+    shown = "\n".join(b["text"]["text"] for p in parts for b in p["blocks"] if b["type"] == "section")
+    assert calls == [("digest", "UVH0001", "P&R")] * 2
+    assert shown.startswith(f"*P&amp;R: {n} open actions*")
+    assert "X9Q" not in shown and "1 Part B action (text not shown here)" in shown
+    assert len(re.findall(r"• \*(\d+/18)\*", shown)) == n - 1
+    with pr.clerk.sessions() as s:
+        assert s.query(OutboxMessage).filter_by(kind="digest").one().status == "sent"
+    pr.fake.reset()
+    pr.deliver()
+    assert pr.fake.posts("DUVH0001") == []  # once
+
+
+def test_the_console_prints_a_long_digest_whole_and_owes_nothing(pr):
+    from store.models import OutboxMessage
+
+    seed(pr, [(f"Item {i}", "AH", dt.date(2018, 12, 1)) for i in range(62)])
+    console = pr.clerk.conversation.handle("action digest", Speaker(user_id="console", surface="console",
+                                                                   initials="JG"))
+    assert console.plain.startswith("P&R: 62 open actions")
+    assert len(re.findall(r"• (\d+/18) ", console.plain)) == 62
+    with pr.clerk.sessions() as s:
+        assert s.query(OutboxMessage).filter_by(kind="digest").count() == 0
