@@ -156,12 +156,10 @@ DIGEST_IN_REPLY = 40  # open actions: a board with more gets its digest as DMs, 
 def digest(turn: Turn, cmd: Digest) -> Said:
     turn.require(Act.READ)
     board = turn.board(cmd.board)
-    if turn.defers():
-        n = log.count_open(turn.s, board)
-        if n > DIGEST_IN_REPLY:
-            turn.owe_later("digest", board.name, f"Digest of {board.name}'s open actions")
-            return Said([f"{turn.fmt.esc(board.name)} has {n} open actions, so its digest is on its way to you as "
-                         "direct messages."])
+    if turn.defers() and log.open_beyond(turn.s, board, DIGEST_IN_REPLY):
+        turn.owe_later("digest", board.name, f"Digest of {board.name}'s open actions")
+        return Said([f"{turn.fmt.esc(board.name)} has more than {DIGEST_IN_REPLY} open actions, so its digest is on "
+                     "its way to you as direct messages."])
     actions = log.listed(turn.s, log.query(board, "open", today=turn.today))
     return Said(render.digest(board.name, actions, turn.fmt, turn.today, lambda a: log.can_see(a, turn.actor)),
                 title=f"Digest of {board.name}'s open actions")

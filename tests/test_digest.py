@@ -77,7 +77,8 @@ def test_a_digest_of_5000_actions_is_split_within_block_kit_limits_and_nothing_i
     seed(pr, [(f"Action number {i} " + "with a long title " * 10, owners[i % 5],
                dt.date(2018, 6, 1) + dt.timedelta(days=i % 400)) for i in range(5000)])
     reply = pr.says("JG", "/action digest")
-    assert reply == "P&amp;R has 5000 open actions, so its digest is on its way to you as direct messages.", reply
+    assert reply == ("P&amp;R has more than 40 open actions, so its digest is on its way to you as direct "
+                     "messages."), reply
     parts = pr.posts("DUJG0001")  # put together by the sender, then sent
     assert len(parts) > 1
     refs = []
@@ -104,7 +105,8 @@ def test_a_long_digest_is_put_together_by_the_sender_with_what_the_reader_may_se
         secret = s.query(Action).filter_by(number=3).one()
         secret.private, secret.title = True, "Part B: the chief constable's contract, marker X9Q"
     reply = pr.says("VH", "/action digest")
-    assert reply == f"P&amp;R has {n} open actions, so its digest is on its way to you as direct messages."
+    assert reply == (f"P&amp;R has more than {DIGEST_IN_REPLY} open actions, so its digest is on its way to you as "
+                     "direct messages.")
 
     sender, calls = pr.clerk.sender, []
     together = sender.put_together
@@ -145,3 +147,12 @@ def test_the_console_prints_a_long_digest_whole_and_owes_nothing(pr):
     assert len(re.findall(r"• (\d+/18) ", console.plain)) == 62
     with pr.clerk.sessions() as s:
         assert s.query(OutboxMessage).filter_by(kind="digest").count() == 0
+
+
+def test_a_digest_of_exactly_the_limit_is_answered_in_the_reply(pr):
+    from service.actions import DIGEST_IN_REPLY
+
+    seed(pr, [(f"Item {i}", "AH", dt.date(2018, 12, 1)) for i in range(DIGEST_IN_REPLY)])
+    assert pr.says("JG", "/action digest").startswith(f"*P&amp;R: {DIGEST_IN_REPLY} open actions*")
+    pr.says("GA", "/action new One more owner AH")
+    assert "so its digest is on its way to you as direct messages" in pr.says("JG", "/action digest")

@@ -420,9 +420,8 @@ def test_action_list_overdue_hides_part_b_text_from_who_may_not_see_it(world):
 
 
 def test_the_chairs_digest_is_split_and_lists_every_open_action(world):
-    open_count = sum(r.open for r in world.rows)
     # answered at once (the sender puts the digest together), then the parts in the chair's DMs
-    assert world.replies["digest"] == (f"P&amp;R has {open_count} open actions, so its digest is on its way to you "
+    assert world.replies["digest"] == ("P&amp;R has more than 40 open actions, so its digest is on its way to you "
                                        "as direct messages."), world.replies["digest"]
     got = parts(world.messages("digest", "DUJG0001"), "Digest of P&amp;R's open actions")
     open_refs = [r.ref for r in world.rows if r.open]
