@@ -168,8 +168,12 @@ class OutboxSender:
 
     def send_due(self, limit: int = 20) -> int:
         """Send what is due now; returns how many rows were claimed."""
-        with unit_of_work(self.sessions) as s:
-            rows = outbox.claim(s, self.clock(), holder=self.holder, wall=self.wall(), limit=limit)
+        with unit_of_work(self.sessions) as s:  # the write lock only for the claim itself
+            ids = outbox.claim_ids(s, self.clock(), holder=self.holder, wall=self.wall(), limit=limit)
+        if not ids:
+            return 0
+        with reading(self.read_sessions) as s:  # the rows, blocks and all, decoded with no lock held
+            rows = outbox.claimed(s, ids)
             s.expunge_all()
         for n, row in enumerate(rows):
             try:

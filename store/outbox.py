@@ -94,6 +94,18 @@ def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
 
 
 def claim(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
+    """claim_ids, then the rows themselves, in the same transaction."""
+    return claimed(s, claim_ids(s, now, holder=holder, wall=wall, limit=limit))
+
+
+def claimed(s: Session, ids: Sequence[int]) -> list[OutboxMessage]:
+    """The rows claim_ids took, in order (read after the claim has committed, on any engine: they
+    are this sender's until it marks them)."""
+    return list(s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))) \
+        if ids else []
+
+
+def claim_ids(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit: int = 20) -> list[int]:
     """Claim due rows for this sender (`holder`), with a lease until `wall` + LEASE (wall-clock time,
     which `jobs run --at` does not move). Rows a dead sender left claimed are taken over once their
     lease runs out; the sender settles them from Slack's history before posting again. Two senders
@@ -107,16 +119,14 @@ def claim(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit
     if s.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
     ids = list(s.scalars(q))
-    claimed = []
-    for msg_id in ids:
-        res = s.execute(update(OutboxMessage)
-                        .where(OutboxMessage.id == msg_id,
-                               (OutboxMessage.status == PENDING) | expired)
-                        .values(status=SENDING, claimed_by=holder, lease_until=wall + LEASE,
-                                attempts=OutboxMessage.attempts + 1))
-        if res.rowcount:
-            claimed.append(msg_id)
-    return list(s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)))
+    if not ids:
+        return []
+    taken = s.scalars(update(OutboxMessage)
+                      .where(OutboxMessage.id.in_(ids), (OutboxMessage.status == PENDING) | expired)
+                      .values(status=SENDING, claimed_by=holder, lease_until=wall + LEASE,
+                              attempts=OutboxMessage.attempts + 1)
+                      .returning(OutboxMessage.id).execution_options(synchronize_session=False))
+    return sorted(taken)
 
 
 def renew(s: Session, holder: str, wall: dt.datetime) -> int:
