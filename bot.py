@@ -199,22 +199,24 @@ class SenderProcess:
 
     Posting to Slack and rendering App Home are Python work; in the server's process they would
     hold the interpreter lock a request is waiting for (tens of ms while a home renders). In
-    their own process they run on the other core. The server wakes it after each change through
-    a shared Event. It stops when the server stops it, and also when the server's process dies
-    (it watches its parent), so a killed server leaves no sender behind; the server starts a new
-    one if it ever exits. Claims, leases and settling from Slack's history are the outbox's, the
-    same as for several replicas, so nothing is sent twice or lost across a restart."""
+    their own process they run on the other core. The server wakes it by writing a byte to a pipe
+    (never blocking: a full pipe already holds a wake-up, a dead reader is the watch thread's to
+    replace), and stops it by writing "stop". At the pipe's end (the server's process has gone,
+    however it went) the sender goes too, so a killed server leaves no sender behind; the server
+    starts a new one if it ever exits. Claims, leases and settling from Slack's history are the
+    outbox's, the same as for several replicas, so nothing is sent twice or lost across a restart."""
 
     RESTART_AFTER = 1.0  # seconds: a sender that keeps failing at start-up does not spin
+    STOP_WAIT = 20.0  # seconds a stopping sender may finish its round before it is killed
 
     def __init__(self, settings: Settings):
         import multiprocessing
 
         self.settings = settings
         self._ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads or connections
-        self.wake_event = self._ctx.Event()
-        self.stop_event = self._ctx.Event()
         self.process = None
+        self._writer = None
+        self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._watch: threading.Thread | None = None
 
@@ -224,10 +226,18 @@ class SenderProcess:
         self._watch.start()
 
     def _spawn(self) -> None:
-        self.process = self._ctx.Process(target=run_sender_process,
-                                         args=(self.settings, self.wake_event, self.stop_event),
-                                         name="clerk-sender", daemon=True)
-        self.process.start()
+        import os
+
+        reader, writer = self._ctx.Pipe(duplex=False)
+        os.set_blocking(writer.fileno(), False)
+        process = self._ctx.Process(target=run_sender_process, args=(self.settings, reader),
+                                    name="clerk-sender", daemon=True)
+        process.start()
+        reader.close()  # the child has its own copy: when this process goes, the child reads the end
+        with self._lock:
+            old, self._writer, self.process = self._writer, writer, process
+        if old is not None:
+            old.close()
 
     def _keep_running(self) -> None:
         while not self._stopping.is_set():
@@ -238,46 +248,68 @@ class SenderProcess:
                 if not self._stopping.is_set():
                     self._spawn()
 
+    def _send(self, what: bytes) -> None:
+        import os
+
+        with self._lock:
+            if self._writer is None:
+                return
+            try:
+                os.write(self._writer.fileno(), what)
+            except (BlockingIOError, BrokenPipeError, OSError):
+                pass  # full: a wake-up is already waiting; gone: the watch thread starts another
+
     def wake(self) -> None:
-        self.wake_event.set()
+        self._send(b"w")
 
     def stop(self) -> None:
         self._stopping.set()
-        self.stop_event.set()
-        self.wake_event.set()
+        self._send(b"s")
         if self.process is not None:
-            self.process.join(timeout=20)
+            self.process.join(timeout=self.STOP_WAIT)
             if self.process.is_alive():
-                self.process.terminate()
+                self.process.kill()
                 self.process.join(timeout=5)
         if self._watch is not None:
             self._watch.join(timeout=5)
+        with self._lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
 
-def run_sender_process(settings: Settings, wake_event, stop_event) -> None:
-    """The sender process's whole life: its own engines on the same database, then send until
-    stopped (SIGTERM or the server's stop) or orphaned."""
-    import multiprocessing
+def run_sender_process(settings: Settings, pipe) -> None:
+    """The sender process's whole life: its own engines on the same database, then send until the
+    server says stop, or goes."""
     import os
 
     _configure_logging()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops this process
-    signal.signal(signal.SIGTERM, lambda *_: (stop_event.set(), wake_event.set()))
-    parent = multiprocessing.parent_process()
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # as a kill: leases settle what was mid-post
+    wake, stop = threading.Event(), threading.Event()
+    wake.set()  # a first round at once: what was owed while no sender ran
 
-    def orphaned() -> None:
-        """The server's process has gone, however it went (kill -9, out of memory): go with it, as
-        a thread of it would have. What was mid-post is settled from Slack's history by the next
-        sender, exactly as after a crash of the whole server."""
-        if parent is not None:
-            parent.join()
-            os._exit(70)
+    def listen() -> None:
+        """Wake-ups and "stop" from the server; the pipe's end means the server's process has gone
+        (kill -9, out of memory): go with it, as a thread of it would have."""
+        while True:
+            try:
+                got = os.read(pipe.fileno(), 4096)
+            except InterruptedError:
+                continue
+            except OSError:
+                got = b""
+            if not got:
+                os._exit(70)
+            if b"s" in got:
+                stop.set()
+            wake.set()
 
-    threading.Thread(target=orphaned, name="clerk-sender-parent", daemon=True).start()
+    threading.Thread(target=listen, name="clerk-sender-pipe", daemon=True).start()
     clerk = Clerk(settings, serving=True)
     _tune_for_serving()
     try:
-        clerk.make_sender(wake_event=wake_event, stop_event=stop_event).run()
+        clerk.make_sender(wake_event=wake, stop_event=stop).run()
     finally:
         clerk.engine.dispose()
         clerk.read_engine.dispose()

@@ -172,9 +172,14 @@ class OutboxSender:
             ids = outbox.claim_ids(s, self.clock(), holder=self.holder, wall=self.wall(), limit=limit)
         if not ids:
             return 0
-        with reading(self.read_sessions) as s:  # the rows, blocks and all, decoded with no lock held
-            rows = outbox.claimed(s, ids)
-            s.expunge_all()
+        try:
+            with reading(self.read_sessions) as s:  # the rows, blocks and all, decoded with no lock held
+                rows = outbox.claimed(s, ids)
+                s.expunge_all()
+        except Exception:
+            with unit_of_work(self.sessions) as s:  # not left "sending" under a lease this sender renews
+                outbox.unclaim(s, ids, self.holder)
+            raise
         for n, row in enumerate(rows):
             try:
                 self._send_one(row)
@@ -213,7 +218,7 @@ class OutboxSender:
         try:
             messages = self.put_together(row.kind, row.channel, row.target or "")
             with unit_of_work(self.sessions) as s:
-                outbox.expanded(s, row, messages, self.clock())
+                outbox.expanded(s, row, messages, self.clock(), self.holder)
         except Exception as exc:  # noqa: BLE001 - kept, and tried again later like a failed post
             log.exception("outbox %s (%s) could not be put together", row.id, row.kind)
             self._release(row, type(exc).__name__)

@@ -157,7 +157,7 @@ def digest(turn: Turn, cmd: Digest) -> Said:
     turn.require(Act.READ)
     board = turn.board(cmd.board)
     if turn.defers() and log.open_beyond(turn.s, board, DIGEST_IN_REPLY):
-        turn.owe_later("digest", board.name, f"Digest of {board.name}'s open actions")
+        turn.owe_later("digest", str(board.id), f"Digest of {board.name}'s open actions")
         return Said([f"{turn.fmt.esc(board.name)} has more than {DIGEST_IN_REPLY} open actions, so its digest is on "
                      "its way to you as direct messages."])
     actions = log.listed(turn.s, log.query(board, "open", today=turn.today))

@@ -91,7 +91,7 @@ class Conversation:
             if who.surface == "console":
                 self._console(now)
             if command.reads and then is None:
-                return self._read(command, who, now, delivery_id)
+                return self._read(command, who, now, delivery_id, once)
             return self._write(command, who, now, delivery_id, once or f"run:{uuid.uuid4().hex}", then)
         except Refusal as exc:
             if raise_refusals:
@@ -131,7 +131,8 @@ class Conversation:
 
     # -- the pipeline ------------------------------------------------------------------------
 
-    def _read(self, command: Command, who: Speaker, now: dt.datetime, delivery_id: str | None) -> Reply:
+    def _read(self, command: Command, who: Speaker, now: dt.datetime, delivery_id: str | None,
+              once: str | None = None) -> Reply:
         """A command that only reads runs on the reading engine (no write lock); only what it owes
         Slack (an event's reply, a long reply's parts) takes a short write transaction after."""
         with reading(self.read_sessions) as s:
@@ -140,8 +141,10 @@ class Conversation:
         if delivery_id is None and not turn.later and (len(reply.messages) <= 1 or who.surface == "console"):
             return reply
         with unit_of_work(self.sessions) as s:
-            if not self._first(s, delivery_id, now):
-                return Reply([])
+            if not self._first(s, delivery_id or (once if turn.later else None), now):
+                if delivery_id:
+                    return Reply([])
+                return Reply([Message(ALREADY, sections([ALREADY]))], ALREADY)  # a slash command sent twice
             self._owe_later(s, turn, now)
             return self._deliver(s, reply, who, now, delivery_id)
 
@@ -154,14 +157,16 @@ class Conversation:
         that person, with what they may see now; its messages go to their DMs."""
         from grammar.commands import Digest
 
-        command = {"digest": lambda: Digest(board=about)}[kind]()
         who = Speaker(user_id=user_id, surface="dm")
         now = self.clock()
         try:
             with reading(self.read_sessions) as s:
+                board = s.get(Board, int(about)) if kind == "digest" and about.isdigit() else None
+                if board is None:
+                    raise Refusal("The board you asked for a digest of is no longer in Clerk.")
                 turn = self._turn(s, who, now)
                 turn.may_defer = False
-                reply = self._reply(turn, command)
+                reply = self._reply(turn, Digest(board=board.name))
         except Refusal as exc:
             reply = self._refused(exc, who, now, None, None)
         return [(m.text, m.blocks or None) for m in reply.messages]

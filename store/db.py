@@ -60,8 +60,8 @@ def _begin_immediate(conn, wait: float = BUSY_TIMEOUT_MS / 1000) -> None:
 
     SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25 … ms between its tries, so a command
     that arrives while the sender holds the lock for one millisecond loses 10-40 ms. Here the
-    wait is a poll every 0.2-2 ms; after `wait` seconds the last try is SQLite's own, so the error
-    (if any) is the one SQLAlchemy always raised."""
+    wait is a poll every 0.2-2 ms, for `wait` seconds in all (SQLite's own timeout, as before); the
+    last try goes through SQLAlchemy, so the error (if any) is the one it always raised."""
     raw = conn.connection.driver_connection
     raw.execute("PRAGMA busy_timeout=0")
     try:
@@ -75,9 +75,9 @@ def _begin_immediate(conn, wait: float = BUSY_TIMEOUT_MS / 1000) -> None:
                     break
             time.sleep(delay)
             delay = min(delay * 1.5, 0.002)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try, at once: its error is SQLAlchemy's, as ever
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

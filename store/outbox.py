@@ -140,11 +140,27 @@ def key_of(msg: OutboxMessage) -> str:
     return msg.key or f"outbox-{msg.id}"
 
 
-def expanded(s: Session, row: OutboxMessage, messages: Sequence[tuple[str, list[Any] | None]], now: dt.datetime) -> None:
-    """A row the sender put together (owe_later) becomes its messages, to the same person, once."""
+def expanded(s: Session, row: OutboxMessage, messages: Sequence[tuple[str, list[Any] | None]], now: dt.datetime,
+             holder: str) -> bool:
+    """A row the sender put together (owe_later) becomes its messages, to the same person, once:
+    only while this sender still holds it (one that stalled past its lease finds it taken over)."""
+    mine = s.scalar(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == SENDING,
+                                                OutboxMessage.claimed_by == holder)
+                    .values(status=SENT, sent=now, last_error=None).returning(OutboxMessage.id)
+                    .execution_options(synchronize_session=False))
+    if mine is None:
+        return False
     for text, blocks in messages:
         enqueue(s, row.channel, text, now, blocks=blocks)
-    mark_sent(s, row.id, now, None)
+    return True
+
+
+def unclaim(s: Session, ids: Sequence[int], holder: str) -> None:
+    """Give claimed rows back (the sender could not read them): pending again, for any sender."""
+    s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == SENDING,
+                                          OutboxMessage.claimed_by == holder)
+              .values(status=PENDING, claimed_by=None, lease_until=None)
+              .execution_options(synchronize_session=False))
 
 
 def mark_sent(s: Session, msg_id: int, now: dt.datetime, ts: str | None) -> None:

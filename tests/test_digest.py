@@ -122,11 +122,12 @@ def test_a_long_digest_is_put_together_by_the_sender_with_what_the_reader_may_se
     assert pr.fake.posts("DUVH0001") == []  # nothing half-sent
     with pr.clerk.sessions() as s:
         row = s.query(OutboxMessage).filter_by(kind="digest").one()
-        assert (row.status, row.last_error, row.channel, row.target) == ("pending", "RuntimeError", "UVH0001", "P&R")
+        board_id = str(s.query(Board).one().id)
+        assert (row.status, row.last_error, row.channel, row.target) == ("pending", "RuntimeError", "UVH0001", board_id)
     pr.clock.now = row.not_before + dt.timedelta(seconds=1)
     parts = pr.posts("DUVH0001")
     shown = "\n".join(b["text"]["text"] for p in parts for b in p["blocks"] if b["type"] == "section")
-    assert calls == [("digest", "UVH0001", "P&R")] * 2
+    assert calls == [("digest", "UVH0001", board_id)] * 2
     assert shown.startswith(f"*P&amp;R: {n} open actions*")
     assert "X9Q" not in shown and "1 Part B action (text not shown here)" in shown
     assert len(re.findall(r"• \*(\d+/18)\*", shown)) == n - 1
@@ -156,3 +157,25 @@ def test_a_digest_of_exactly_the_limit_is_answered_in_the_reply(pr):
     assert pr.says("JG", "/action digest").startswith(f"*P&amp;R: {DIGEST_IN_REPLY} open actions*")
     pr.says("GA", "/action new One more owner AH")
     assert "so its digest is on its way to you as direct messages" in pr.says("JG", "/action digest")
+
+
+def test_a_long_digest_shows_what_the_reader_may_see_when_it_is_put_together_and_a_replay_owes_it_once(pr):
+    from service.actions import DIGEST_IN_REPLY
+    from store.models import OutboxMessage
+
+    seed(pr, [(f"Item {i}", "DM", dt.date(2018, 12, 1)) for i in range(DIGEST_IN_REPLY + 1)])
+    with unit_of_work(pr.clerk.sessions) as s:
+        secret = s.query(Action).filter_by(number=2).one()
+        secret.private, secret.title = True, "Part B: estates disposal, marker K7W"
+    trigger = pr.fake.trigger()
+    first = pr.slash("VH", "/action digest", trigger_id=trigger).json()["text"]
+    again = pr.slash("VH", "/action digest", trigger_id=trigger).json()["text"]  # Slack sent it twice
+    assert "so its digest is on its way to you as direct messages" in first
+    assert again.startswith("That command was already done")
+    with unit_of_work(pr.clerk.sessions) as s:  # before it is put together, VH comes to own the Part B item
+        assert s.query(OutboxMessage).filter_by(kind="digest").count() == 1
+        vh = s.query(Person).filter_by(initials="VH").one()
+        s.add(ActionOwner(action_id=s.query(Action).filter_by(number=2).one().id, person_id=vh.id, position=1))
+    shown = "\n".join(b["text"]["text"] for p in pr.posts("DUVH0001") for b in p["blocks"] if b["type"] == "section")
+    assert "K7W" in shown and "text not shown here" not in shown
+    assert shown.count("*P&amp;R: ") == 1  # one digest

@@ -75,20 +75,24 @@ def test_a_command_is_posted_by_the_sender_process_and_a_killed_server_leaves_no
         server.stop()
 
 
-def test_a_sender_process_that_dies_is_replaced_and_sends_what_was_owed(world, database_url, tmp_path):  # noqa: F811
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill -9", "TERM"])
+def test_a_sender_process_that_dies_is_replaced_and_sends_what_was_owed(world, database_url, tmp_path, how):  # noqa: F811
     server = Server(database_url, world.fake, tmp_path, "clerk")
     try:
         first = until(lambda: sender_of(server))
-        os.kill(first, signal.SIGKILL)
+        raise_and_see_it_posted(world, server, "Posted before the sender died")  # so it dies idle, waiting
+        os.kill(first, how)
+        until(lambda: not alive(first), seconds=10)
         reply = server.says("UGA0001", "/action new Owed while the sender was down owner AH", channel_id="CPR")
-        assert reply.status_code == 200
+        assert reply.status_code == 200 and "Raised" in reply.json()["text"]  # the server still answers
         second = until(lambda: (pid := sender_of(server)) and pid != first and pid)
         until(lambda: [p for p in world.fake.posts("CPR") if "Owed while the sender was down" in post_text(p)])
+        raise_and_see_it_posted(world, server, "Posted by the second sender")
         assert alive(second)
         assert "sender process exited" in server.log.read_text()
     finally:
         server.stop()
-    assert server.proc.returncode == 0
+    assert server.proc.returncode == 0  # and it stopped cleanly, its sender with it
     until(lambda: not alive(second), seconds=10)
 
 
