@@ -360,10 +360,11 @@ def make_http_server(clerk: Clerk, host: str = "0.0.0.0", port: int | None = Non
 
 
 def _tune_for_serving() -> None:
-    """Requests share one interpreter with the outbox sender. Python hands the GIL to a waiting
-    thread only every switch interval (5 ms by default), and a request waits for it again after
-    each database call, so a sender busy rendering App Home could add tens of ms to a command:
-    1 ms keeps the requests' turn short. What start-up loaded (dateparser's data, Bolt, the
+    """For the server and for the sender process alike. Python hands the GIL to a waiting thread
+    only every switch interval (5 ms by default), and a thread waits for it again after each
+    database call: with the sender as a thread of the server (CLERK_SENDER=thread), a sender busy
+    rendering App Home could add tens of ms to a command, and the server's waitress threads share
+    it too. 1 ms keeps each turn short. What start-up loaded (dateparser's data, Bolt, the
     models) is frozen out of the collector's full passes, which would otherwise walk it."""
     import gc
 

@@ -346,8 +346,7 @@ def listed(s: Session, q: Select) -> list[Listed]:
 def open_beyond(s: Session, board: Board, n: int) -> bool:
     """Whether a board has more than n open actions: one statement that stops at the (n+1)th, where a
     count would visit all of them (an unfinished import's are not counted)."""
-    return s.scalar(select(Action.id).where(Action.board_id == board.id, Action.status.in_(OPEN_STATES))
-                    .limit(1).offset(n)) is not None
+    return s.scalar(query(board, "open").with_only_columns(Action.id).order_by(None).limit(1).offset(n)) is not None
 
 
 def overdue(action: Action, today: dt.date) -> bool:

@@ -93,11 +93,6 @@ def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
     return done.scalar() is not None  # rowcount is not reliable here on psycopg (-1)
 
 
-def claim(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, limit: int = 20) -> list[OutboxMessage]:
-    """claim_ids, then the rows themselves, in the same transaction."""
-    return claimed(s, claim_ids(s, now, holder=holder, wall=wall, limit=limit))
-
-
 def claimed(s: Session, ids: Sequence[int]) -> list[OutboxMessage]:
     """The rows claim_ids took, in order (read after the claim has committed, on any engine: they
     are this sender's until it marks them)."""

@@ -162,8 +162,7 @@ class ClerkUnderTest:
 
     def deliver(self) -> None:
         """Run the outbox sender until nothing is due (the server's thread does this in production)."""
-        while self.clerk.sender.send_due():
-            pass
+        self.clerk.send_owed()
 
     def posts(self, channel: str | None = None) -> list[dict]:
         self.deliver()

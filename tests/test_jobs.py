@@ -96,7 +96,8 @@ def test_a_crash_between_posting_and_marking_sent_is_settled_from_the_dm_history
     run_job(pr.clerk, "action-reminders", at("2018-12-06T10:00:00+00:00"), send=False)
     sender = pr.clerk.sender
     with unit_of_work(pr.clerk.sessions) as s:
-        claimed = outbox.claim(s, pr.clock(), holder="a sender that dies", wall=dt.datetime.now(dt.timezone.utc))
+        claimed = outbox.claimed(s, outbox.claim_ids(s, pr.clock(), holder="a sender that dies",
+                                                     wall=dt.datetime.now(dt.timezone.utc)))
         s.expunge_all()
     for row in claimed:
         sender._post(row)  # posted … and then the process died before marking it sent
