@@ -308,11 +308,28 @@ def run_sender_process(settings: Settings, pipe) -> None:
     threading.Thread(target=listen, name="clerk-sender-pipe", daemon=True).start()
     clerk = Clerk(settings, serving=True)
     _tune_for_serving()
+    _yield_to_requests()
     try:
         clerk.make_sender(wake_event=wake, stop_event=stop).run()
     finally:
         clerk.engine.dispose()
         clerk.read_engine.dispose()
+
+
+SENDER_NICE = 10
+
+
+def _yield_to_requests() -> None:
+    """The sender's work can wait a few milliseconds; a person's command cannot. On a machine
+    with few cores, the sender process runs at a lower CPU priority (nice 10), so that the kernel
+    gives a request the core first. Its database locks are held only for single statements (the
+    claim, marking a row sent), so a slower sender never holds a writer up for long."""
+    import os
+
+    try:
+        os.nice(SENDER_NICE)
+    except OSError:  # not permitted here: the sender runs at the server's priority, as a thread would
+        log.info("the outbox sender runs at the server's CPU priority (nice is not permitted)")
 
 
 def _guarded(bolt, environ, start_response):
