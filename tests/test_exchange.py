@@ -175,6 +175,30 @@ def test_the_next_action_raised_after_the_import_is_90_18(sessions, board_id):
         assert change.action.ref == "90/18"
 
 
+def test_text_a_bulk_write_could_garble_is_stored_as_written_across_parts(sessions, board_id, tmp_path,
+                                                                        monkeypatch):
+    """Titles and updates with tabs, line breaks, backslashes, quotes, a literal \\N (COPY's null)
+    and non-ASCII go in as written, and every part's owners and events land on their own action."""
+    from exchange import importing
+    monkeypatch.setattr(importing, "CHUNK", 3)  # several parts, so the ids of each are matched to its rows
+    odd = ["Tab\there", "Line one\nline two", "Back\\slash \\N and \\\\ two", 'Say "no" \'twice\'',
+           "Ωmega – café £5", "Ends with a backslash \\", "\\N"]
+    path = tmp_path / "odd.csv"
+    with path.open("w", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["ref", "title", "owners", "status", "last_update"])
+        for i, title in enumerate(odd, start=1):
+            w.writerow([f"{i}/18", title, "AH" if i % 2 else "GA; AH", "open", f"2018-11-01: {title} (update)"])
+    import_file(sessions, board_id, path)
+    with sessions() as s:
+        for i, title in enumerate(odd, start=1):
+            a = action(s, f"{i}/18")
+            assert a.title == title
+            assert [p.initials for p in a.owners] == (["AH"] if i % 2 else ["GA", "AH"])
+            assert [(e.kind, e.new, e.text) for e in log.history(s, a)] == [
+                ("raised", title, None), ("update", None, f"{title} (update)")]
+
+
 # -- rows that cannot be read ---------------------------------------------------------------
 
 BAD = ["row 3: Due: I can't read “32 Smarch” as a date.",
