@@ -17,6 +17,7 @@ from store.calendar import WorkingCalendar
 from store.models import Board, Reminder
 
 WORK_STARTS, WORK_ENDS = dt.time(9, 0), dt.time(17, 30)
+_LEDGER = Reminder.__table__.insert()
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,11 @@ class Notifier:
                                      key=owed.key, fallback_to=owed.fallback_to, public_text=owed.public_text,
                                      public_blocks=owed.public_blocks)
                 self.s.flush()
-                self.s.add_all(Reminder(kind=o.kind, subject=o.subject, recipient=o.recipient, occasion=o.occasion,
-                                        outbox_id=msg.id, created=self.now) for o in owed.occasions)
-                self.s.flush()
+                # the ledger's rows by one Core executemany: as ORM objects, their flush was most of a sweep
+                if owed.occasions:
+                    self.s.connection().execute(_LEDGER, [
+                        {"kind": o.kind, "subject": o.subject, "recipient": o.recipient, "occasion": o.occasion,
+                         "outbox_id": msg.id, "created": self.now} for o in owed.occasions])
         except IntegrityError:
             return False
         self.owed.append(owed)

@@ -202,3 +202,35 @@ def test_a_bad_row_is_logged_and_the_sweep_goes_on(pr, monkeypatch, caplog):
     owed = reminders(pr, "2018-12-06T10:00:00+00:00")
     assert [o.recipient for o in owed] == ["UAH0001"]
     assert "action-reminders: skipped action 2/18" in caplog.text
+
+
+def test_two_sweeps_at_the_same_instant_remind_each_owner_once(pr):
+    """Two schedulers pointed at one database by mistake, started together: the ledger's unique
+    key lets one of them owe each reminder, and the other owes nothing twice."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from store.models import Reminder
+    barrier, owed, failed = threading.Barrier(2), [], []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=30)
+            owed.append(run_job(pr.clerk, "action-reminders", at("2018-12-06T10:00:00+00:00"), send=False))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failed.append(exc)
+
+    workers = [threading.Thread(target=sweep) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+    assert not failed, failed
+    assert len(owed) == 2 and sum(map(len, owed)) == 2, owed  # AH's and GA's DM, owed by one sweep or the other
+    pr.deliver()
+    assert len(dms(pr, "UAH0001")) == 1 and len(dms(pr, "UGA0001")) == 1
+    with pr.clerk.read_sessions() as s:
+        ledger = s.execute(select(Reminder.recipient, Reminder.occasion, func.count())
+                           .group_by(Reminder.recipient, Reminder.occasion)).all()
+    assert ledger and all(n == 1 for _, _, n in ledger), ledger
