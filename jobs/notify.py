@@ -110,15 +110,14 @@ class Notifier:
             return True
         try:
             with self.s.begin_nested():
-                msg = outbox.enqueue(self.s, owed.recipient, owed.text, self.queued_at, blocks=owed.blocks or None,
-                                     key=owed.key, fallback_to=owed.fallback_to, public_text=owed.public_text,
-                                     public_blocks=owed.public_blocks)
-                self.s.flush()
+                msg_id = outbox.enqueue(self.s, owed.recipient, owed.text, self.queued_at,
+                                        blocks=owed.blocks or None, key=owed.key, fallback_to=owed.fallback_to,
+                                        public_text=owed.public_text, public_blocks=owed.public_blocks)
                 # the ledger's rows by one Core executemany: as ORM objects, their flush was most of a sweep
                 if owed.occasions:
                     self.s.connection().execute(_LEDGER, [
                         {"kind": o.kind, "subject": o.subject, "recipient": o.recipient, "occasion": o.occasion,
-                         "outbox_id": msg.id, "created": self.now} for o in owed.occasions])
+                         "outbox_id": msg_id, "created": self.now} for o in owed.occasions])
         except IntegrityError:
             return False
         self.owed.append(owed)

@@ -22,13 +22,14 @@ LEASE = dt.timedelta(seconds=10)  # a claim lives this long unless its sender, a
 def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: list[Any] | None = None,
             public_text: str | None = None, public_blocks: list[Any] | None = None,
             ephemeral_to: str | None = None, key: str | None = None,
-            fallback_to: list[str] | None = None) -> OutboxMessage:
-    msg = OutboxMessage(channel=channel, text=text, blocks=blocks, public_text=public_text,
-                        public_blocks=public_blocks, ephemeral_to=ephemeral_to, key=key,
-                        fallback_to=",".join(fallback_to) if fallback_to else None,
-                        status=PENDING, attempts=0, not_before=now, created=now)
-    s.add(msg)
-    return msg
+            fallback_to: list[str] | None = None) -> int:
+    """Owe Slack a message; returns the row's id. A Core INSERT in the session's transaction (the
+    ORM's flush of the row cost more than the statement)."""
+    return s.connection().execute(_ENQUEUE, {
+        "channel": channel, "text": text, "blocks": blocks, "public_text": public_text,
+        "public_blocks": public_blocks, "ephemeral_to": ephemeral_to, "key": key,
+        "fallback_to": ",".join(fallback_to) if fallback_to else None, "status": PENDING, "attempts": 0,
+        "not_before": now, "created": now}).scalar_one()
 
 
 def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, *,
@@ -46,6 +47,7 @@ def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, 
 
 
 _OUTBOX = OutboxMessage.__table__
+_ENQUEUE = _OUTBOX.insert().returning(_OUTBOX.c.id)
 # Built once (statement building and its cache key cost more than running it): a home row for the
 # person unless one is already pending. Core, so the ORM's flush is not involved.
 _OWE_HOME = _OUTBOX.insert().from_select(
@@ -67,7 +69,7 @@ def owe_later(s: Session, kind: str, user_id: str, about: str, text: str, now: d
 def refresh_home(s: Session, user_id: str, now: dt.datetime, delay: dt.timedelta = dt.timedelta(0)) -> None:
     """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough,
     and `delay` lets a burst of changes to someone's work share one publish."""
-    s.execute(_OWE_HOME, {"user": user_id, "not_before": now + delay, "created": now})
+    s.connection().execute(_OWE_HOME, {"user": user_id, "not_before": now + delay, "created": now})
 
 
 def _first_delivery_statements() -> dict[str, Any]:
@@ -89,7 +91,7 @@ def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
     """Record that a delivery (an event, a press, a form, a command) is being applied; False when it
     was before. One statement: no savepoint, no exception on the common path."""
     statement = _FIRST_DELIVERY["postgresql" if s.get_bind().dialect.name == "postgresql" else "sqlite"]
-    done = s.execute(statement, {"id": delivery_id[:120], "at": now})
+    done = s.connection().execute(statement, {"id": delivery_id[:120], "at": now})
     return done.scalar() is not None  # rowcount is not reliable here on psycopg (-1)
 
 
