@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from store import numbering
 from store import permissions as rules
@@ -59,12 +59,12 @@ def find(s: Session, target: Ref | ActionId, board: Board | None) -> Action:
             raise Refusal("That action is no longer in the log.")
         return action
     ref = target
-    q = select(Action).where(Action.number == ref.number)
+    q = select(Action).options(joinedload(Action.owner_links)).where(Action.number == ref.number)
     if board is not None:
         q = q.where(Action.board_id == board.id)
     if ref.year is not None:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
         q = q.where(Action.year != 0, Action.year % 100 == ref.year % 100)
-    matches = list(s.scalars(q.order_by(Action.year.desc())))
+    matches = list(s.scalars(q.order_by(Action.year.desc())).unique())
     if len(matches) > 1 and ref.year is None:
         continuous = [a for a in matches if a.year == 0]
         if len(continuous) == 1 or len({a.board_id for a in continuous}) == len(continuous) == 1:
