@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,8 @@ def _highest(s: Session, board: Board, kind: str, year: int | None) -> int:
 
 
 def _counter(s: Session, board: Board, kind: str, year: int) -> RefCounter:
-    q = select(RefCounter).where(RefCounter.board_id == board.id, RefCounter.kind == kind, RefCounter.year == year)
+    q = (select(RefCounter).where(RefCounter.board_id == board.id, RefCounter.kind == kind, RefCounter.year == year)
+         .execution_options(populate_existing=True))  # next_number moves the row without the ORM
     locking = q.with_for_update() if s.get_bind().dialect.name == "postgresql" else q
     row = s.scalar(locking)
     if row is not None:
@@ -49,7 +50,19 @@ def _counter(s: Session, board: Board, kind: str, year: int) -> RefCounter:
         return s.scalar(locking.execution_options(populate_existing=True))
 
 
+_COUNTERS = RefCounter.__table__
+_NEXT = (update(_COUNTERS).values(last=_COUNTERS.c.last + 1).returning(_COUNTERS.c.last)
+         .where(_COUNTERS.c.board_id == bindparam("b_board"), _COUNTERS.c.kind == bindparam("b_kind"),
+                _COUNTERS.c.year == bindparam("b_year")))
+
+
 def next_number(s: Session, board: Board, kind: str = ACTION, year: int = 0) -> int:
+    """The board's next number: one UPDATE ... RETURNING of its counter, which holds the row's lock
+    (on PostgreSQL) to the end of the transaction, as FOR UPDATE did. The year's first number makes
+    the counter."""
+    moved = s.connection().execute(_NEXT, {"b_board": board.id, "b_kind": kind, "b_year": year}).scalar()
+    if moved is not None:
+        return moved
     row = _counter(s, board, kind, year)
     row.last += 1
     s.flush()
