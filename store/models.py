@@ -109,9 +109,11 @@ class BoardRole(Base):
 
 class ActionOwner(Base):
     __tablename__ = "action_owner"
+    # a person's owner rows with their actions' ids, so "list mine" reads the index alone
+    __table_args__ = (Index("ix_action_owner_person_action", "person_id", "action_id"),)
 
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     person: Mapped[Person] = relationship(lazy="joined")
