@@ -7,10 +7,11 @@ render/ writes the words. Nothing here knows about Slack.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from store import numbering
@@ -47,6 +48,23 @@ def owners_label(people: Sequence[Person]) -> str:
 
 # -- finding ------------------------------------------------------------------------------
 
+def _find_statements() -> dict[tuple[bool, bool], Select]:
+    """The look-up of a typed ref, built once for each shape: (in a board?, with a year?)."""
+    found = {}
+    for in_board in (False, True):
+        for with_year in (False, True):
+            q = select(Action).options(joinedload(Action.owner_links)).where(Action.number == bindparam("number"))
+            if in_board:
+                q = q.where(Action.board_id == bindparam("board"))
+            if with_year:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
+                q = q.where(Action.year != 0, Action.year % 100 == bindparam("yy"))
+            found[in_board, with_year] = q.order_by(Action.year.desc())
+    return found
+
+
+_FIND = _find_statements()
+
+
 def find(s: Session, target: Ref | ActionId, board: Board | None) -> Action:
     """The action a typed ref (or a button's id) means. `board` is the board in context (None: any).
 
@@ -59,12 +77,9 @@ def find(s: Session, target: Ref | ActionId, board: Board | None) -> Action:
             raise Refusal("That action is no longer in the log.")
         return action
     ref = target
-    q = select(Action).options(joinedload(Action.owner_links)).where(Action.number == ref.number)
-    if board is not None:
-        q = q.where(Action.board_id == board.id)
-    if ref.year is not None:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
-        q = q.where(Action.year != 0, Action.year % 100 == ref.year % 100)
-    matches = list(s.scalars(q.order_by(Action.year.desc())).unique())
+    q = _FIND[board is not None, ref.year is not None]
+    matches = list(s.scalars(q, {"number": ref.number, "board": board.id if board is not None else None,
+                                 "yy": ref.year % 100 if ref.year is not None else None}).unique())
     if len(matches) > 1 and ref.year is None:
         continuous = [a for a in matches if a.year == 0]
         if len(continuous) == 1 or len({a.board_id for a in continuous}) == len(continuous) == 1:
@@ -258,8 +273,11 @@ def assign(s: Session, action: Action, actor: Person, people: Sequence[Person], 
 
 # -- reading ------------------------------------------------------------------------------
 
+_HISTORY = select(ActionEvent).where(ActionEvent.action_id == bindparam("action")).order_by(ActionEvent.id)
+
+
 def history(s: Session, action: Action) -> list[ActionEvent]:
-    return list(s.scalars(select(ActionEvent).where(ActionEvent.action_id == action.id).order_by(ActionEvent.id)))
+    return list(s.scalars(_HISTORY, {"action": action.id}))
 
 
 def latest_update(s: Session, action_ids: Sequence[int]) -> dict[int, ActionEvent]:
@@ -277,11 +295,21 @@ def query(board: Board | None, which: str, *, person: Person | None = None, peop
           today: dt.date | None = None, boards: Sequence[Board] | None = None) -> Select:
     """Actions of a board (or of `boards`, or every board): which is open, mine, who, overdue,
     closed or all. Ordered by due date, then ref."""
+    return _query(board.id if board is not None else None, which, person.id if person is not None else None,
+                  tuple(p.id for p in people), today if which == "overdue" else None,
+                  tuple(b.id for b in boards) if boards is not None and board is None else None)
+
+
+@functools.lru_cache(maxsize=512)
+def _query(board_id: int | None, which: str, person_id: int | None, people_ids: tuple[int, ...],
+           today: dt.date | None, board_ids: tuple[int, ...] | None) -> Select:
+    """The same question asked again (a person's list, a board's digest) is the same statement
+    object, whose cache key SQLAlchemy then works out once; statements are immutable."""
     q = select(Action)
-    if board is not None:
-        q = q.where(Action.board_id == board.id)
-    elif boards is not None:
-        q = q.where(Action.board_id.in_([b.id for b in boards]))
+    if board_id is not None:
+        q = q.where(Action.board_id == board_id)
+    elif board_ids is not None:
+        q = q.where(Action.board_id.in_(board_ids))
     if which in ("open", "mine", "who", "overdue"):
         q = q.where(Action.status.in_(OPEN_STATES))
     elif which == "closed":
@@ -289,10 +317,9 @@ def query(board: Board | None, which: str, *, person: Person | None = None, peop
     if which == "overdue":
         q = q.where(Action.due < today)
     if which == "mine":  # from the person's owner rows: a few thousand at most, not every open action
-        q = q.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.person_id == person.id)))
+        q = q.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.person_id == person_id)))
     if which == "who":
-        q = q.where(Action.id.in_(select(ActionOwner.action_id).where(
-            ActionOwner.person_id.in_([p.id for p in people]))))
+        q = q.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.person_id.in_(people_ids))))
     return q.order_by(Action.due.is_(None), Action.due, Action.year, Action.number)
 
 
@@ -327,6 +354,14 @@ class Listed:
 _LISTED = [getattr(Action, c.key) for c in Action.__table__.c if c.key in Listed.__slots__]
 
 
+# built once (lists, digests and App Home read them every time)
+_OWNERS_OF = (select(ActionOwner.action_id, ActionOwner.person_id)
+              .where(ActionOwner.action_id.in_(bindparam("ids", expanding=True)))
+              .order_by(ActionOwner.action_id, ActionOwner.position))
+_PEOPLE = select(Person).where(Person.id.in_(bindparam("ids", expanding=True)))
+_BOARDS = select(Board).where(Board.id.in_(bindparam("ids", expanding=True)))
+
+
 def listed(s: Session, q: Select) -> list[Listed]:
     """The actions a query() selects, in its order, as Listed: one statement for the actions,
     one for their owners."""
@@ -336,14 +371,11 @@ def listed(s: Session, q: Select) -> list[Listed]:
     ids = [r.id for r in rows]
     owner_ids: dict[int, list[int]] = {}
     for start in range(0, len(ids), 5000):  # within every database's limit of bound parameters
-        for action_id, person_id in s.execute(
-                select(ActionOwner.action_id, ActionOwner.person_id)
-                .where(ActionOwner.action_id.in_(ids[start:start + 5000]))
-                .order_by(ActionOwner.action_id, ActionOwner.position)):
+        for action_id, person_id in s.execute(_OWNERS_OF, {"ids": ids[start:start + 5000]}):
             owner_ids.setdefault(action_id, []).append(person_id)
     wanted = {p for people in owner_ids.values() for p in people}
-    people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(wanted)))} if wanted else {}
-    boards = {b.id: b for b in s.scalars(select(Board).where(Board.id.in_({r.board_id for r in rows})))}
+    people = {p.id: p for p in s.scalars(_PEOPLE, {"ids": list(wanted)})} if wanted else {}
+    boards = {b.id: b for b in s.scalars(_BOARDS, {"ids": list({r.board_id for r in rows})})}
     return [Listed(**r._asdict(), board=boards[r.board_id], owners=[people[p] for p in owner_ids.get(r.id, ())])
             for r in rows]
 

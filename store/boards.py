@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from store import permissions as rules
@@ -32,10 +32,16 @@ def find_board(s: Session, name: str) -> Board | None:
     return s.scalar(select(Board).where(Board.key == board_key(name)))
 
 
+_OF_CHANNEL = select(Board).where(Board.channel_id == bindparam("channel"))  # built once: most commands ask it
+
+
 def board_of_channel(s: Session, channel_id: str | None) -> Board | None:
     if not channel_id:
         return None
-    return s.scalar(select(Board).where(Board.channel_id == channel_id))
+    return s.scalar(_OF_CHANNEL, {"channel": channel_id})
+
+
+_FIRST_BOARDS = select(Board).order_by(Board.name).limit(20)
 
 
 def board_for(s: Session, name: str | None, channel_id: str | None, person: Person | None = None) -> Board:
@@ -52,7 +58,7 @@ def board_for(s: Session, name: str | None, channel_id: str | None, person: Pers
     board = board_of_channel(s, channel_id)
     if board is not None:
         return board
-    boards = list(s.scalars(select(Board).order_by(Board.name).limit(20)))
+    boards = list(s.scalars(_FIRST_BOARDS))
     if len(boards) == 1:
         return boards[0]
     if not boards:

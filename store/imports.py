@@ -8,6 +8,7 @@ its rows deleted and the people it added removed, leaving the log as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
@@ -26,11 +27,18 @@ def hide_unfinished(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 
 
 _HIDE = with_loader_criteria(Action, Action.import_run_id.is_(None), include_aliases=True)  # built once
+# Statements are immutable, so each one's hidden form is made once: a statement built once (a
+# module's constant) then keeps one cache key, which SQLAlchemy works out once, not per execution.
+_HIDDEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _hide_unfinished_imports(state: ORMExecuteState) -> None:
     if state.is_select and not state.execution_options.get(SEE_UNFINISHED, False):
-        state.statement = state.statement.options(_HIDE)
+        statement = state.statement
+        hidden = _HIDDEN.get(statement)
+        if hidden is None:
+            hidden = _HIDDEN[statement] = statement.options(_HIDE)
+        state.statement = hidden
 
 
 def start(s: Session, board_id: int, rows: int, now: dt.datetime, wall: dt.datetime) -> ImportRun:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -40,12 +40,18 @@ REGISTER_HINT = ("Register them first (a chair or secretary can): /clerk person 
 
 # -- finding people ------------------------------------------------------------------------
 
+_BY_SLACK_ID = select(Person).where(Person.slack_user_id == bindparam("user"))  # built once: every command asks it
+
+
 def person_by_slack_id(s: Session, user_id: str) -> Person | None:
-    return s.scalar(select(Person).where(Person.slack_user_id == user_id))
+    return s.scalar(_BY_SLACK_ID, {"user": user_id})
+
+
+_BY_INITIALS = select(Person).where(Person.initials == bindparam("initials"))
 
 
 def person_by_initials(s: Session, initials: str) -> Person | None:
-    return s.scalar(select(Person).where(Person.initials == initials.upper()))
+    return s.scalar(_BY_INITIALS, {"initials": initials.upper()})
 
 
 def person_by_name(s: Session, name: str) -> Person | None:
