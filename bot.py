@@ -190,6 +190,7 @@ class Clerk:
     def stop(self) -> None:
         if self.sender is not None:
             self.sender.stop()
+        self.conversation.directory.close()
         self.engine.dispose()
         self.read_engine.dispose()
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from grammar.registry import Context
-from store.db import reading
+from store.db import KeptReader, reading
 from store.models import Board, Person
-from store.people import directory_version
+from store.people import VERSION_SQL, directory_version
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,18 @@ class Directory:
         self.read_sessions = read_sessions
         self._snapshot = Snapshot()
         self._lock = threading.Lock()
+        engine = read_sessions.kw.get("bind")
+        self._version = KeptReader(engine, VERSION_SQL) if engine is not None else None
+
+    def close(self) -> None:
+        if self._version is not None:
+            self._version.close()
 
     def current(self, s: Session | None = None) -> Snapshot:
         if s is not None:
             return self._fresh(s, directory_version(s))
-        engine = self.read_sessions.kw.get("bind")
-        if engine is not None:  # the common case, every command: one statement on a plain connection
-            with engine.connect() as conn:
-                version = directory_version(conn)
-            if version == self._snapshot.version:
+        if self._version is not None:  # the common case, every command: one statement, no transaction
+            if (self._version.scalar() or 0) == self._snapshot.version:
                 return self._snapshot
         with reading(self.read_sessions) as s:
             return self._fresh(s, directory_version(s))

@@ -11,6 +11,7 @@ import contextlib
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +79,64 @@ def _begin_immediate(conn, wait: float = BUSY_TIMEOUT_MS / 1000) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try, at once: its error is SQLAlchemy's, as ever
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+class KeptReader:
+    """One small read asked by every command (the directory's version), on a connection each
+    thread keeps, outside any transaction. On PostgreSQL that is one round trip, instead of a
+    pool check-out with its ping, BEGIN and ROLLBACK. On SQLite (no round trips; and a kept
+    connection must never hold a snapshot that stops the WAL being folded back) it is a pooled
+    connection as before. A kept connection that fails (the server restarted) is closed and the
+    read is asked again on a fresh pooled one, so a restart costs no command anything."""
+
+    def __init__(self, engine: Engine, sql: str):
+        from sqlalchemy.pool import NullPool
+
+        self.engine, self.sql = engine, sql
+        self.kept = engine.dialect.name == "postgresql"
+        # the kept connections come from an engine of their own, so they take no place in the pool
+        self._own = create_engine(engine.url, poolclass=NullPool) if self.kept else None
+        self._local = threading.local()
+        self._all: list = []  # every thread's, closed by close() or when this reader goes
+        weakref.finalize(self, _close_all, self._all)
+
+    def scalar(self):
+        if self.kept:
+            try:
+                return self._on_kept()
+            except Exception:  # noqa: BLE001 - a dead connection: dropped, and asked again below
+                self._drop()
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql(self.sql).scalar()
+
+    def _on_kept(self):
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            fairy = self._own.raw_connection()
+            fairy.detach()  # this thread's own, outside any pool
+            raw = fairy.dbapi_connection
+            raw.autocommit = True  # no transaction, so no snapshot is held
+            self._local.raw = raw
+            self._all.append(raw)
+        with raw.cursor() as cursor:
+            row = cursor.execute(self.sql).fetchone()
+        return row[0] if row else None
+
+    def _drop(self) -> None:
+        raw, self._local.raw = getattr(self._local, "raw", None), None
+        if raw is not None:
+            with contextlib.suppress(ValueError):
+                self._all.remove(raw)
+            _close_all([raw])
+
+    def close(self) -> None:
+        _close_all(self._all)
+
+
+def _close_all(raws: list) -> None:
+    while raws:
+        with contextlib.suppress(Exception):
+            raws.pop().close()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -162,6 +162,7 @@ def bump_directory(s: Session) -> None:
 
 
 _DIRECTORY_VERSION = select(Directory.__table__.c.version).where(Directory.__table__.c.id == 1)  # Core, built once
+VERSION_SQL = "SELECT version FROM directory WHERE id = 1"  # the same, for a connection outside any transaction
 
 
 def directory_version(s: Session | Connection) -> int:

@@ -149,3 +149,34 @@ def test_the_wal_is_folded_back_into_a_sqlite_database(tmp_path):
     busy, frames, done = checkpoint(engine)
     assert (busy, done) == (0, frames) and frames > 0
     engine.dispose()
+
+
+def test_the_directory_version_is_read_afresh_even_after_the_server_drops_the_connection(sessions):
+    """Every command asks the directory's version; on PostgreSQL on a connection its thread keeps.
+    A change is seen at once, and a kept connection the server closed (a restart) costs nothing:
+    the read is asked again on a fresh connection."""
+    from sqlalchemy import text
+
+    from store.db import KeptReader
+    from store.people import VERSION_SQL, bump_directory
+
+    engine = sessions.kw["bind"]
+    reader = KeptReader(engine, VERSION_SQL)
+    start = reader.scalar() or 0
+    with unit_of_work(sessions) as s:
+        bump_directory(s)
+    assert reader.scalar() == start + 1
+    with unit_of_work(sessions) as s:
+        bump_directory(s)
+    assert reader.scalar() == start + 2  # outside any transaction: no old snapshot
+    if engine.dialect.name != "postgresql":
+        assert not reader.kept
+        return
+    first = reader._local.raw.info.backend_pid
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar() is True
+    with unit_of_work(sessions) as s:
+        bump_directory(s)
+    assert reader.scalar() == start + 3
+    assert reader.scalar() == start + 3 and reader._local.raw.info.backend_pid != first
+    reader.close()
