@@ -35,9 +35,17 @@ def _say(tag: str, payload) -> None:
 # the fake Slack Web API
 # ==========================================================================================
 
-def child_fake() -> int:
+def child_fake(argv: list[str]) -> int:
+    """The fake Slack, at the CPU priority --nice gives it: it stands in for Slack's servers, so by
+    default (bench/commands.py --fake-slack-nice 10) its work takes this machine's CPU last, as
+    Slack's own work never takes Clerk's."""
     from tests.fakeslack import FakeSlack
 
+    p = argparse.ArgumentParser()
+    p.add_argument("--nice", type=int, default=0)
+    nice = p.parse_args(argv).nice
+    if nice:
+        os.nice(nice)
     fake = FakeSlack().start()
     totals: Counter = Counter()
     refused: Counter = Counter()
@@ -440,7 +448,7 @@ def _pstats_text(profile) -> dict:
 
 def main_child(role: str, argv: list[str]) -> int:
     if role == "_fake":
-        return child_fake()
+        return child_fake(argv)
     if role == "_bolt":
         return child_bolt(argv)
     if role == "_clerk":

@@ -157,8 +157,8 @@ class Child:
 class Fake:
     """The fake Slack Web API process, and its call counts."""
 
-    def __init__(self, logdir: Path):
-        self.child = Child("fakeslack", ["_fake"], logdir)
+    def __init__(self, logdir: Path, nice: int = 0):
+        self.child = Child("fakeslack", ["_fake", "--nice", str(nice)], logdir)
         self.url = self.child.info["url"]
 
     def counts(self) -> dict:
@@ -962,6 +962,9 @@ def parse(argv: list[str]):
     p.add_argument("--import-timeout", type=float, default=1800)
     p.add_argument("--timeout", type=float, default=120, help="per request, seconds (default 120)")
     p.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the outbox to drain")
+    p.add_argument("--fake-slack-nice", type=int, default=10, metavar="N",
+                   help="CPU priority of the fake Slack Web API (default 10, the sender's): it stands in for "
+                        "Slack's servers, whose work is not done on Clerk's machine; 0 gives it Clerk's")
     p.add_argument("--smoke", action="store_true", help="small and quick: " +
                    " ".join(f"--{k.replace('_', '-')} {v}" for k, v in SMOKE.items()))
     p.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
@@ -1012,11 +1015,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.import_rows:
             csv_path = tmpdir / f"actions-{args.import_rows}.csv"
             write_import_csv(csv_path, args.import_rows, today)
-        fake = Fake(tmpdir)
+        fake = Fake(tmpdir, args.fake_slack_nice)
         bare = {"bolt-default": Child("bolt-default", ["_bolt", "--fake-url", fake.url], tmpdir),
                 "bolt-pbr": Child("bolt-pbr", ["_bolt", "--pbr", "--fake-url", fake.url], tmpdir)}
         print("servers: waitress threads " + ", ".join(f"{k} {c.info['threads']} ({c.info['how']})"
-                                                      for k, c in bare.items()), flush=True)
+                                                      for k, c in bare.items())
+              + f"; the fake Slack at nice {args.fake_slack_nice}", flush=True)
         for label, make in targets:
             with make() as url:
                 res = run_database(label, url, fake, bare, tmpdir, args, csv_path, today) if not args.import_only \
