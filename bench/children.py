@@ -36,9 +36,9 @@ def _say(tag: str, payload) -> None:
 # ==========================================================================================
 
 def child_fake(argv: list[str]) -> int:
-    """The fake Slack, at the CPU priority --nice gives it: it stands in for Slack's servers, so by
-    default (bench/commands.py --fake-slack-nice 10) its work takes this machine's CPU last, as
-    Slack's own work never takes Clerk's."""
+    """The fake Slack, at the CPU priority --nice gives it (bench/commands.py --fake-slack-nice;
+    Clerk's by default). It stands in for Slack's servers, whose work is never done on Clerk's
+    machine: with 10 it takes this machine's CPU last."""
     from tests.fakeslack import FakeSlack
 
     p = argparse.ArgumentParser()
