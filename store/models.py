@@ -355,8 +355,9 @@ class Directory(Base):
 
 class RefCounter(Base):
     """The last number given on a board: to actions of a numbering year (0 when continuous), or to
-    forward-plan papers (kind "paper", year 0). Taken FOR UPDATE, so two people raising at once
-    get two numbers and nobody is refused."""
+    forward-plan papers (kind "paper", year 0). Moved by one UPDATE ... RETURNING (first made, or
+    taken FOR UPDATE), which holds its lock to the commit, so two people raising at once get two
+    numbers and nobody is refused."""
 
     __tablename__ = "ref_counter"
 

@@ -1,7 +1,8 @@
 """Numbering: the next ref of a board, allocated under a lock so concurrent raises never collide.
 
-A counter row per (board, kind, year) is taken FOR UPDATE on PostgreSQL (SQLite's writers are
-serialised by its one write lock). A counter starts after the highest number already on the log,
+A counter row per (board, kind, year) is moved by one UPDATE ... RETURNING, which holds the row's
+lock to the commit on PostgreSQL (taken FOR UPDATE where it is first made or read to be moved by
+the ORM; SQLite's writers are serialised by its one write lock). A counter starts after the highest number already on the log,
 so imported refs are kept and new ones continue after them."""
 from __future__ import annotations
 

@@ -75,9 +75,9 @@ def fresh_sessions(database_url, tmp_path):
             engine.dispose()
 
 
-def import_file(sessions, board_id, path, as_of=AS_OF, skip_bad=False):
+def import_file(sessions, board_id, path, as_of=AS_OF, skip_bad=False, **kw):
     rows, bad = exchange.read_log(exchange.read_table(path), as_of)
-    done = exchange.import_log(sessions, board_id, rows, bad, as_of, NOW, skip_bad=skip_bad)
+    done = exchange.import_log(sessions, board_id, rows, bad, as_of, NOW, skip_bad=skip_bad, **kw)
     return done.refs, [str(b) for b in done.skipped], done.new_people
 
 
@@ -180,7 +180,10 @@ def test_text_a_bulk_write_could_garble_is_stored_as_written_across_parts(sessio
     """Titles and updates with tabs, line breaks, backslashes, quotes, a literal \\N (COPY's null)
     and non-ASCII go in as written, and every part's owners and events land on their own action."""
     from exchange import importing
-    monkeypatch.setattr(importing, "CHUNK", 3)  # several parts, so the ids of each are matched to its rows
+    parts = []
+    write = importing._write
+    monkeypatch.setattr(importing, "_write", lambda s, board, part, *a: (parts.append(len(part)),
+                                                                         write(s, board, part, *a)))
     odd = ["Tab\there", "Line one\nline two", "Back\\slash \\N and \\\\ two", 'Say "no" \'twice\'',
            "Ωmega – café £5", "Ends with a backslash \\", "\\N"]
     path = tmp_path / "odd.csv"
@@ -189,7 +192,8 @@ def test_text_a_bulk_write_could_garble_is_stored_as_written_across_parts(sessio
         w.writerow(["ref", "title", "owners", "status", "last_update"])
         for i, title in enumerate(odd, start=1):
             w.writerow([f"{i}/18", title, "AH" if i % 2 else "GA; AH", "open", f"2018-11-01: {title} (update)"])
-    import_file(sessions, board_id, path)
+    import_file(sessions, board_id, path, chunk=3)  # parts of 3, so each part's ids meet its own rows
+    assert parts == [3, 3, 1]
     with sessions() as s:
         for i, title in enumerate(odd, start=1):
             a = action(s, f"{i}/18")

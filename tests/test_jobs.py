@@ -204,14 +204,20 @@ def test_a_bad_row_is_logged_and_the_sweep_goes_on(pr, monkeypatch, caplog):
     assert "action-reminders: skipped action 2/18" in caplog.text
 
 
-def test_two_sweeps_at_the_same_instant_remind_each_owner_once(pr):
-    """Two schedulers pointed at one database by mistake, started together: the ledger's unique
-    key lets one of them owe each reminder, and the other owes nothing twice."""
+def test_two_sweeps_at_the_same_instant_remind_each_owner_once(pr, monkeypatch):
+    """Two schedulers pointed at one database by mistake, started together, both finding the ledger
+    empty (as when each reads it before the other writes): the ledger's unique key lets one of them
+    owe each reminder, and the other's attempt is refused and rolled back, owing nothing twice."""
     import threading
 
     from sqlalchemy import func, select
 
+    from jobs.notify import Notifier
     from store.models import Reminder
+    monkeypatch.setattr(Notifier, "already", lambda self, occasions: set())
+    owing = Notifier.__call__
+    results = []
+    monkeypatch.setattr(Notifier, "__call__", lambda self, item: results.append(owing(self, item)) or results[-1])
     barrier, owed, failed = threading.Barrier(2), [], []
 
     def sweep():
@@ -228,6 +234,7 @@ def test_two_sweeps_at_the_same_instant_remind_each_owner_once(pr):
         w.join(timeout=60)
     assert not failed, failed
     assert len(owed) == 2 and sum(map(len, owed)) == 2, owed  # AH's and GA's DM, owed by one sweep or the other
+    assert sorted(results) == [False, False, True, True]  # the second attempt at each was refused by the ledger
     pr.deliver()
     assert len(dms(pr, "UAH0001")) == 1 and len(dms(pr, "UGA0001")) == 1
     with pr.clerk.read_sessions() as s:

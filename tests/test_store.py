@@ -172,6 +172,8 @@ def test_the_directory_version_is_read_afresh_even_after_the_server_drops_the_co
     if engine.dialect.name != "postgresql":
         assert not reader.kept
         return
+    from psycopg.pq import TransactionStatus
+    assert reader._local.raw.info.transaction_status == TransactionStatus.IDLE  # no snapshot is held
     first = reader._local.raw.info.backend_pid
     with engine.connect() as conn:
         assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar() is True
