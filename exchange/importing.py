@@ -3,9 +3,10 @@ database against the live app for more than a moment.
 
 The rows are checked first (bad rows and refs already on the log with other contents stop the
 import before anything is written; rows already on the log as they are change nothing). Then the
-import is written in short transactions of CHUNK rows, with SQLAlchemy Core (COPY on PostgreSQL), hidden under an import
-run (store.imports) until one last short transaction shows it all. Refs in the file are kept and
-the board's counters moved past them; rows without a ref are numbered after the highest."""
+import is written in short transactions of CHUNK rows, with SQLAlchemy Core (COPY on PostgreSQL),
+hidden under an import run (store.imports) until one last short transaction shows it all. Refs in
+the file are kept and the board's counters moved past them; rows without a ref are numbered after
+the highest."""
 from __future__ import annotations
 
 import datetime as dt

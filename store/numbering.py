@@ -2,8 +2,8 @@
 
 A counter row per (board, kind, year) is moved by one UPDATE ... RETURNING, which holds the row's
 lock to the commit on PostgreSQL (taken FOR UPDATE where it is first made or read to be moved by
-the ORM; SQLite's writers are serialised by its one write lock). A counter starts after the highest number already on the log,
-so imported refs are kept and new ones continue after them."""
+the ORM; SQLite's writers are serialised by its one write lock). A counter starts after the
+highest number already on the log, so imported refs are kept and new ones continue after them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +48,7 @@ def _counter(s: Session, board: Board, kind: str, year: int) -> RefCounter:
             s.flush()
         return row
     except IntegrityError:  # another transaction made it first: wait for it, then take it
-        return s.scalar(locking.execution_options(populate_existing=True))
+        return s.scalar(locking)  # populate_existing, as every read of a counter
 
 
 _COUNTERS = RefCounter.__table__
