@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -75,31 +75,36 @@ class Conversation:
             if problem:
                 raise Refusal(problem)
             typed = slacktext.from_console(text) if who.surface == "console" else slacktext.from_slack(text)
-            command = parse(typed, self.directory.current().context(self.today(now)))
+            snapshot = self.directory.current()
+            command = parse(typed, snapshot.context(self.today(now)))
         except Refusal as exc:
             return self._refused(exc, who, now, delivery_id, then)
-        return self.run(command, who, delivery_id=delivery_id, once=once, then=then, now=now)
+        return self.run(command, who, delivery_id=delivery_id, once=once, then=then, now=now,
+                        board_channels=snapshot.channels)
 
     def run(self, command: Command, who: Speaker, *, delivery_id: str | None = None, once: str | None = None,
             then: Callable[[Session, dt.datetime], None] | None = None, raise_refusals: bool = False,
-            now: dt.datetime | None = None) -> Reply:
+            now: dt.datetime | None = None, board_channels: Mapping[str, str] | None = None) -> Reply:
         """Run a typed command (built by the parser, a button or a form). With raise_refusals a
-        refusal is raised, not replied, so a form can show it on its field."""
+        refusal is raised, not replied, so a form can show it on its field. `board_channels`: the
+        boards' channels as the directory knew them when the line was read (Turn.board_channels)."""
         now = now or self.clock()
         try:
             self._check_speaker(who)
             if who.surface == "console":
                 self._console(now)
             if command.reads and then is None:
-                return self._read(command, who, now, delivery_id, once)
-            return self._write(command, who, now, delivery_id, once or f"run:{uuid.uuid4().hex}", then)
+                return self._read(command, who, now, delivery_id, once, board_channels)
+            return self._write(command, who, now, delivery_id, once or f"run:{uuid.uuid4().hex}", then,
+                               board_channels)
         except Refusal as exc:
             if raise_refusals:
                 raise
             return self._refused(exc, who, now, delivery_id, then)
 
     def _write(self, command: Command, who: Speaker, now: dt.datetime, delivery_id: str | None, once: str,
-               then: Callable[[Session, dt.datetime], None] | None) -> Reply:
+               then: Callable[[Session, dt.datetime], None] | None,
+               board_channels: Mapping[str, str] | None = None) -> Reply:
         """One transaction for the change and everything it owes Slack. Its delivery id is written
         in it, so a commit whose answer the connection lost is known afterwards to have happened, or
         not: the person is told which, never a guess."""
@@ -108,7 +113,7 @@ class Conversation:
             with unit_of_work(self.sessions) as s:
                 if not self._first(s, delivery_id or once, now):
                     return Reply([] if delivery_id else [Message(ALREADY, sections([ALREADY]))], ALREADY)
-                turn = self._turn(s, who, now)
+                turn = self._turn(s, who, now, board_channels)
                 reply = self._reply(turn, command)
                 self._owe_later(s, turn, now)
                 reply = self._deliver(s, reply, who, now, delivery_id)
@@ -132,11 +137,11 @@ class Conversation:
     # -- the pipeline ------------------------------------------------------------------------
 
     def _read(self, command: Command, who: Speaker, now: dt.datetime, delivery_id: str | None,
-              once: str | None = None) -> Reply:
+              once: str | None = None, board_channels: Mapping[str, str] | None = None) -> Reply:
         """A command that only reads runs on the reading engine (no write lock); only what it owes
         Slack (an event's reply, a long reply's parts) takes a short write transaction after."""
         with reading(self.read_sessions) as s:
-            turn = self._turn(s, who, now)
+            turn = self._turn(s, who, now, board_channels)
             reply = self._reply(turn, command)
         if delivery_id is None and not turn.later and (len(reply.messages) <= 1 or who.surface == "console"):
             return reply
@@ -171,9 +176,10 @@ class Conversation:
             reply = self._refused(exc, who, now, None, None)
         return [(m.text, m.blocks or None) for m in reply.messages]
 
-    def _turn(self, s: Session, who: Speaker, now: dt.datetime) -> Turn:
+    def _turn(self, s: Session, who: Speaker, now: dt.datetime,
+              board_channels: Mapping[str, str] | None = None) -> Turn:
         return Turn(s, self._actor(s, who), who, now, self.today(now), who.fmt, self.calendar, self.tz,
-                    home_delay=self.home_delay)
+                    home_delay=self.home_delay, board_channels=board_channels)
 
     def _actor(self, s: Session, who: Speaker) -> Person | None:
         if who.initials:

@@ -4,7 +4,7 @@ and a typed command and return what the speaker is told (Said)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,19 +86,29 @@ class Turn:
     quiet: list | None = None  # while set, the board's posts are kept here (one summary goes instead)
     may_defer: bool = True  # a long read may be owed to the sender (Turn.later) instead of done now
     later: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, about, text) for outbox.owe_later
+    # the boards' channels (channel id -> board name) as the directory knew them when the line was
+    # read: a channel not among them is no board's, and is not looked up (None: look it up)
+    board_channels: Mapping[str, str] | None = None
 
     # -- what the command is about ---------------------------------------------------------
 
     def board(self, name: str | None) -> Board:
-        return boards.board_for(self.s, name, self.who.channel_id, self.actor)
+        return boards.board_for(self.s, name, self._channel(), self.actor)
 
     def channel_board(self) -> Board | None:
-        return boards.board_of_channel(self.s, self.who.channel_id)
+        return boards.board_of_channel(self.s, self._channel())
+
+    def _channel(self) -> str | None:
+        """The channel typed in, when it may be a board's (a general channel or a DM is not)."""
+        channel = self.who.channel_id
+        if channel and self.board_channels is not None and channel not in self.board_channels:
+            return None
+        return channel
 
     def action(self, target: Target, board_name: str | None) -> Action:
         """The action a ref means (in the named board, else the channel's, else any), if the speaker
         may see it."""
-        board = boards.board_for(self.s, board_name, self.who.channel_id) if board_name else self.channel_board()
+        board = boards.board_for(self.s, board_name, self._channel()) if board_name else self.channel_board()
         action = log.find(self.s, target, board)
         if not log.can_see(action, self.actor):
             raise Refusal(f"{action.ref} is a Part B (private) action; only its owners, the chair and "
@@ -170,10 +180,9 @@ class Turn:
 
     def refresh(self, persons: Iterable[Person | None]) -> None:
         """Their App Homes show their work: owe each a fresh one (published by the sender)."""
-        for user in people.slack_users(p for p in persons if p is not None):
-            if user not in self.homes:
-                self.homes.add(user)
-                outbox.refresh_home(self.s, user, self.now, self.home_delay)
+        owed = [u for u in people.slack_users(p for p in persons if p is not None) if u not in self.homes]
+        self.homes.update(owed)
+        outbox.refresh_homes(self.s, owed, self.now, self.home_delay)
 
 
 def speaking_boards(turn: Turn) -> Sequence[Board] | None:

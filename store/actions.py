@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from store import numbering
 from store import permissions as rules
@@ -362,6 +363,16 @@ _PEOPLE = select(Person).where(Person.id.in_(bindparam("ids", expanding=True)))
 _BOARDS = select(Board).where(Board.id.in_(bindparam("ids", expanding=True)))
 
 
+def _loaded(s: Session, cls: type, ids: set[int], statement: Select) -> dict:
+    """These rows as the session's objects: those it holds already (the board a command is about,
+    the speaker) from its identity map, the rest in one statement."""
+    found = {i: obj for i in ids if (obj := s.identity_map.get(identity_key(cls, i))) is not None}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update((obj.id, obj) for obj in s.scalars(statement, {"ids": missing}))
+    return found
+
+
 def listed(s: Session, q: Select) -> list[Listed]:
     """The actions a query() selects, in its order, as Listed: one statement for the actions,
     one for their owners."""
@@ -373,9 +384,8 @@ def listed(s: Session, q: Select) -> list[Listed]:
     for start in range(0, len(ids), 5000):  # within every database's limit of bound parameters
         for action_id, person_id in s.execute(_OWNERS_OF, {"ids": ids[start:start + 5000]}):
             owner_ids.setdefault(action_id, []).append(person_id)
-    wanted = {p for people in owner_ids.values() for p in people}
-    people = {p.id: p for p in s.scalars(_PEOPLE, {"ids": list(wanted)})} if wanted else {}
-    boards = {b.id: b for b in s.scalars(_BOARDS, {"ids": list({r.board_id for r in rows})})}
+    people = _loaded(s, Person, {p for people in owner_ids.values() for p in people}, _PEOPLE)
+    boards = _loaded(s, Board, {r.board_id for r in rows}, _BOARDS)
     return [Listed(**r._asdict(), board=boards[r.board_id], owners=[people[p] for p in owner_ids.get(r.id, ())])
             for r in rows]
 

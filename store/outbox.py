@@ -69,7 +69,15 @@ def owe_later(s: Session, kind: str, user_id: str, about: str, text: str, now: d
 def refresh_home(s: Session, user_id: str, now: dt.datetime, delay: dt.timedelta = dt.timedelta(0)) -> None:
     """Owe a person a fresh App Home; the sender renders it when it publishes. One pending is enough,
     and `delay` lets a burst of changes to someone's work share one publish."""
-    s.connection().execute(_OWE_HOME, {"user": user_id, "not_before": now + delay, "created": now})
+    refresh_homes(s, [user_id], now, delay)
+
+
+def refresh_homes(s: Session, user_ids: Sequence[str], now: dt.datetime,
+                  delay: dt.timedelta = dt.timedelta(0)) -> None:
+    """The same for several people, in one call to the database (an executemany: on PostgreSQL
+    psycopg sends the rows in one pipeline, one round trip)."""
+    if user_ids:
+        s.connection().execute(_OWE_HOME, [{"user": u, "not_before": now + delay, "created": now} for u in user_ids])
 
 
 def _first_delivery_statements() -> dict[str, Any]:

@@ -37,6 +37,24 @@ def test_officer_raises_closes_and_the_board_sees_it(pr):
     assert "Status: closed on Thu 29 Nov 2018" in shown
 
 
+def test_a_channel_linked_a_moment_ago_is_its_boards_for_the_very_next_command(pr):
+    """Clerk skips looking up a channel its directory knows is no board's; a channel just linked
+    moves the directory on, so the next command typed there is the board's, not the only board's."""
+    from store.models import Action, Board
+
+    pr.says("GA", "/clerk board Strategic Board secretary + <@UGA0001|ga>")
+    before = pr.says("GA", "/action list", channel="CSB")  # not a board's channel yet: both boards
+    assert "P&amp;R" in before and "Strategic Board" in before, before
+    reply = pr.says("GA", "/clerk board Strategic Board channel <#CSB|strategic>")
+    assert "channel" in reply.lower()
+    pr.says("GA", "/action new Estates paper owner GN", channel="CSB")
+    pr.says("GA", "/action new Custody audit owner GN", channel="CPR")
+    with pr.clerk.sessions() as s:
+        made = {a.title: s.get(Board, a.board_id).name for a in s.query(Action)}
+    assert made.get("Estates paper") == "Strategic Board"
+    assert made.get("Custody audit") == "P&R"
+
+
 def test_two_owners_by_initials_and_a_person_without_slack(pr):
     reply = pr.says("GA", "/action new Timeline for the DVPO study owner AH and VH due end of January")
     assert "Owners: AH and VH · due Thu 31 Jan 2019" in reply
