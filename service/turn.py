@@ -87,7 +87,9 @@ class Turn:
     may_defer: bool = True  # a long read may be owed to the sender (Turn.later) instead of done now
     later: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, about, text) for outbox.owe_later
     # the boards' channels (channel id -> board name) as the directory knew them when the line was
-    # read: a channel not among them is no board's, and is not looked up (None: look it up)
+    # read: a channel not among them is no board's, and is not looked up (None: look it up). A
+    # channel linked to a board in the milliseconds between that read and this command's
+    # transaction is missed, as a board named in those milliseconds is by the parser
     board_channels: Mapping[str, str] | None = None
 
     # -- what the command is about ---------------------------------------------------------

@@ -46,7 +46,7 @@ def test_a_channel_linked_a_moment_ago_is_its_boards_for_the_very_next_command(p
     before = pr.says("GA", "/action list", channel="CSB")  # not a board's channel yet: both boards
     assert "P&amp;R" in before and "Strategic Board" in before, before
     reply = pr.says("GA", "/clerk board Strategic Board channel <#CSB|strategic>")
-    assert "channel" in reply.lower()
+    assert "channel set" in reply, reply
     pr.says("GA", "/action new Estates paper owner GN", channel="CSB")
     pr.says("GA", "/action new Custody audit owner GN", channel="CPR")
     with pr.clerk.sessions() as s:

@@ -102,13 +102,14 @@ def test_homes_owed_together_are_one_pending_row_each(clerk):
     with clerk.clerk.sessions() as s, s.begin():
         outbox.refresh_homes(s, ["UAH0001", "UVH0001", "UJG0001"], now, dt.timedelta(seconds=30))
         outbox.refresh_homes(s, ["UVH0001"], now)
+        outbox.refresh_homes(s, ["UDM0001", "UDM0001"], now)  # twice in one call: the second row sees the first
         outbox.refresh_homes(s, [], now)
     with clerk.clerk.sessions() as s:
         homes = s.query(OutboxMessage).filter(OutboxMessage.kind == "home").order_by(OutboxMessage.id).all()
         assert [(h.channel, h.status) for h in homes] == [
-            ("UAH0001", "pending"), ("UVH0001", "pending"), ("UJG0001", "pending")]
+            ("UAH0001", "pending"), ("UVH0001", "pending"), ("UJG0001", "pending"), ("UDM0001", "pending")]
         assert [h.not_before - h.created for h in homes] == [dt.timedelta(0), dt.timedelta(seconds=30),
-                                                             dt.timedelta(seconds=30)]
+                                                             dt.timedelta(seconds=30), dt.timedelta(0)]
 
 
 def test_the_web_client_retries_rate_limits_and_server_errors_more_than_once(clerk):
