@@ -95,7 +95,7 @@ class KeptReader:
         from sqlalchemy.pool import NullPool
 
         self.engine, self.sql = engine, sql
-        sqlite = engine.dialect.name == "sqlite"
+        self._sqlite = sqlite = engine.dialect.name == "sqlite"
         self.kept = not sqlite or engine.url.database not in (None, "", ":memory:")  # a file: others see it
         # the kept connections come from an engine of their own, so they take no place in the pool
         # (on SQLite closable from any thread: close() runs in the one stopping Clerk)
@@ -120,7 +120,7 @@ class KeptReader:
             fairy = self._own.raw_connection()
             fairy.detach()  # this thread's own, outside any pool
             raw = fairy.dbapi_connection
-            if self.engine.dialect.name == "sqlite":
+            if self._sqlite:
                 raw.isolation_level = None  # autocommit: pysqlite opens no transaction
             else:
                 raw.autocommit = True  # no transaction, so no snapshot is held
