@@ -39,6 +39,7 @@ from store.models import (
     Reminder,
     UTCDateTime,
 )
+from store.people import directory_version
 
 FORMAT = "clerk-backup-1"
 TABLES = [Board, Person, BoardRole, Meeting, Action, ActionOwner, ActionEvent, ForwardPlanItem, PlanItemOwner,
@@ -191,9 +192,9 @@ def import_backup(sessions: sessionmaker[Session], path: Path) -> tuple[str, dic
             header = rows[0]
             records = [{name: _from_cell(value, kinds[name]) for name, value in zip(header, row)} for row in rows[1:]
                        if any(v is not None for v in row)]
-            if model is Directory:
-                s.execute(table.delete())
-            s.execute(insert(table), records)
+            if model is not Directory:
+                s.execute(insert(table), records)
+        _move_directory_on(s, data[Directory.__table__.name])
         if s.get_bind().dialect.name == "postgresql":
             for model in TABLES:
                 table = model.__table__
@@ -201,6 +202,17 @@ def import_backup(sessions: sessionmaker[Session], path: Path) -> tuple[str, dic
                     s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"))
     return "imported", counts
+
+
+def _move_directory_on(s: Session, rows: list[list]) -> None:
+    """The directory's version moves on past both the one this database had and the backup's: a
+    Clerk already serving this database keeps its boards and people by that number, and the
+    backup's could be the very number it holds for the empty directory."""
+    at = rows[0].index("version") if rows and "version" in rows[0] else None
+    theirs = max((int(r[at] or 0) for r in rows[1:] if at is not None and r[at] is not None), default=0)
+    ours = directory_version(s)
+    s.execute(Directory.__table__.delete())
+    s.execute(insert(Directory.__table__), [{"id": 1, "version": max(ours, theirs) + 1}])
 
 
 def _same(here: dict[str, list[list]], there: dict[str, list[list]]) -> bool:
