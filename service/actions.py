@@ -116,7 +116,7 @@ def assign(turn: Turn, cmd: Assign) -> Said:
 @runs(ShowAction)
 def show(turn: Turn, cmd: ShowAction) -> Said:
     turn.require(Act.READ)
-    action = turn.action(cmd.target, cmd.board)
+    action = turn.action(cmd.target, cmd.board, changing=False)
     return Said(render.detail(action, log.history(turn.s, action), turn.fmt, turn.today),
                 title=f"{action.ref} {action.title}", action=action)
 
@@ -155,7 +155,7 @@ DIGEST_IN_REPLY = 40  # open actions: a board with more gets its digest as DMs, 
 @runs(Digest)
 def digest(turn: Turn, cmd: Digest) -> Said:
     turn.require(Act.READ)
-    board = turn.board(cmd.board)
+    board = turn.board(cmd.board, changing=False)
     if turn.defers() and log.open_beyond(turn.s, board, DIGEST_IN_REPLY):
         turn.owe_later("digest", str(board.id), f"Digest of {board.name}'s open actions")
         return Said([f"{turn.fmt.esc(board.name)} has more than {DIGEST_IN_REPLY} open actions, so its digest is on "

@@ -94,11 +94,12 @@ class Turn:
 
     # -- what the command is about ---------------------------------------------------------
 
-    def board(self, name: str | None) -> Board:
-        return boards.board_for(self.s, name, self._channel(), self.actor)
+    def board(self, name: str | None, *, changing: bool = True) -> Board:
+        """changing=False: the board is only to be read (its roles are loaded only if asked)."""
+        return boards.board_for(self.s, name, self._channel(), self.actor, roles=changing)
 
-    def channel_board(self) -> Board | None:
-        return boards.board_of_channel(self.s, self._channel())
+    def channel_board(self, *, changing: bool = True) -> Board | None:
+        return boards.board_of_channel(self.s, self._channel(), roles=changing)
 
     def _channel(self) -> str | None:
         """The channel typed in, when it may be a board's (a general channel or a DM is not)."""
@@ -107,11 +108,12 @@ class Turn:
             return None
         return channel
 
-    def action(self, target: Target, board_name: str | None) -> Action:
+    def action(self, target: Target, board_name: str | None, *, changing: bool = True) -> Action:
         """The action a ref means (in the named board, else the channel's, else any), if the speaker
-        may see it."""
-        board = boards.board_for(self.s, board_name, self._channel()) if board_name else self.channel_board()
-        action = log.find(self.s, target, board)
+        may see it; changing=False when it is only to be shown."""
+        board = (boards.board_for(self.s, board_name, self._channel(), roles=changing) if board_name
+                 else self.channel_board(changing=changing))
+        action = log.find(self.s, target, board, changing=changing)
         if not log.can_see(action, self.actor):
             raise Refusal(f"{action.ref} is a Part B (private) action; only its owners, the chair and "
                           f"secretaries can see or change it.")

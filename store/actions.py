@@ -49,25 +49,32 @@ def owners_label(people: Sequence[Person]) -> str:
 
 # -- finding ------------------------------------------------------------------------------
 
-def _find_statements() -> dict[tuple[bool, bool], Select]:
-    """The look-up of a typed ref, built once for each shape: (in a board?, with a year?)."""
+def _find_statements() -> dict[tuple[bool, bool, bool], Select]:
+    """The look-up of a typed ref, built once for each shape: (in a board?, with a year?, to change
+    it?). An action to be changed comes with its board's roles, which the rules then read: one
+    statement, where loading them when first read would be a second (a third of a command's time)."""
     found = {}
     for in_board in (False, True):
         for with_year in (False, True):
-            q = select(Action).options(joinedload(Action.owner_links)).where(Action.number == bindparam("number"))
-            if in_board:
-                q = q.where(Action.board_id == bindparam("board"))
-            if with_year:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
-                q = q.where(Action.year != 0, Action.year % 100 == bindparam("yy"))
-            found[in_board, with_year] = q.order_by(Action.year.desc())
+            for changing in (False, True):
+                q = select(Action).options(joinedload(Action.owner_links))
+                if changing:
+                    q = q.options(joinedload(Action.board).joinedload(Board.roles))
+                q = q.where(Action.number == bindparam("number"))
+                if in_board:
+                    q = q.where(Action.board_id == bindparam("board"))
+                if with_year:  # "74/18": compare the two-digit year, so 12/99 finds 1999's
+                    q = q.where(Action.year != 0, Action.year % 100 == bindparam("yy"))
+                found[in_board, with_year, changing] = q.order_by(Action.year.desc())
     return found
 
 
 _FIND = _find_statements()
 
 
-def find(s: Session, target: Ref | ActionId, board: Board | None) -> Action:
-    """The action a typed ref (or a button's id) means. `board` is the board in context (None: any).
+def find(s: Session, target: Ref | ActionId, board: Board | None, *, changing: bool = True) -> Action:
+    """The action a typed ref (or a button's id) means. `board` is the board in context (None: any);
+    changing=False when it is only to be shown.
 
     A continuous board's refs have no year, so a bare number means that action when there is one;
     otherwise a bare number that matches several years asks which. Unknown or mistyped refs are
@@ -78,7 +85,7 @@ def find(s: Session, target: Ref | ActionId, board: Board | None) -> Action:
             raise Refusal("That action is no longer in the log.")
         return action
     ref = target
-    q = _FIND[board is not None, ref.year is not None]
+    q = _FIND[board is not None, ref.year is not None, changing]
     matches = list(s.scalars(q, {"number": ref.number, "board": board.id if board is not None else None,
                                  "yy": ref.year % 100 if ref.year is not None else None}).unique())
     if len(matches) > 1 and ref.year is None:
@@ -360,7 +367,7 @@ _OWNERS_OF = (select(ActionOwner.action_id, ActionOwner.person_id)
               .where(ActionOwner.action_id.in_(bindparam("ids", expanding=True)))
               .order_by(ActionOwner.action_id, ActionOwner.position))
 _PEOPLE = select(Person).where(Person.id.in_(bindparam("ids", expanding=True)))
-_BOARDS = select(Board).where(Board.id.in_(bindparam("ids", expanding=True)))
+_BOARDS = select(Board).options(joinedload(Board.roles)).where(Board.id.in_(bindparam("ids", expanding=True)))
 
 
 def _loaded(s: Session, cls: type, ids: set[int], statement: Select) -> dict:
@@ -369,14 +376,21 @@ def _loaded(s: Session, cls: type, ids: set[int], statement: Select) -> dict:
     found = {i: obj for i in ids if (obj := s.identity_map.get(identity_key(cls, i))) is not None}
     missing = [i for i in ids if i not in found]
     if missing:
-        found.update((obj.id, obj) for obj in s.scalars(statement, {"ids": missing}))
+        found.update((obj.id, obj) for obj in s.scalars(statement, {"ids": missing}).unique())
     return found
+
+
+@functools.lru_cache(maxsize=512)
+def _as_listed(q: Select) -> Select:
+    """query()'s statement reading Listed's columns: the same object for the same query, so its
+    cache key is worked out once (statements are immutable; query() returns the same one again)."""
+    return q.with_only_columns(*_LISTED)
 
 
 def listed(s: Session, q: Select) -> list[Listed]:
     """The actions a query() selects, in its order, as Listed: one statement for the actions,
     one for their owners."""
-    rows = s.execute(q.with_only_columns(*_LISTED)).all()
+    rows = s.execute(_as_listed(q)).all()
     if not rows:
         return []
     ids = [r.id for r in rows]
@@ -393,7 +407,12 @@ def listed(s: Session, q: Select) -> list[Listed]:
 def open_beyond(s: Session, board: Board, n: int) -> bool:
     """Whether a board has more than n open actions: one statement that stops at the (n+1)th, where a
     count would visit all of them (an unfinished import's are not counted)."""
-    return s.scalar(query(board, "open").with_only_columns(Action.id).order_by(None).limit(1).offset(n)) is not None
+    return s.scalar(_beyond(query(board, "open"), n)) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _beyond(q: Select, n: int) -> Select:
+    return q.with_only_columns(Action.id).order_by(None).limit(1).offset(n)
 
 
 def overdue(action: Action, today: dt.date) -> bool:

@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from store import permissions as rules
 from store.models import Board, BoardRole, Person
@@ -28,37 +28,44 @@ def board_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-def find_board(s: Session, name: str) -> Board | None:
-    return s.scalar(select(Board).where(Board.key == board_key(name)))
+# The board a command is to change comes with its roles, which the rules then read: one statement,
+# where loading them when first read would be a second. Built once (most commands ask one of
+# these), with the roles and without, for a board that is only to be read.
+_PLAIN = select(Board)
+_WITH_ROLES = select(Board).options(joinedload(Board.roles))
+_NAMED = {roles: q.where(Board.key == bindparam("key")) for roles, q in ((False, _PLAIN), (True, _WITH_ROLES))}
+_OF_CHANNEL = {roles: q.where(Board.channel_id == bindparam("channel"))
+               for roles, q in ((False, _PLAIN), (True, _WITH_ROLES))}
+_FIRST_BOARDS = {roles: q.order_by(Board.name).limit(20) for roles, q in ((False, _PLAIN), (True, _WITH_ROLES))}
 
 
-_OF_CHANNEL = select(Board).where(Board.channel_id == bindparam("channel"))  # built once: most commands ask it
+def find_board(s: Session, name: str, *, roles: bool = True) -> Board | None:
+    return s.scalars(_NAMED[roles], {"key": board_key(name)}).unique().one_or_none()
 
 
-def board_of_channel(s: Session, channel_id: str | None) -> Board | None:
+def board_of_channel(s: Session, channel_id: str | None, *, roles: bool = True) -> Board | None:
     if not channel_id:
         return None
-    return s.scalar(_OF_CHANNEL, {"channel": channel_id})
+    found = s.scalars(_OF_CHANNEL[roles], {"channel": channel_id}).unique().all()  # linking keeps a channel one board's
+    return found[0] if found else None
 
 
-_FIRST_BOARDS = select(Board).order_by(Board.name).limit(20)
-
-
-def board_for(s: Session, name: str | None, channel_id: str | None, person: Person | None = None) -> Board:
+def board_for(s: Session, name: str | None, channel_id: str | None, person: Person | None = None, *,
+              roles: bool = True) -> Board:
     """The board a command is about: named, else the channel's, else the only one (or the only one
-    the person is on)."""
+    the person is on). roles=False: only to be read, so its roles are loaded only if asked."""
     if name:
-        board = find_board(s, name)
+        board = find_board(s, name, roles=roles)
         if board is None:
             names = board_names(s)
             near = difflib.get_close_matches(name, names, n=1)
             raise Refusal(f"There is no board “{name}”." + (f" Did you mean {near[0]}?" if near else "")
                           + (f" Boards: {', '.join(names)}." if names else ""))
         return board
-    board = board_of_channel(s, channel_id)
+    board = board_of_channel(s, channel_id, roles=roles)
     if board is not None:
         return board
-    boards = list(s.scalars(_FIRST_BOARDS))
+    boards = list(s.scalars(_FIRST_BOARDS[roles]).unique())
     if len(boards) == 1:
         return boards[0]
     if not boards:
