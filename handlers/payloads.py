@@ -17,11 +17,14 @@ def problem(body: bytes, content_type: str) -> str | None:
     if "application/x-www-form-urlencoded" not in (content_type or ""):
         return None
     try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        form = body.decode("utf-8")
     except UnicodeDecodeError:
         return "not UTF-8"
+    if not (form.startswith("payload=") or "&payload=" in form):
+        return None  # a slash command: its fields are plain strings (a typed "=" comes as %3D)
+    fields = parse_qs(form, keep_blank_values=True)
     if "payload" not in fields:
-        return None  # a slash command: its fields are plain strings
+        return None
     try:
         payload = json.loads(fields["payload"][0])
     except ValueError:

@@ -246,3 +246,16 @@ def test_a_refusal_in_a_press_reply_is_not_json_noise(world):
     world.deliver()
     told = [json.dumps(c.args) for c in world.fake.calls_to("chat.postEphemeral")]
     assert any("no longer in the log" in t for t in told)
+
+
+def test_a_payload_field_is_checked_wherever_it_comes_in_the_form_and_typed_text_never_counts_as_one():
+    from urllib.parse import urlencode
+
+    from handlers.payloads import problem
+
+    form = "application/x-www-form-urlencoded"
+    assert problem(b"payload=%7Bnot+json", form) == "the payload is not JSON"
+    assert problem(b"token=x&payload=%7Bnot+json", form) == "the payload is not JSON"
+    typed = urlencode({"command": "/action", "text": "update 1/18 payload={nope & payload=[]"}).encode()
+    assert b"payload%3D" in typed and problem(typed, form) is None
+    assert problem(b"\xff\xfe", form) == "not UTF-8"
