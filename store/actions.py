@@ -11,13 +11,13 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, func, literal_column, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.util import identity_key
 
 from store import numbering
 from store import permissions as rules
-from store.models import Action, ActionEvent, ActionOwner, Board, Person
+from store.models import OPEN_STATE_WORDS, Action, ActionEvent, ActionOwner, Board, Person
 from store.nearest import either, nearest
 from store.numbering import numbering_year
 from store.people import add_members
@@ -318,17 +318,28 @@ def _query(board_id: int | None, which: str, person_id: int | None, people_ids: 
         q = q.where(Action.board_id == board_id)
     elif board_ids is not None:
         q = q.where(Action.board_id.in_(board_ids))
-    if which in ("open", "mine", "who", "overdue"):
+    if which in ("mine", "who"):  # from the person's owner rows: a few thousand at most, not every open action
+        owned = (ActionOwner.person_id == person_id) if which == "mine" else ActionOwner.person_id.in_(people_ids)
+        q = q.where(Action.id.in_(_open_ids_among(select(ActionOwner.action_id).where(owned))))
+    elif which in ("open", "overdue"):
         q = q.where(Action.status.in_(OPEN_STATES))
     elif which == "closed":
         q = q.where(Action.status == Status.CLOSED)
     if which == "overdue":
         q = q.where(Action.due < today)
-    if which == "mine":  # from the person's owner rows: a few thousand at most, not every open action
-        q = q.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.person_id == person_id)))
-    if which == "who":
-        q = q.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.person_id.in_(people_ids))))
     return q.order_by(Action.due.is_(None), Action.due, Action.year, Action.number)
+
+
+def _open_ids_among(ids: Select) -> Select:
+    """The open actions among these ids (a person's owner rows), met in two indexes alone: the open
+    actions' ids (ix_action_open) and the owner rows. The states are written into the statement word
+    for word as that index's condition, not bound, so PostgreSQL knows (even in a prepared
+    statement's generic plan) that the index holds every row wanted. A table row is then read only
+    for each action shown, where filtering the actions by status read every open action's row:
+    PostgreSQL 1.7 -> 1.1 ms for 50 of 3,000 open (vacuumed); SQLite keeps the plan it had."""
+    opened = aliased(Action)
+    return select(opened.id).where(opened.status.in_([literal_column(f"'{w}'") for w in OPEN_STATE_WORDS]),
+                                   opened.import_run_id.is_(None), opened.id.in_(ids))
 
 
 @dataclass(slots=True)
