@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, bindparam, func, literal_column, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from store import numbering
@@ -162,6 +163,22 @@ def _event(s: Session, action: Action, actor: Person | None, now: dt.datetime, t
                                     "old": old, "new": new, "text": text})
 
 
+@functools.lru_cache(maxsize=32)
+def _update_of(keys: tuple[str, ...]):
+    table = Action.__table__
+    return table.update().where(table.c.id == bindparam("action_id")).values({k: bindparam(k) for k in keys})
+
+
+def _set(s: Session, action: Action, **values) -> None:
+    """Change an action's columns by one Core UPDATE in the caller's transaction, and the object
+    with them, as if read back (the ORM's flush of one changed row cost a tenth of a command)."""
+    if action.id is None:
+        s.flush()
+    s.connection().execute(_update_of(tuple(sorted(values))), {"action_id": action.id, **values})
+    for key, value in values.items():
+        set_committed_value(action, key, value)
+
+
 def build(board: Board, year: int, number: int, title: str, owners: Sequence[Person], due: dt.date | None,
           private: bool, raised: dt.date) -> Action:
     """A new open action, not yet added to a session."""
@@ -169,6 +186,32 @@ def build(board: Board, year: int, number: int, title: str, owners: Sequence[Per
                     private=private, raised=raised)
     action.owner_links = [ActionOwner(person=p, position=i) for i, p in enumerate(owners)]
     return action
+
+
+_NEW_ACTION = Action.__table__.insert().returning(Action.__table__.c.id)  # Core, built once
+_NEW_OWNERS = ActionOwner.__table__.insert()
+_ACTION_COLUMNS = [c.key for c in Action.__table__.c if c.key != "id"]
+
+
+def _insert(s: Session, action: Action) -> None:
+    """A new action's row and its owner rows by two Core statements in the caller's transaction;
+    the object then joins the session as the row it is, as if just read (the ORM's flush of the
+    two rows cost a quarter of raising an action). Its board and owners are rows already (a person
+    registered in this same change is written first)."""
+    if action.board.id is None or any(link.person.id is None for link in action.owner_links):
+        s.flush()
+    action.board_id = action.board.id
+    for key in _ACTION_COLUMNS:  # every column set, so none is left to be read back
+        setattr(action, key, getattr(action, key))
+    action.id = s.connection().execute(_NEW_ACTION, {k: getattr(action, k) for k in _ACTION_COLUMNS}).scalar_one()
+    for link in action.owner_links:
+        link.action_id, link.person_id = action.id, link.person.id
+    if action.owner_links:
+        s.connection().execute(_NEW_OWNERS, [{"action_id": link.action_id, "person_id": link.person_id,
+                                              "position": link.position} for link in action.owner_links])
+    for obj in (action, *action.owner_links):
+        make_transient_to_detached(obj)
+    s.add(action)
 
 
 def raise_action(s: Session, board: Board, actor: Person | None, title: str, owners: Sequence[Person],
@@ -191,7 +234,7 @@ def raise_action(s: Session, board: Board, actor: Person | None, title: str, own
         year = numbering_year(board, today)
         number = numbering.next_number(s, board, numbering.ACTION, year)
     action = build(board, year, number, title, owners, due, private, today)
-    s.add(action)
+    _insert(s, action)
     add_members(s, board, owners, actor, now)
     _event(s, action, actor, now, today, "raised", new=title, text=source)
     s.flush()
@@ -213,17 +256,17 @@ def close(s: Session, action: Action, actor: Person, note: str, now: dt.datetime
                       f"A chair or secretary can reopen it: /action reopen {action.ref}")
     old = status_label(action)
     if condition:
-        action.status, action.closing_condition = Status.CLOSING_WHEN, condition
+        _set(s, action, status=Status.CLOSING_WHEN, closing_condition=condition)
         kind = "closing when"
     elif action.board.closure_rule == ClosureRule.CHAIR_CONFIRMS and not rules.allowed(
             actor, Act.OFFICER_ACTION, board=action.board):
         if action.status == Status.PROPOSED:
             raise Refusal(f"Closure of {action.ref} is already proposed; the chair or a secretary confirms it "
                           f"with /action confirm {action.ref}")
-        action.status = Status.PROPOSED
+        _set(s, action, status=Status.PROPOSED)
         kind = "proposed"
     else:
-        action.status, action.closed, action.closing_condition = Status.CLOSED, today, None
+        _set(s, action, status=Status.CLOSED, closed=today, closing_condition=None)
         kind = "closed"
     _event(s, action, actor, now, today, "status", old=old, new=status_label(action), text=note or None)
     return Change(action, kind, old=old, new=condition, note=note or None)
@@ -235,7 +278,7 @@ def confirm(s: Session, action: Action, actor: Person, now: dt.datetime, today: 
         raise Refusal(f"{action.ref} is {status_label(action)}; only a proposed or conditional closure "
                       f"can be confirmed. To close it: /action close {action.ref}")
     old = status_label(action)
-    action.status, action.closed = Status.CLOSED, today
+    _set(s, action, status=Status.CLOSED, closed=today)
     _event(s, action, actor, now, today, "status", old=old, new=Status.CLOSED)
     return Change(action, "confirmed", old=old)
 
@@ -245,7 +288,7 @@ def reopen(s: Session, action: Action, actor: Person, note: str, now: dt.datetim
     if action.status == Status.OPEN:
         raise Refusal(f"{action.ref} is already open.")
     old = status_label(action)
-    action.status, action.closed, action.closing_condition = Status.OPEN, None, None
+    _set(s, action, status=Status.OPEN, closed=None, closing_condition=None)
     _event(s, action, actor, now, today, "status", old=old, new=Status.OPEN, text=note or None)
     return Change(action, "reopened", old=old, note=note or None)
 
@@ -253,7 +296,7 @@ def reopen(s: Session, action: Action, actor: Person, note: str, now: dt.datetim
 def set_due(s: Session, action: Action, actor: Person, due: dt.date, now: dt.datetime, today: dt.date) -> Change:
     _require(action, actor, Act.CHANGE_ACTION, "change the due date of it")
     old = action.due.isoformat() if action.due else None
-    action.due = due
+    _set(s, action, due=due)
     _event(s, action, actor, now, today, "due", old=old, new=due.isoformat())
     return Change(action, "due", old=old, new=due.isoformat())
 
@@ -263,7 +306,7 @@ def snooze(s: Session, action: Action, actor: Person, until: dt.date, now: dt.da
     if action.status == Status.CLOSED:
         raise Refusal(f"{action.ref} is closed; there is nothing to remind anyone of.")
     old = action.snoozed_until.isoformat() if action.snoozed_until else None
-    action.snoozed_until = until
+    _set(s, action, snoozed_until=until)
     _event(s, action, actor, now, today, "snoozed", old=old, new=until.isoformat())
     return Change(action, "snoozed", old=old, new=until.isoformat())
 
