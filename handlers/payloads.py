@@ -7,9 +7,21 @@ value must get a 400 and change nothing. This checks only the parts Bolt reaches
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl, unquote_plus
 
 _DICTS = ("user", "team", "channel", "container", "message", "view", "enterprise")
+
+
+def form_fields(form: str) -> list[tuple[str, str]]:
+    """A form's fields as Bolt reads them (parse_qsl: keys and values decoded; of a key given twice,
+    Bolt keeps the last)."""
+    return parse_qsl(form, keep_blank_values=True)
+
+
+def has_payload_field(form: str) -> bool:
+    """Whether a form has a field named payload, its name however encoded (%70ayload is one too).
+    A slash command has none: a typed "payload" is in its text's value."""
+    return any(unquote_plus(pair.partition("=")[0]) == "payload" for pair in form.split("&"))
 
 
 def problem(body: bytes, content_type: str) -> str | None:
@@ -20,13 +32,19 @@ def problem(body: bytes, content_type: str) -> str | None:
         form = body.decode("utf-8")
     except UnicodeDecodeError:
         return "not UTF-8"
-    if not (form.startswith("payload=") or "&payload=" in form):
-        return None  # a slash command: its fields are plain strings (a typed "=" comes as %3D)
-    fields = parse_qs(form, keep_blank_values=True)
-    if "payload" not in fields:
-        return None
+    if not has_payload_field(form):
+        return None  # a slash command: its fields are plain strings
+    for name, value in form_fields(form):
+        if name == "payload":  # every one: Bolt reads the last
+            why = _payload_problem(value)
+            if why:
+                return why
+    return None
+
+
+def _payload_problem(raw: str) -> str | None:
     try:
-        payload = json.loads(fields["payload"][0])
+        payload = json.loads(raw)
     except ValueError:
         return "the payload is not JSON"
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):

@@ -259,3 +259,7 @@ def test_a_payload_field_is_checked_wherever_it_comes_in_the_form_and_typed_text
     typed = urlencode({"command": "/action", "text": "update 1/18 payload={nope & payload=[]"}).encode()
     assert b"payload%3D" in typed and problem(typed, form) is None
     assert problem(b"\xff\xfe", form) == "not UTF-8"
+    encoded = b'text=payload&%70ayload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A5%7D'
+    assert problem(encoded, form) == "actions is not a list of objects"  # the field's name encoded
+    twice = b'payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A%5B%7B%7D%5D%7D&payload=%7Bnot'
+    assert problem(twice, form) == "the payload is not JSON"  # Bolt reads the last

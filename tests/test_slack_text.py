@@ -22,7 +22,8 @@ from tests.test_action_log import SETUP
 PIECES = st.sampled_from(["&", "<", ">", "&amp;", "&lt;", "&gt;", "&amp;amp;", "<!channel>", "<!here>",
                           "<!everyone>", "<@U0ABC123>", "<@U0ABC123|anna>", "<#C0ABC123|general>",
                           "<https://evil.example/x?a=1&b=2|click me>", "<mailto:a@b.org>", "<!subteam^S0001|@panel>",
-                          ":smile:", "😀", "é", "P&R", " ", "*bold*", "_it_", "`code`", "~s~", "|", ";", "#", "@"])
+                          ":smile:", "😀", "é", "P&R", " ", "*bold*", "_it_", "`code`", "~s~", "|", ";", "#", "@",
+                          "payload", "payload=", "&payload={"])
 TYPED = st.builds(lambda first, rest: first + "".join(rest), st.sampled_from(list("AbcZ")),
                   st.lists(st.one_of(PIECES, st.text(alphabet="abcXYZ 019", min_size=1, max_size=5)), max_size=12)
                   ).map(lambda t: re.sub(r"\s+", " ", t).strip())
@@ -55,6 +56,16 @@ def test_any_text_is_stored_as_typed_shown_as_typed_and_never_live(pr, typed):
     assert quoted == MRKDWN.esc(typed)  # escaped exactly once
     for shown in (post, reply):
         assert not LIVE.search(shown.replace("<@UAH0001>", "")), shown  # Clerk's own ids aside, nothing live
+
+
+@pytest.mark.parametrize("typed", ["The payload of the report is agreed", "payload={\"type\": \"x\"}",
+                                   "see &payload=[] and %70ayload"])
+def test_a_command_whose_text_says_payload_is_read_as_typed(pr, typed):
+    """Bolt takes a body with the word "payload" anywhere in it for an interaction, and read a slash
+    command's as empty ("unhandled request"): the update was lost."""
+    reply = pr.says("AH", f"/action update 1/18 {typed}", channel="CPR", literal=True)
+    assert reply.startswith("Done: *1/18* updated"), reply
+    assert stored_updates(pr)[-1] == typed
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
