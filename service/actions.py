@@ -130,7 +130,7 @@ def listing(turn: Turn, cmd: ListActions) -> Said:
     """A list spans the speaker's boards unless a board is named or the channel is a board's; its
     lines name their board whenever it spans more than one."""
     turn.require(Act.READ)
-    board = turn.board(cmd.board) if cmd.board else turn.channel_board()
+    board = turn.board(cmd.board, changing=False) if cmd.board else turn.channel_board(changing=False)
     spans = None if board is not None or cmd.which in ("mine", "who") else speaking_boards(turn)
     whom = turn.people(cmd.who, board) if cmd.who else []
     actions = log.listed(turn.s, log.query(board, cmd.which, person=turn.actor, people=whom, today=turn.today,

@@ -111,8 +111,9 @@ class Turn:
     def action(self, target: Target, board_name: str | None, *, changing: bool = True) -> Action:
         """The action a ref means (in the named board, else the channel's, else any), if the speaker
         may see it; changing=False when it is only to be shown."""
-        board = (boards.board_for(self.s, board_name, self._channel(), roles=changing) if board_name
-                 else self.channel_board(changing=changing))
+        # the board plain: the find brings the action's board's roles itself when it is to change
+        board = (boards.board_for(self.s, board_name, self._channel(), roles=False) if board_name
+                 else self.channel_board(changing=False))
         action = log.find(self.s, target, board, changing=changing)
         if not log.can_see(action, self.actor):
             raise Refusal(f"{action.ref} is a Part B (private) action; only its owners, the chair and "

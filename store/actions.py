@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, Select, any_, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from store import numbering
@@ -174,7 +176,9 @@ def _set(s: Session, action: Action, **values) -> None:
     with them, as if read back (the ORM's flush of one changed row cost a tenth of a command)."""
     if action.id is None:
         s.flush()
-    s.connection().execute(_update_of(tuple(sorted(values))), {"action_id": action.id, **values})
+    done = s.connection().execute(_update_of(tuple(sorted(values))), {"action_id": action.id, **values})
+    if done.rowcount != 1:  # as the ORM's flush would say
+        raise StaleDataError(f"UPDATE of action {action.id} matched {done.rowcount} rows, not 1")
     for key, value in values.items():
         set_committed_value(action, key, value)
 
@@ -201,8 +205,12 @@ def _insert(s: Session, action: Action) -> None:
     if action.board.id is None or any(link.person.id is None for link in action.owner_links):
         s.flush()
     action.board_id = action.board.id
-    for key in _ACTION_COLUMNS:  # every column set, so none is left to be read back
-        setattr(action, key, getattr(action, key))
+    for key in _ACTION_COLUMNS:  # every column set (to its default if unset), so none is read back
+        value = getattr(action, key)
+        default = Action.__table__.c[key].default
+        if value is None and default is not None and default.is_scalar:
+            value = default.arg
+        setattr(action, key, value)
     action.id = s.connection().execute(_NEW_ACTION, {k: getattr(action, k) for k in _ACTION_COLUMNS}).scalar_one()
     for link in action.owner_links:
         link.action_id, link.person_id = action.id, link.person.id
@@ -443,11 +451,17 @@ def _loaded(s: Session, cls: type, ids: set[int], statement: Select) -> dict:
     return found
 
 
-@functools.lru_cache(maxsize=512)
+_AS_LISTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _as_listed(q: Select) -> Select:
-    """query()'s statement reading Listed's columns: the same object for the same query, so its
-    cache key is worked out once (statements are immutable; query() returns the same one again)."""
-    return q.with_only_columns(*_LISTED)
+    """The statement reading Listed's columns: the same object for the same query, so its cache key
+    is worked out once (statements are immutable; query() returns the same one again). Kept only
+    while the query is: a statement a caller builds each time is forgotten with it."""
+    found = _AS_LISTED.get(q)
+    if found is None:
+        found = _AS_LISTED[q] = q.with_only_columns(*_LISTED)
+    return found
 
 
 def listed(s: Session, q: Select) -> list[Listed]:
