@@ -135,3 +135,28 @@ def test_a_dm_delivered_twice_is_applied_once(pr):
     dms = pr.channel_sees("DUAH0001")
     assert len(dms) == 1 and "Raised *1/18*" in dms[0]
     assert "1/18" in pr.says("GA", "/action list") and "2/18" not in pr.says("GA", "/action list")
+
+
+def test_a_change_reads_its_boards_roles_with_the_action_not_after(clerk):
+    """The rules read board.roles for every change: they come in the statement that finds the
+    action, whether the board is the channel's or any (a second statement for them was a third of a
+    command's database time)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    for who, line in SETUP:
+        clerk.says(who, line)
+    clerk.says("GA", "/action new Circulate the OSG paper owner AH board P&R")
+    seen: list[str] = []
+
+    def spy(conn, cursor, statement, params, context, executemany):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", spy)
+    try:
+        in_channel = clerk.says("AH", "/action update 1/18 Sent to the panel", channel="CPR")
+        anywhere = clerk.says("AH", "/action close 1/18 Done")
+    finally:
+        event.remove(Engine, "before_cursor_execute", spy)
+    assert in_channel.startswith("Done: *1/18* updated") and anywhere.startswith("Done: *1/18* closed"), anywhere
+    assert not [s for s in seen if s.lstrip().upper().startswith("SELECT BOARD_ROLE")]
