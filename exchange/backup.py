@@ -208,8 +208,9 @@ def _move_directory_on(s: Session, rows: list[list]) -> None:
     """The directory's version moves on past both the one this database had and the backup's: a
     Clerk already serving this database keeps its boards and people by that number, and the
     backup's could be the very number it holds for the empty directory."""
-    at = rows[0].index("version") if rows and "version" in rows[0] else None
-    theirs = max((int(r[at] or 0) for r in rows[1:] if at is not None and r[at] is not None), default=0)
+    header = rows[0] if rows else []
+    at = header.index("version") if "version" in header else None
+    theirs = max((int(r[at] or 0) for r in rows[1:]), default=0) if at is not None else 0
     ours = directory_version(s)
     s.execute(Directory.__table__.delete())
     s.execute(insert(Directory.__table__), [{"id": 1, "version": max(ours, theirs) + 1}])

@@ -195,6 +195,7 @@ def build(board: Board, year: int, number: int, title: str, owners: Sequence[Per
 _NEW_ACTION = Action.__table__.insert().returning(Action.__table__.c.id)  # Core, built once
 _NEW_OWNERS = ActionOwner.__table__.insert()
 _ACTION_COLUMNS = [c.key for c in Action.__table__.c if c.key != "id"]
+_ACTION_DEFAULTS = {c.key: c.default.arg for c in Action.__table__.c if c.default is not None and c.default.is_scalar}
 
 
 def _insert(s: Session, action: Action) -> None:
@@ -207,10 +208,7 @@ def _insert(s: Session, action: Action) -> None:
     action.board_id = action.board.id
     for key in _ACTION_COLUMNS:  # every column set (to its default if unset), so none is read back
         value = getattr(action, key)
-        default = Action.__table__.c[key].default
-        if value is None and default is not None and default.is_scalar:
-            value = default.arg
-        setattr(action, key, value)
+        setattr(action, key, _ACTION_DEFAULTS.get(key) if value is None else value)
     action.id = s.connection().execute(_NEW_ACTION, {k: getattr(action, k) for k in _ACTION_COLUMNS}).scalar_one()
     for link in action.owner_links:
         link.action_id, link.person_id = action.id, link.person.id

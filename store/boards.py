@@ -31,12 +31,10 @@ def board_key(name: str) -> str:
 # The board a command is to change comes with its roles, which the rules then read: one statement,
 # where loading them when first read would be a second. Built once (most commands ask one of
 # these), with the roles and without, for a board that is only to be read.
-_PLAIN = select(Board)
-_WITH_ROLES = select(Board).options(joinedload(Board.roles))
-_NAMED = {roles: q.where(Board.key == bindparam("key")) for roles, q in ((False, _PLAIN), (True, _WITH_ROLES))}
-_OF_CHANNEL = {roles: q.where(Board.channel_id == bindparam("channel"))
-               for roles, q in ((False, _PLAIN), (True, _WITH_ROLES))}
-_FIRST_BOARDS = {roles: q.order_by(Board.name).limit(20) for roles, q in ((False, _PLAIN), (True, _WITH_ROLES))}
+_BOARD = {False: select(Board), True: select(Board).options(joinedload(Board.roles))}  # with roles?
+_NAMED = {roles: q.where(Board.key == bindparam("key")) for roles, q in _BOARD.items()}
+_OF_CHANNEL = {roles: q.where(Board.channel_id == bindparam("channel")) for roles, q in _BOARD.items()}
+_FIRST_BOARDS = {roles: q.order_by(Board.name).limit(20) for roles, q in _BOARD.items()}
 
 
 def find_board(s: Session, name: str, *, roles: bool = True) -> Board | None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
 
-from store.terms import PaperStatus, Status, format_ref
+from store.terms import OPEN_STATES, PaperStatus, Status, format_ref
 
 
 class UTCDateTime(TypeDecorator):
@@ -124,7 +124,7 @@ OPEN, PROPOSED, CLOSING_WHEN, CLOSED = Status.OPEN, Status.PROPOSED, Status.CLOS
 
 # an open action, as ix_action_open's condition: its states written out (not bound values), so
 # that PostgreSQL knows a query which says the same may use that index
-OPEN_STATE_WORDS = (Status.OPEN.value, Status.PROPOSED.value, Status.CLOSING_WHEN.value)
+OPEN_STATE_WORDS = tuple(state.value for state in OPEN_STATES)
 OPEN_ACTION = "status IN ({}) AND import_run_id IS NULL".format(", ".join(f"'{w}'" for w in OPEN_STATE_WORDS))
 
 
