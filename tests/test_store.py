@@ -157,6 +157,32 @@ def test_the_open_actions_index_has_the_condition_the_model_and_the_list_query_s
     assert sorted(re.findall(r"'([a-z ]+)'", made)) == sorted(OPEN_STATE_WORDS)
 
 
+def test_a_list_reads_its_actions_owners_in_order_and_no_unfinished_import(sessions, board_id):
+    """Lists, digests and App Home read their rows outside the ORM (store.actions.listed), so the
+    rule the sessions' hook keeps for the ORM's statements is kept there too: an import still
+    running shows none of its rows. Each action's owners come in the order they were named."""
+    from store import imports
+
+    with unit_of_work(sessions) as s:
+        board = s.get(Board, board_id)
+        people = [Person(name=f"Officer {i}", initials=f"O{i}", created=NOW) for i in range(3)]
+        s.add_all(people)
+        s.flush()
+        joint = log.raise_action(s, board, None, "Joint action", [people[2], people[0]], None, False, NOW,
+                                 dt.date(2018, 11, 29)).action.ref
+        alone = log.raise_action(s, board, None, "Single action", [people[1]], None, False, NOW,
+                                 dt.date(2018, 11, 29)).action.ref
+        run = imports.start(s, board_id, 1, NOW, NOW)
+        s.add(Action(board_id=board_id, year=1999, number=5, title="Imported, not finished", status="open",
+                     raised=dt.date(1999, 1, 5), import_run_id=run.id))
+    with sessions() as s:
+        board = s.get(Board, board_id)
+        shown = {a.ref: [p.initials for p in a.owners] for a in log.listed(s, log.query(board, "open"))}
+        everything = log.listed(s, select(Action).execution_options(**{imports.SEE_UNFINISHED: True}))
+    assert shown == {joint: ["O2", "O0"], alone: ["O1"]}
+    assert "5/99" in {a.ref for a in everything}  # only the import itself, asking, sees its rows
+
+
 def test_the_wal_is_folded_back_into_a_sqlite_database(tmp_path):
     from store.db import checkpoint
 
