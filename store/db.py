@@ -42,6 +42,8 @@ def make_engine(url: str, *, writer: bool = True, autocheckpoint: bool = True) -
                 cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
+        _render_from_hints(engine.dialect)
+
         @event.listens_for(engine, "begin")
         def _begin(conn):
             if writer:
@@ -54,6 +56,17 @@ def make_engine(url: str, *, writer: bool = True, autocheckpoint: bool = True) -
 
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _render_from_hints(dialect) -> None:
+    """SQLAlchemy's SQLite compiler drops a statement's FROM hints (`Select.with_hint`); SQLite's
+    `INDEXED BY` is one, and this engine writes it. An engine made elsewhere drops it again, which
+    changes a plan, never an answer."""
+    class Compiler(dialect.statement_compiler):
+        def get_from_hint_text(self, table, text):
+            return text
+
+    dialect.statement_compiler = Compiler
 
 
 def _begin_immediate(conn, wait: float = BUSY_TIMEOUT_MS / 1000) -> None:

@@ -126,6 +126,7 @@ OPEN, PROPOSED, CLOSING_WHEN, CLOSED = Status.OPEN, Status.PROPOSED, Status.CLOS
 # that PostgreSQL knows a query which says the same may use that index
 OPEN_STATE_WORDS = tuple(state.value for state in OPEN_STATES)
 OPEN_ACTION = "status IN ({}) AND import_run_id IS NULL".format(", ".join(f"'{w}'" for w in OPEN_STATE_WORDS))
+OPEN_ACTIONS_INDEX = "ix_action_open"
 
 
 class Action(Base):
@@ -140,7 +141,7 @@ class Action(Base):
               postgresql_where=text("import_run_id IS NOT NULL")),
         # the ids of the open actions alone (a few thousand of 100,000): "list mine" meets them with
         # the person's owner rows in two indexes, and reads a table row only for what it shows
-        Index("ix_action_open", "id", sqlite_where=text(OPEN_ACTION), postgresql_where=text(OPEN_ACTION)),
+        Index(OPEN_ACTIONS_INDEX, "id", sqlite_where=text(OPEN_ACTION), postgresql_where=text(OPEN_ACTION)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

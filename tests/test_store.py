@@ -157,6 +157,24 @@ def test_the_open_actions_index_has_the_condition_the_model_and_the_list_query_s
     assert sorted(re.findall(r"'([a-z ]+)'", made)) == sorted(OPEN_STATE_WORDS)
 
 
+def test_list_mine_looks_its_open_actions_up_in_the_open_actions_index(sessions, board_id):
+    """SQLAlchemy's SQLite compiler drops FROM hints, so Clerk's engines write them: without
+    INDEXED BY, SQLite reads every action the person owns (1.04 ms for 2,000, against 0.47)."""
+    with sessions() as s:
+        person = s.scalar(select(Person))
+        statement = log.query(None, "mine", person=person)
+        compiled = statement.compile(s.get_bind())
+        sql = str(compiled)
+        if s.get_bind().dialect.name == "sqlite":
+            assert "INDEXED BY ix_action_open" in sql
+            bound = tuple(compiled.params[name] for name in compiled.positiontup)
+            plan = " ".join(str(row[-1]) for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, bound))
+            assert "USING INDEX ix_action_open" in plan, plan
+        else:
+            assert "INDEXED BY" not in sql
+        assert s.execute(statement).all() == []
+
+
 def test_a_list_reads_its_actions_owners_in_order_and_no_unfinished_import(sessions, board_id):
     """Lists, digests and App Home read their rows outside the ORM (store.actions.listed), so the
     rule the sessions' hook keeps for the ORM's statements is kept there too: an import still
