@@ -506,13 +506,15 @@ def _upgrade_or_exit(clerk: Clerk) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
-    from store.db import unit_of_work
+    from store.db import UnsuitableDatabase, unit_of_work
     from store.imports import undo_stale
 
     try:
         clerk.upgrade()
         with unit_of_work(clerk.sessions) as s:  # an import whose process died leaves nothing half-shown
             undo_stale(s, utc_now())
+    except UnsuitableDatabase as exc:
+        raise SettingsError(f"DATABASE_URL: {exc}") from None
     except OperationalError as exc:
         where = make_url(clerk.settings.DATABASE_URL).render_as_string(hide_password=True)
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__

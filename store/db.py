@@ -215,6 +215,26 @@ def alembic_config(engine: Engine):
     return cfg
 
 
+class UnsuitableDatabase(Exception):
+    """The database cannot run Clerk's statements (start-up says so in one line)."""
+
+
+SQLITE_NEEDED = (3, 35, 0)  # UPDATE/INSERT ... RETURNING
+
+
+def check_sqlite(version: tuple[int, ...], conn) -> None:
+    """SQLite 3.35 or later (RETURNING), with its JSON functions (lists pass their ids as one JSON
+    array): built into SQLite from 3.38, and into every current Python build before that."""
+    if tuple(version) < SQLITE_NEEDED:
+        raise UnsuitableDatabase(f"SQLite {'.'.join(map(str, version))} is too old: Clerk needs "
+                                 f"{'.'.join(map(str, SQLITE_NEEDED))} or later")
+    try:
+        conn.exec_driver_sql("SELECT count(*) FROM json_each('[1]')").scalar()
+    except Exception:  # noqa: BLE001 - any failure here means the same thing
+        raise UnsuitableDatabase("this SQLite has no JSON functions (json_each), which Clerk needs: "
+                                 "use a Python built with SQLite 3.38 or later") from None
+
+
 def upgrade(engine: Engine) -> None:
     """Apply migrations up to head (idempotent)."""
     from alembic import command
@@ -235,6 +255,7 @@ def upgrade(engine: Engine) -> None:
         # would commit step by step): the writer engine's BEGIN IMMEDIATE makes a second process
         # starting at the same time wait, then find the database up to date.
         with engine.begin() as conn:
+            check_sqlite(sqlite3.sqlite_version_info, conn)
             cfg = alembic_config(engine)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")

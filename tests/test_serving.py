@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,26 @@ def test_an_unreachable_database_is_one_line_with_the_password_hidden():
     assert result.returncode == 2
     assert result.stderr.startswith("DATABASE_URL: cannot use postgresql+psycopg://clerk:***@127.0.0.1:1/clerk")
     assert "hunter2" not in result.stderr
+
+
+def test_a_sqlite_too_old_for_clerk_stops_start_up_with_one_line(tmp_path):
+    """RETURNING needs SQLite 3.35; without its JSON functions no list could be read."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL", "PORT"))}
+    old = ("import sqlite3, runpy, sys; sqlite3.sqlite_version_info = (3, 31, 1); sys.argv = ['bot.py', 'console']; "
+           "runpy.run_path('bot.py', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", old], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            input="", env={**base, "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["DATABASE_URL: SQLite 3.31.1 is too old: Clerk needs 3.35.0 or later"]
+
+    from store.db import UnsuitableDatabase, check_sqlite
+
+    class NoJson:
+        def exec_driver_sql(self, sql):
+            raise RuntimeError("no such table: json_each")
+
+    with pytest.raises(UnsuitableDatabase, match="no JSON functions"):
+        check_sqlite((3, 37, 2), NoJson())
 
 
 def free_port():
