@@ -310,7 +310,6 @@ def run_sender_process(settings: Settings, pipe) -> None:
     _configure_logging()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops this process
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # as a kill: leases settle what was mid-post
-    _yield_to_requests()  # before any thread starts: each thread has its own policy, and inherits it
     wake, stop = threading.Event(), threading.Event()
     wake.set()  # a first round at once: what was owed while no sender ran
 
@@ -333,6 +332,7 @@ def run_sender_process(settings: Settings, pipe) -> None:
     threading.Thread(target=listen, name="clerk-sender-pipe", daemon=True).start()
     clerk = Clerk(settings, serving=True)
     _tune_for_serving()
+    _yield_to_requests()
     try:
         clerk.make_sender(wake_event=wake, stop_event=stop).run()
     finally:
@@ -344,20 +344,12 @@ SENDER_NICE = 10
 
 
 def _yield_to_requests() -> None:
-    """The sender's work can wait a few milliseconds; a person's command cannot. On Linux the
-    sender process runs under SCHED_IDLE: it has a core only when nothing else wants it, and the
-    kernel counts a core running only such work as free, so a request's thread is woken there at
-    once rather than queued. Elsewhere it runs at nice 10. Its database locks are held only for
-    single statements (the claim, marking a row sent), and a writer waiting on one sleeps, which
-    frees the core for the sender to finish; what it owes is late under load, never lost."""
+    """The sender's work can wait a few milliseconds; a person's command cannot. On a machine
+    with few cores, the sender process runs at a lower CPU priority (nice 10), so that the kernel
+    gives a request the core first. Its database locks are held only for single statements (the
+    claim, marking a row sent), so a slower sender never holds a writer up for long."""
     import os
 
-    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
-        try:
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            return
-        except OSError:  # not permitted (a locked-down container): nice, as elsewhere
-            pass
     try:
         os.nice(SENDER_NICE)
     except OSError:  # not permitted here: the sender runs at the server's priority, as a thread would

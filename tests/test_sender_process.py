@@ -69,15 +69,8 @@ def test_a_command_is_posted_by_the_sender_process_and_a_killed_server_leaves_no
         sender = until(lambda: sender_of(server))
         raise_and_see_it_posted(world, server, "Posted from the sender process")
         assert alive(sender)
-        # the sender yields the CPU to requests: on Linux it runs only on a core nothing else wants
-        # (every one of its threads, as each thread has its own policy); elsewhere at nice 10
-        if hasattr(os, "SCHED_IDLE"):
-            threads = [int(t) for t in os.listdir(f"/proc/{sender}/task")]
-            assert threads and {os.sched_getscheduler(t) for t in threads} == {os.SCHED_IDLE}
-            assert os.sched_getscheduler(server.proc.pid) == os.SCHED_OTHER
-        else:
-            assert os.getpriority(os.PRIO_PROCESS, sender) == min(
-                os.getpriority(os.PRIO_PROCESS, server.proc.pid) + 10, 19)
+        # the sender yields the CPU to requests: nice 10 more than the server that serves them
+        assert os.getpriority(os.PRIO_PROCESS, sender) == min(os.getpriority(os.PRIO_PROCESS, server.proc.pid) + 10, 19)
         server.stop(signal.SIGKILL)
         until(lambda: not alive(sender), seconds=10)
     finally:
