@@ -310,6 +310,7 @@ def run_sender_process(settings: Settings, pipe) -> None:
     _configure_logging()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops this process
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # as a kill: leases settle what was mid-post
+    _yield_to_requests()  # before any thread starts: on Linux each thread has its own priority, and inherits it
     wake, stop = threading.Event(), threading.Event()
     wake.set()  # a first round at once: what was owed while no sender ran
 
@@ -332,7 +333,6 @@ def run_sender_process(settings: Settings, pipe) -> None:
     threading.Thread(target=listen, name="clerk-sender-pipe", daemon=True).start()
     clerk = Clerk(settings, serving=True)
     _tune_for_serving()
-    _yield_to_requests()
     try:
         clerk.make_sender(wake_event=wake, stop_event=stop).run()
     finally:
