@@ -10,6 +10,8 @@ the highest."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +31,7 @@ from store.models import OPEN, Action, ActionEvent, ActionOwner, Board, Person
 from store.people import add_members, bump_directory
 from store.terms import Numbering, Status, Who
 
+log = logging.getLogger(__name__)
 SAY_BOARD = "/clerk board <name> chair <who> secretary <who> in Slack, or clerk board <name> at python bot.py console"
 # rows a transaction: on SQLite about a tenth of a second of its one write lock; PostgreSQL has no
 # such lock, and fewer commits (each one a WAL flush to disk) import 100,000 rows 10-15 % faster
@@ -36,6 +39,7 @@ CHUNK = {"sqlite": 2000, "postgresql": 10000}
 # Seconds between parts on SQLite, so waiting writers get in: ten times the longest sleep of a
 # writer polling for the lock (store.db._begin_immediate), which is how the live app's writers wait.
 PAUSE = 0.02
+BEAT_EVERY = imports.STALE.total_seconds() / 4  # the run's heartbeat, from its own thread, whatever a part takes
 
 
 class BoardError(Refusal):
@@ -107,7 +111,8 @@ def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[Lo
         run_id, board_key = run.id, board.id
     dialect = sessions.kw["bind"].dialect.name
     pause = PAUSE if dialect == "sqlite" else 0
-    chunk = chunk or CHUNK.get(dialect, CHUNK["sqlite"])
+    chunk = chunk or CHUNK[dialect]
+    beating = _Heartbeat(sessions, run_id, wall, every=None if dialect == "sqlite" else BEAT_EVERY)
     try:
         for part in _chunks(plan, chunk):
             with unit_of_work(sessions) as s:
@@ -121,12 +126,45 @@ def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[Lo
                         None, now)
             bump_directory(s)
     except BaseException:
+        beating.stop()
         with unit_of_work(sessions) as s:
             imports.undo(s, run_id)
         raise
+    finally:
+        beating.stop()
     done.refs = [format_ref(number, year) for _, year, number in sorted(plan, key=lambda p: (p[1], p[2]))]
     done.statuses = Counter(row.status for row, _, _ in plan)
     return done
+
+
+class _Heartbeat:
+    """On PostgreSQL, the run's heartbeat every `every` seconds in a short transaction of its own, so
+    a part that takes longer than STALE (10,000 rows on a slow or busy database) is never taken for a
+    dead import by a process starting meanwhile (store.imports.undo_stale). SQLite has one writer,
+    whose part would hold the beat up anyway: there each part's own beat (2,000 rows, a fraction of
+    a second) is the heartbeat, as before."""
+
+    def __init__(self, sessions: sessionmaker[Session], run_id: int, wall: Callable[[], dt.datetime],
+                 every: float | None):
+        self._stopped = threading.Event()
+        self._thread = None
+        if every is not None:
+            self._thread = threading.Thread(target=self._beat, args=(sessions, run_id, wall, every),
+                                            name="clerk-import-beat", daemon=True)
+            self._thread.start()
+
+    def _beat(self, sessions, run_id, wall, every) -> None:
+        while not self._stopped.wait(every):
+            try:
+                with unit_of_work(sessions) as s:
+                    imports.beat(s, run_id, wall())
+            except Exception:  # noqa: BLE001 - the next beat, or the part's own, tries again
+                log.warning("could not mark import %s as alive; trying again", run_id, exc_info=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
 
 def _refs_first(rows: Sequence[LogRow]) -> list[LogRow]:

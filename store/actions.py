@@ -20,7 +20,7 @@ from sqlalchemy.orm.util import identity_key
 
 from store import numbering
 from store import permissions as rules
-from store.imports import SEE_UNFINISHED
+from store.imports import finished_only
 from store.models import OPEN_ACTIONS_INDEX, OPEN_STATE_WORDS, Action, ActionEvent, ActionOwner, Board, Person
 from store.nearest import either, nearest
 from store.numbering import numbering_year
@@ -423,7 +423,10 @@ class Listed:
 
 
 # in Listed's order, so a row is its first fields as it comes
-_LISTED = [getattr(Action, name) for name in Listed.__slots__ if name not in ("board", "owners")]
+_LISTED_FIELDS = [name for name in Listed.__slots__ if name not in ("board", "owners")]
+_LISTED = [getattr(Action, name) for name in _LISTED_FIELDS]
+_ID, _BOARD_ID = _LISTED_FIELDS.index("id"), _LISTED_FIELDS.index("board_id")
+assert Listed.__slots__[-2:] == ("board", "owners")  # a row's fields, then these two
 
 
 # built once (lists, digests and App Home read them every time)
@@ -466,26 +469,26 @@ def _as_listed(q: Select) -> Select:
     again). Kept only while the query is: a statement a caller builds each time is forgotten with it."""
     found = _AS_LISTED.get(q)
     if found is None:
-        found = q.with_only_columns(*_LISTED)
-        if not q.get_execution_options().get(SEE_UNFINISHED, False):
-            found = found.where(Action.import_run_id.is_(None))
-        _AS_LISTED[q] = found
+        found = _AS_LISTED[q] = finished_only(q.with_only_columns(*_LISTED))
     return found
 
 
 def listed(s: Session, q: Select) -> list[Listed]:
     """The actions a query() selects, in its order, as Listed: one statement for the actions,
-    one for their owners."""
+    one for their owners. Run as Core, so what the session holds unflushed is flushed first, as
+    the ORM's own statements would."""
+    if s.autoflush:
+        s.flush()
     rows = s.connection().execute(_as_listed(q)).all()
     if not rows:
         return []
-    ids = [r[0] for r in rows]
+    ids = [r[_ID] for r in rows]
     owner_ids: dict[int, list[int]] = {}
     for action_id, person_id in s.connection().execute(_OWNERS_OF[s.get_bind().dialect.name], {"ids": ids}):
         owner_ids.setdefault(action_id, []).append(person_id)
     people = _loaded(s, Person, {p for people in owner_ids.values() for p in people}, _PEOPLE)
-    boards = _loaded(s, Board, {r[1] for r in rows}, _BOARDS)
-    return [Listed(*r, boards[r[1]], [people[p] for p in owner_ids.get(r[0], ())]) for r in rows]
+    boards = _loaded(s, Board, {r[_BOARD_ID] for r in rows}, _BOARDS)
+    return [Listed(*r, boards[r[_BOARD_ID]], [people[p] for p in owner_ids.get(r[_ID], ())]) for r in rows]
 
 
 def open_beyond(s: Session, board: Board, n: int) -> bool:

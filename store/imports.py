@@ -26,10 +26,19 @@ def hide_unfinished(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     return sessions
 
 
-_HIDE = with_loader_criteria(Action, Action.import_run_id.is_(None), include_aliases=True)  # built once
+FINISHED = Action.import_run_id.is_(None)  # an action not in an unfinished import
+_HIDE = with_loader_criteria(Action, FINISHED, include_aliases=True)  # built once
 # Statements are immutable, so each one's hidden form is made once: a statement built once (a
 # module's constant) then keeps one cache key, which SQLAlchemy works out once, not per execution.
 _HIDDEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def finished_only(statement):
+    """The same rule for a statement run as Core (which the sessions' hook does not see): its
+    actions only where no unfinished import holds them, unless SEE_UNFINISHED is asked."""
+    if statement.get_execution_options().get(SEE_UNFINISHED, False):
+        return statement
+    return statement.where(FINISHED)
 
 
 def _hide_unfinished_imports(state: ORMExecuteState) -> None:
