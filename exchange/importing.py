@@ -112,26 +112,23 @@ def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[Lo
     dialect = sessions.kw["bind"].dialect.name
     pause = PAUSE if dialect == "sqlite" else 0
     chunk = chunk or CHUNK[dialect]
-    beating = _Heartbeat(sessions, run_id, wall, every=None if dialect == "sqlite" else BEAT_EVERY)
     try:
-        for part in _chunks(plan, chunk):
+        with _Heartbeat(sessions, run_id, wall, every=None if dialect == "sqlite" else BEAT_EVERY):
+            for part in _chunks(plan, chunk):
+                with unit_of_work(sessions) as s:
+                    _write(s, board_key, part, owner_ids, run_id, as_of, now)
+                    imports.beat(s, run_id, wall())
+                time.sleep(pause)  # SQLite has one write lock: the live app's writers take their turn
             with unit_of_work(sessions) as s:
-                _write(s, board_key, part, owner_ids, run_id, as_of, now)
-                imports.beat(s, run_id, wall())
-            time.sleep(pause)  # SQLite has one write lock: the live app's writers take their turn
-        with unit_of_work(sessions) as s:
-            imports.finish(s, run_id)
-            board = s.get(Board, board_key)
-            add_members(s, board, [s.get(Person, pid) for pid in {p for ids in owner_ids.values() for p in ids}],
-                        None, now)
-            bump_directory(s)
-    except BaseException:
-        beating.stop()
+                imports.finish(s, run_id)
+                board = s.get(Board, board_key)
+                add_members(s, board, [s.get(Person, pid) for pid in {p for ids in owner_ids.values() for p in ids}],
+                            None, now)
+                bump_directory(s)
+    except BaseException:  # the heartbeat has stopped: nothing marks the run alive while it is undone
         with unit_of_work(sessions) as s:
             imports.undo(s, run_id)
         raise
-    finally:
-        beating.stop()
     done.refs = [format_ref(number, year) for _, year, number in sorted(plan, key=lambda p: (p[1], p[2]))]
     done.statuses = Counter(row.status for row, _, _ in plan)
     return done
@@ -161,7 +158,10 @@ class _Heartbeat:
             except Exception:  # noqa: BLE001 - the next beat, or the part's own, tries again
                 log.warning("could not mark import %s as alive; trying again", run_id, exc_info=True)
 
-    def stop(self) -> None:
+    def __enter__(self) -> _Heartbeat:
+        return self
+
+    def __exit__(self, *exc) -> None:
         self._stopped.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
