@@ -1,7 +1,7 @@
 """Clerk: builds the Bolt app, registers handlers, starts the sender; the command line.
 
     python bot.py                       serve (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)
-    python bot.py console [--as WHO]    the same commands at a terminal, no Slack needed
+    python bot.py console [--as WHO] [--at ISO-TIME]   the same commands at a terminal, no Slack needed
     python bot.py db upgrade            apply migrations (serve does it too)
     python bot.py import actions FILE [--board B] [--as-of DATE] [--skip-bad]
     python bot.py export actions|plan [--board B] [--status S] --format csv|xlsx|md|docx [--output FILE]
@@ -27,13 +27,26 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def running_from(start: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock that reads `start` now and runs on from it at the real pace (CLERK_NOW, --at)."""
+    import time
+
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
+
+
+def clock_for(settings: Settings) -> Callable[[], dt.datetime]:
+    return utc_now if settings.now_from is None else running_from(settings.now_from)
+
+
 class Clerk:
     """Everything one Clerk process holds: database, conversation, Slack client and sender."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] = utc_now, *, serving: bool = False):
+    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] | None = None, *, serving: bool = False):
         from service.conversation import Conversation
         from store.db import make_engine, make_sessionmaker
 
+        clock = clock or clock_for(settings)
         self.settings, self.clock = settings, clock
         # serving: the sender thread checkpoints SQLite's WAL, so no request pays for it
         self.engine = make_engine(settings.DATABASE_URL, autocheckpoint=not serving)
@@ -514,10 +527,20 @@ def _upgrade_or_exit(clerk: Clerk) -> None:
                             "database is running") from None
 
 
-def console(settings: Settings, as_who: str | None) -> int:
+def _given_time(text: str, settings: Settings) -> dt.datetime:
+    """--at's ISO time, in CLERK_TIMEZONE unless it has an offset; one line (exit 2) when unreadable."""
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"--at {text}: give an ISO time such as 2018-11-29T09:00 (in {settings.CLERK_TIMEZONE} "
+                            "unless it has an offset)") from None
+    return (at if at.tzinfo else at.replace(tzinfo=settings.tz)).astimezone(dt.UTC)
+
+
+def console(settings: Settings, as_who: str | None, at: str | None = None) -> int:
     from service.conversation import Speaker
 
-    clerk = Clerk(settings)
+    clerk = Clerk(settings, running_from(_given_time(at, settings)) if at else None)
     _upgrade_or_exit(clerk)
     import re
 
@@ -559,15 +582,7 @@ def jobs_command(settings: Settings, args) -> int:
         print(f"{said} Jobs: {', '.join(JOBS)} (python bot.py jobs list shows them with their times).",
               file=sys.stderr)
         return 2
-    at = clerk.clock()
-    if args.at:
-        try:
-            at = dt.datetime.fromisoformat(args.at)
-        except ValueError:
-            print(f"--at {args.at}: give an ISO time such as 2018-11-29T09:00 (in {settings.CLERK_TIMEZONE} "
-                  "unless it has an offset)", file=sys.stderr)
-            return 2
-        at = (at if at.tzinfo else at.replace(tzinfo=settings.tz)).astimezone(dt.UTC)
+    at = _given_time(args.at, settings) if args.at else clerk.clock()
     if settings.SLACK_BOT_TOKEN is not None and not args.dry_run:
         clerk.build_slack()
     from slackweb import FatalSlackError
@@ -614,6 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd")
     p = sub.add_parser("console", help="type Clerk's commands at a terminal, no Slack needed")
     p.add_argument("--as", dest="as_who", help="initials (AH) or a Slack user id to act as")
+    p.add_argument("--at", help="rehearse as if it were this ISO time (the clock runs on from it)")
     p = sub.add_parser("db", help="database")
     p.add_argument("what", choices=["upgrade"])
     p = sub.add_parser("import", help="import an action log (csv, xlsx), a backup, or a meeting's minutes")
@@ -645,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd is None:
             return serve(settings)
         if args.cmd == "console":
-            return console(settings, args.as_who)
+            return console(settings, args.as_who, args.at)
         if args.cmd == "db":
             clerk = Clerk(settings)
             _upgrade_or_exit(clerk)

@@ -6,6 +6,7 @@ it and exit 2 without a traceback.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,7 @@ HOW_TO_FIX = {
     "CLERK_SCHEDULER": "set it to on or off",
     "CLERK_SENDER": "set it to process or thread",
     "PORT": "set it to a TCP port number between 1 and 65535",
+    "CLERK_NOW": "set it to an ISO time such as 2026-12-01T09:00, or unset it to use the real clock",
 }
 
 
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
     CLERK_SCHEDULER: Literal["on", "off"] = "on"
     CLERK_SENDER: Literal["process", "thread"] = "process"
     PORT: int = Field(default=3000, ge=1, le=65535)
+    # Rehearsals and tests: Clerk's clock starts at this time (CLERK_TIMEZONE unless it has an
+    # offset) and runs on from it, so a console session or a test's subprocess never reads the
+    # real date. Unset in production.
+    CLERK_NOW: dt.datetime | None = None
 
     @field_validator("SLACK_BOT_TOKEN")
     @classmethod
@@ -95,6 +101,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{v!r} is not a known time zone") from None
         return v
+
+    @property
+    def now_from(self) -> dt.datetime | None:
+        """CLERK_NOW as an aware time, or None for the real clock."""
+        if self.CLERK_NOW is None:
+            return None
+        at = self.CLERK_NOW
+        return (at if at.tzinfo else at.replace(tzinfo=self.tz)).astimezone(dt.UTC)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,9 +1,16 @@
 import pytest
 
+from tests import cli
 from tests.fakeslack import FakeSlack
 from tests.harness import ClerkUnderTest
 
 pytest_plugins = ["tests.databases"]
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    """Clerk's settings read in this process (bot.main) get the same fixed "now" as its subprocesses."""
+    monkeypatch.setenv("CLERK_NOW", cli.NOW)
 
 
 @pytest.fixture

@@ -8,17 +8,11 @@ from pathlib import Path
 import pytest
 
 from exchange.backup import dump
+from tests.cli import bot
 from tests.databases import new_postgres_database
 from tests.test_action_log import SETUP
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def bot(*args, database_url):
-    import os
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL"))}
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env={**env, "DATABASE_URL": database_url},
-                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

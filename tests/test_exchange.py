@@ -6,10 +6,7 @@ log as it stood before the meeting of 29 November 2018, rebuilt from that meetin
 import csv
 import datetime as dt
 import io
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from store import actions as log
 from store import boards
 from store.db import make_engine, make_sessionmaker, unit_of_work, upgrade
 from store.models import Action, ActionEvent, Board, Person
+from tests import cli
 from tests.databases import new_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -406,10 +404,7 @@ def test_an_xlsx_export_imports_back_to_the_same_log(sessions, board_id, fresh_s
 # -- the command line ---------------------------------------------------------------------------
 
 def bot(database_url, *args, cwd=ROOT):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_"))}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return cli.bot(*args, database_url=database_url, cwd=cwd)
 
 
 def test_the_command_line_imports_and_exports(tmp_path):

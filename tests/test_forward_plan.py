@@ -1,13 +1,11 @@
 """The forward plan, as the P&R Board's minutes of 29 November 2018 decided it (item 2.iii)."""
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import bot
 from tests.test_action_log import SETUP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,11 +18,6 @@ def pr(clerk):
         clerk.says(who, line)
     clerk.fake.set_channel("CPR", is_private=False, name="pr-board")
     return clerk
-
-
-def bot(*args, database_url):
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DATABASE_URL": database_url, "CLERK_HOLIDAYS": "ENG"})
 
 
 def test_meetings_and_paper_deadlines(pr):

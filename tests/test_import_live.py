@@ -4,7 +4,6 @@ within the 3 seconds Slack waits (the client gives up after 3 s, as Slack does),
 half an import: the log shows none of it until all of it."""
 import csv
 import datetime as dt
-import os
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from store.models import Action
 from tests import slackreq
+from tests.cli import clean_env
 from tests.harness import SECRET
 from tests.test_action_log import SETUP
 
@@ -45,7 +45,7 @@ def test_commands_are_answered_while_a_100000_row_import_runs(clerk, database_ur
     clerk.says("GA", "/action new Live action owner AH", channel="CPR")
     log = tmp_path / "log.csv"
     write_log(log, ROWS)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL"))}
+    env = clean_env()
     importing = subprocess.Popen([sys.executable, "bot.py", "import", "actions", str(log), "--board", "P&R",
                                   "--as-of", "2018-11-28"], cwd=ROOT, env={**env, "DATABASE_URL": database_url},
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -95,7 +95,7 @@ def test_an_import_killed_half_way_leaves_the_log_as_it_was(clerk, database_url,
     write_log(log, 60_000)
     with clerk.clerk.sessions() as s:
         people_before = s.scalar(select(func.count()).select_from(Person))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL"))}
+    env = clean_env()
     importing = subprocess.Popen([sys.executable, "bot.py", "import", "actions", str(log), "--board", "P&R",
                                   "--as-of", "2018-11-28"], cwd=ROOT, env={**env, "DATABASE_URL": database_url},
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

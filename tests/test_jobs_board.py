@@ -2,6 +2,7 @@
 import pytest
 
 from jobs.runner import JOBS, make_scheduler, run_job
+from tests.cli import clean_env
 from tests.test_action_log import SETUP
 from tests.test_jobs import at
 
@@ -95,13 +96,11 @@ def test_the_timetable_is_held_in_memory_with_explicit_ids_and_a_catch_up_run(cl
 
 
 def test_jobs_list_and_a_dry_run_from_the_command_line(tmp_path):
-    import os
     import subprocess
     import sys
     from pathlib import Path
     root = Path(__file__).resolve().parent.parent
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/jobs.db"
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/jobs.db")
     listed = subprocess.run([sys.executable, "bot.py", "jobs", "list"], cwd=root, env=env, capture_output=True,
                             text=True, timeout=60)
     assert listed.returncode == 0

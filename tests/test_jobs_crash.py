@@ -1,5 +1,4 @@
 """A job run killed mid-send (kill -9) and started again: no reminder lost, none doubled."""
-import os
 import subprocess
 import sys
 import time
@@ -7,13 +6,14 @@ from pathlib import Path
 
 from store import outbox
 from store.models import OutboxMessage
+from tests.cli import clean_env
 from tests.test_action_log import SETUP
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def jobs_run(clerk, database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_"))}
+    env = clean_env()
     env.update({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s",
                 "SLACK_API_URL": clerk.fake.url})
     return subprocess.Popen([sys.executable, "bot.py", "jobs", "run", "action-reminders", "--at",

@@ -5,10 +5,9 @@ decided (../shared/domain/board-minutes-2018-11.txt, item 2.ii and the new actio
 and the exported log is what the minutes say."""
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli import bot
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_BEFORE = ROOT / "tests" / "data" / "pr-board-log-2018-10.csv"
@@ -25,12 +24,6 @@ UPDATES = {
     "74/18": "Paper prepared on cashable and non-cashable savings; to the EP P&R Board on 3rd January 2019.",
     "81/18": "PBI and PM to come back to the next P&R meeting on updating the Big Word contract with ICV feedback.",
 }
-
-
-def bot(*args, database_url):
-    env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
 
 
 def test_the_november_2018_meeting(clerk, database_url):

@@ -4,7 +4,6 @@ valid requests with bad contents. Real `python bot.py` processes, signed request
 counting what it was sent."""
 import datetime as dt
 import json
-import os
 import re
 import signal
 import subprocess
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 
 from store.models import Action, ActionEvent, Board, ForwardPlanItem, Meeting, OutboxMessage, PeopleEvent, Person
 from tests import slackreq
+from tests.cli import clean_env
 from tests.harness import SECRET, post_text
 from tests.test_action_log import SETUP
 from tests.test_serving import free_port, wait_healthy
@@ -36,7 +36,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
         self.log = tmp_path / f"{name}.log"
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL", "PORT"))}
+        base = clean_env()
         base.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url,
                      "DATABASE_URL": database_url, "PORT": str(self.port), "CLERK_SCHEDULER": "off", **env})
         with self.log.open("w") as out:

@@ -1,5 +1,4 @@
 """`python bot.py` as an operator meets it: settings, start-up, /healthz."""
-import os
 import socket
 import subprocess
 import sys
@@ -9,12 +8,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.cli import clean_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_bot(*args, env=None, timeout=60):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL", "PORT"))}
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env={**base, **(env or {})},
+    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=clean_env(**(env or {})),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -51,11 +51,10 @@ def test_an_unreachable_database_is_one_line_with_the_password_hidden():
 
 def test_a_sqlite_too_old_for_clerk_stops_start_up_with_one_line(tmp_path):
     """RETURNING needs SQLite 3.35; without its JSON functions no list could be read."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL", "PORT"))}
     old = ("import sqlite3, runpy, sys; sqlite3.sqlite_version_info = (3, 31, 1); sys.argv = ['bot.py', 'console']; "
            "runpy.run_path('bot.py', run_name='__main__')")
     result = subprocess.run([sys.executable, "-c", old], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            input="", env={**base, "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
+                            input="", env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/c.db"))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["DATABASE_URL: SQLite 3.31.1 is too old: Clerk needs 3.35.0 or later"]
 
@@ -89,7 +88,7 @@ def wait_healthy(port, proc, seconds=30):
 
 def serve(tmp_path, fake_slack, **extra):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL"))}
+    env = clean_env()
     env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-signing-secret",
                 "SLACK_API_URL": fake_slack.url, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
                 "PORT": str(port), **extra})
@@ -135,7 +134,7 @@ def test_db_upgrade_is_idempotent(tmp_path):
 def test_the_console_runs_piped_commands(tmp_path):
     script = "clerk board P&R\nclerk person AH Anna Hook\naction new Circulate the OSG paper owner AH due 14/12\naction list\n"
     result = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input=script, capture_output=True,
-                            text=True, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/console.db"},
+                            text=True, env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/console.db"),
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Raised 1/" in result.stdout

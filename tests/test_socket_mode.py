@@ -11,7 +11,6 @@ The last test stops Clerk with SIGTERM; pytest runs a module's tests in file ord
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
@@ -26,6 +25,7 @@ import pytest
 import requests
 
 from tests import slackreq
+from tests.cli import clean_env
 from tests.fakeslack import BOT_USER_ID, FakeSlack
 from tests.fakesocket import FakeSocketMode
 from tests.harness import reply_text
@@ -69,7 +69,7 @@ class SocketClerk:
         self.port = free_port()
         self.db = tmp / "clerk.db"
         self.stderr_path = tmp / "clerk.stderr"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL", "PORT"))}
+        env = clean_env()
         env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_API_URL": fake.url,
                     "DATABASE_URL": f"sqlite:///{self.db}", "PORT": str(self.port), "CLERK_SCHEDULER": "off"})
         # No SLACK_SIGNING_SECRET: Socket Mode needs none (Settings.require_serving).

@@ -11,6 +11,7 @@ from store import actions as log
 from store import boards
 from store.db import make_engine, make_sessionmaker, unit_of_work, upgrade
 from store.models import Action, Board, Person
+from tests.cli import clean_env
 
 NOW = dt.datetime(2018, 11, 29, 10, tzinfo=dt.UTC)
 
@@ -108,14 +109,13 @@ def test_stored_times_come_from_the_clock_in_utc(sessions, board_id):
 
 def test_replicas_starting_together_migrate_once(database_url):
     """Three processes upgrading one database at once: on PostgreSQL the advisory lock queues them."""
-    import os
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     procs = [subprocess.Popen([sys.executable, "bot.py", "db", "upgrade"], cwd=root, text=True,
-                              env={**os.environ, "DATABASE_URL": database_url},
+                              env=clean_env(DATABASE_URL=database_url),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     assert all(code == 0 for code, _, _ in results), results

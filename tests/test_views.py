@@ -1,13 +1,11 @@
 """The views a board reads every week, as the chair and the secretary read them: lists across boards,
 numbering however it is switched, replies in a secretary's words, start-up and jobs at the console.
 On SQLite and PostgreSQL."""
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import bot, console
 from tests.test_action_log import SETUP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,12 +78,6 @@ def test_a_series_of_meetings_is_a_year_and_says_when_a_deadline_has_gone(pr):
     assert quarterly.startswith("Added 4 meetings of Strategic Board:")
 
 
-def bot(*args, env=None, stdin=""):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLERK_", "DATABASE_URL"))}
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env={**base, **(env or {})}, input=stdin,
-                          capture_output=True, text=True, timeout=120)
-
-
 def test_settings_errors_and_unknown_jobs_are_one_line(tmp_path):
     for url in ("postgres://clerk:secret@db/clerk", "mysql://clerk@db/clerk"):
         done = bot("db", "upgrade", env={"DATABASE_URL": url})
@@ -101,13 +93,15 @@ def test_settings_errors_and_unknown_jobs_are_one_line(tmp_path):
 
 def test_the_console_says_when_nobody_is_on_slack_and_a_dry_run_shows_each_message_whole(tmp_path):
     db = {"DATABASE_URL": f"sqlite:///{tmp_path}/console.db"}
-    bot("console", env=db, stdin="clerk board P&R\nclerk person GN Gareth Nicholson\n"
-                                 "action new Send the plan owner GN due 6/12/2026\n")
+    said = console("clerk board P&R\nclerk person GN Gareth Nicholson\n"
+                   "action new Send the plan owner GN due 6/12/2026\n", env=db)
+    assert "Raised 1/26 on P&R's log: Send the plan" in said, said
     done = bot("jobs", "run", "action-reminders", "--at", "2026-12-01T10:00", "--dry-run", env=db)
     assert done.returncode == 0, done.stderr
     assert "would owe 0 messages" in done.stdout
     assert "Nobody registered with Clerk is on Slack yet" in done.stdout
-    bot("console", env=db, stdin="clerk person GA <@UGA0001> Glykeria Anyfanti\nclerk board P&R secretary GA\n")
+    said = console("clerk person GA <@UGA0001> Glykeria Anyfanti\nclerk board P&R secretary GA\n", env=db)
+    assert "Glykeria Anyfanti" in said and "secretary" in said, said
     done = bot("jobs", "run", "action-reminders", "--at", "2026-12-01T10:00", "--dry-run", env=db)
     assert "→ UGA0001 (1 item):" in done.stdout
     assert "    Actions of Gareth Nicholson on P&amp;R (not on Slack; please pass this on)" in done.stdout
