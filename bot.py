@@ -61,6 +61,9 @@ class Clerk:
                                          home_delay=dt.timedelta(seconds=2) if serving else dt.timedelta(0))
         self.sender = None
         self.app = None
+        self.quick_client = None  # for the request path: no retries, a short timeout (Slack's 3 seconds)
+        self.token_fp: str | None = None  # which bot token (store.faults.fingerprint), once Slack is built
+        self._faults_read: tuple[float, list] = (float("-inf"), [])
         self._forgot = float("-inf")
 
     def upgrade(self) -> None:
@@ -88,15 +91,54 @@ class Clerk:
                 forget_sent(s, self.clock() - dt.timedelta(days=14))
 
     def open_modal(self, client, trigger_id, view: dict) -> str | None:
-        """views.open; the error when Slack refuses (a trigger_id older than 3 seconds: expired_trigger_id)."""
+        """views.open, answered in time for Slack's 3 seconds: one try with a short timeout (a
+        trigger_id lives 3 seconds, so a retry could only fail); the error when it did not open."""
         from slackweb import open_view
 
-        return open_view(client, trigger_id, view)
+        if self.token_refused():
+            return "token_revoked"
+        return open_view(self.quick_client or client, trigger_id, view)
 
     def permalink(self, client, channel, ts) -> str | None:
         from slackweb import permalink
 
-        return permalink(client, channel, ts)
+        return None if self.token_refused() else permalink(self.quick_client or client, channel, ts)
+
+    def slack_faults(self) -> list:
+        """The faults recorded for this token (store.faults), read at most every few seconds."""
+        import time
+
+        from store import faults
+        from store.db import reading
+
+        if self.token_fp is None:
+            return []
+        if time.monotonic() - self._faults_read[0] > 5:
+            with reading(self.read_sessions) as s:
+                found = faults.active(s, self.token_fp)
+                s.expunge_all()
+            self._faults_read = (time.monotonic(), found)
+        return self._faults_read[1]
+
+    def token_refused(self) -> bool:
+        from store import faults
+
+        return any(f.kind == faults.TOKEN for f in self.slack_faults())
+
+    def token_lost(self, why: str) -> None:
+        """Slack says the app was uninstalled or its tokens revoked: this token is never used again.
+        The outbox keeps its rows for a reinstall, which brings a new token and a clean slate."""
+        from store import faults
+        from store.db import unit_of_work
+
+        with unit_of_work(self.sessions) as s:
+            new = faults.record(s, faults.TOKEN, self.token_fp, why, self.clock())
+        if new:
+            log.error("Slack says %s: Clerk stops using this bot token; messages wait in the outbox. Reinstall "
+                      "the app and set SLACK_BOT_TOKEN to its new token.", why.replace("_", " "))
+        self._faults_read = (float("-inf"), [])
+        if hasattr(self.sender, "faults_changed"):  # a sender thread of this process; a sender process reads it within a second
+            self.sender.faults_changed()
 
     def tell_could_not_open(self, body: dict, what: str, error: str) -> None:
         from service.forms import tell_could_not_open
@@ -114,9 +156,12 @@ class Clerk:
 
         from handlers import commands, events, forms, home, interactions
         from slackweb import make_client
+        from store.faults import fingerprint
 
         token = self.settings.SLACK_BOT_TOKEN.get_secret_value()
         client = make_client(token, self.settings.SLACK_API_URL)
+        self.quick_client = make_client(token, self.settings.SLACK_API_URL, quick=True)
+        self.token_fp = fingerprint(token)
         secret = self.settings.SLACK_SIGNING_SECRET
         self.app = App(client=client, signing_secret=secret.get_secret_value() if secret else "socket-mode",
                        process_before_response=True)
@@ -177,6 +222,9 @@ class Clerk:
                     with self.engine.connect() as conn:
                         conn.execute(text("SELECT 1"))
                     status, body = "200 OK", {"ok": True}
+                    slack = _slack_health(self.slack_faults())
+                    if slack is not None:
+                        body["slack"] = slack
                     if self.socket_mode is not None:  # reported, not failed: slack-sdk reconnects by itself
                         body["socket_mode"] = "connected" if self.socket_mode.client.is_connected() else "connecting"
                 except Exception as exc:  # noqa: BLE001 - health reports, never raises
@@ -505,6 +553,25 @@ def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:
                 "invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type", "missing_scope") else ""
             log.warning("Socket Mode could not connect (%s)%s; retrying in %ss", why, hint, retry_every)
             time.sleep(retry_every)
+
+
+def _slack_health(found: list) -> dict | None:
+    """What /healthz says of Slack's set-up: nothing when all is well; else what is wrong and what
+    to do. The server still answers 200 (the database is fine; restarting would not help)."""
+    from store import faults
+
+    if not found:
+        return None
+    token = [f.detail for f in found if f.kind == faults.TOKEN]
+    scopes = sorted(f.detail for f in found if f.kind == faults.SCOPE)
+    said: dict = {"ok": False}
+    if token:
+        said["token"] = (f"refused by Slack ({token[0]}): nothing is sent; messages wait in the outbox. "
+                         "Reinstall the app and set SLACK_BOT_TOKEN to its new token.")
+    if scopes:
+        said["missing_scopes"] = scopes
+        said["scopes"] = "messages that need these wait in the outbox: reinstall the app from manifest.yml"
+    return said
 
 
 def _upgrade_or_exit(clerk: Clerk) -> None:

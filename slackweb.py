@@ -24,9 +24,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import outbox
+from store import faults, outbox
 from store.db import reading, unit_of_work
-from store.models import OutboxMessage
+from store.models import OutboxMessage, SlackFault
 
 log = logging.getLogger("clerk.sender")
 
@@ -34,13 +34,38 @@ RETRIES = 3
 METADATA_EVENT = "clerk_message"  # Slack message metadata carrying the outbox key
 HISTORY_PAGES = 5  # of 200 messages: how far back a crashed post is looked for before posting again
 PRIVACY_TTL = 300  # seconds
-# Slack will never accept these for this message: keep the row, visible as failed, and go on.
-PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
-             "cannot_dm_bot", "msg_too_long", "invalid_blocks", "no_text", "restricted_action",
-             "messages_tab_disabled", "message_not_found", "cant_update_message", "edit_window_closed",
-             "expired_url", "used_url", "invalid_url"}
-# The app itself cannot post: stop this round, mark nothing, say so once in the log.
-FATAL = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "missing_scope", "team_access_not_granted"}
+FAULT_RECHECK = 600  # seconds: a message held for a missing scope, or a refused token, is tried again this often
+FAULTS_TTL = 1.0  # seconds: how stale a sender process's view of the recorded faults may be
+
+# One table of Slack's errors (the methods' pages on docs.slack.dev list them; `msg_blocks_too_long`
+# is undocumented, slackapi/bolt-js #2509). Anything not named here is TEMPORARY: retried with
+# back-off (slack-sdk has already honoured Retry-After for 429s), never marked sent.
+# GONE: this message's place or person cannot take it (a channel archived or gone, a person who
+# left): the row is kept as failed and the people it falls back on get it instead, once.
+GONE = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
+        "cannot_dm_bot", "restricted_action", "messages_tab_disabled", "message_not_found",
+        "cant_update_message", "edit_window_closed", "expired_url", "used_url", "invalid_url",
+        "user_not_in_channel", "ekm_access_denied", "channel_is_limited_access"}
+# INVALID: Slack refused the message itself. Kept as failed and never sent again, to anyone (the
+# same blocks would be refused again); the people it falls back on are told what happened.
+INVALID = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long", "no_text",
+           "invalid_arguments", "invalid_metadata_format", "metadata_too_large", "invalid_attachments",
+           "too_many_attachments", "invalid_json", "json_not_object", "invalid_form_data", "invalid_array_arg",
+           "invalid_arg_name", "invalid_charset", "invalid_post_type", "missing_post_type"}
+# TOKEN: the bot token itself is refused: nothing can be sent with it; every row waits, and the
+# fault is recorded once (store.faults), logged once and shown on /healthz.
+TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+         "team_access_not_granted", "not_allowed_token_type", "app_uninstalled"}
+# Of those, the ones no later call can mend: the token is never used again (a reinstall brings a
+# new one, and a new token starts clean).
+DEAD = {"token_revoked", "app_uninstalled", "tokens_revoked", "account_inactive"}
+# SCOPE: `missing_scope` names the scope (`needed`): only the messages that need it wait, retried
+# every FAULT_RECHECK seconds; the secretaries are told once what the Slack admin must grant.
+SCOPE = "missing_scope"
+
+
+def slack_error(exc: SlackApiError) -> str:
+    return (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
 
 
 def _retry_handlers() -> list:
@@ -48,7 +73,14 @@ def _retry_handlers() -> list:
             ServerErrorRetryHandler(max_retry_count=RETRIES)]
 
 
-def make_client(token: str, base_url: str) -> WebClient:
+QUICK_TIMEOUT = 1.2  # seconds: a call in a request's path (views.open, a permalink) must leave the 3 s answer time
+
+
+def make_client(token: str, base_url: str, *, quick: bool = False) -> WebClient:
+    """The sender's client retries (slack-sdk's handlers: connection errors, 429 with Retry-After,
+    5xx); a `quick` one, for calls made while Slack waits for Clerk's answer, never does."""
+    if quick:
+        return WebClient(token=token, base_url=base_url, timeout=QUICK_TIMEOUT, retry_handlers=[])
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=_retry_handlers())
 
 
@@ -60,9 +92,11 @@ def open_view(client: WebClient, trigger_id, view: dict) -> str | None:
         client.views_open(trigger_id=trigger_id, view=view)
         return None
     except SlackApiError as exc:
-        error = exc.response.get("error") if exc.response is not None else "unknown_error"
-        log.warning("could not open a form: %s", error)
-        return error or "unknown_error"
+        error = slack_error(exc)
+    except Exception as exc:  # noqa: BLE001 - a timeout or a dropped connection: the trigger is spent anyway
+        error = "timeout" if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc) else "unreachable"
+    log.warning("could not open a form: %s", error)
+    return error
 
 
 def permalink(client: WebClient, channel, ts) -> str | None:
@@ -72,8 +106,10 @@ def permalink(client: WebClient, channel, ts) -> str | None:
     try:
         return client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
     except SlackApiError as exc:  # the action is still worth making without its link
-        log.warning("no permalink for the message: %s", exc.response.get("error") if exc.response is not None else exc)
-        return None
+        log.warning("no permalink for the message: %s", slack_error(exc))
+    except Exception as exc:  # noqa: BLE001 - slow or unreachable: the form opens without the link
+        log.warning("no permalink for the message: %s", type(exc).__name__)
+    return None
 
 
 class ResponseUrlError(SlackApiError):
@@ -85,7 +121,7 @@ class ResponseUrlError(SlackApiError):
 
 
 class FatalSlackError(Exception):
-    pass
+    """The bot token was refused: nothing can be sent with it until it is fixed (or replaced)."""
 
 
 class OutboxSender:
@@ -113,6 +149,9 @@ class OutboxSender:
         self._heartbeat: threading.Thread | None = None
         self._dm_channels: dict[str, str] = {}
         self._private: dict[str, tuple[bool, float]] = {}
+        self.token = faults.fingerprint(client.token or "")  # which token: faults are kept per token
+        self._faults_read: tuple[float, dict[str, SlackFault]] = (float("-inf"), {})
+        self._token_checked = float("-inf")
 
     # -- thread -------------------------------------------------------------------------------
 
@@ -158,16 +197,87 @@ class OutboxSender:
                     pass
                 if self.on_idle is not None:
                     self.on_idle()
-            except FatalSlackError as exc:
-                log.error("Slack refused Clerk's token (%s); messages wait in the outbox until it is fixed", exc)
-                self._stop.wait(60)
+            except FatalSlackError:
+                self._stop.wait(self.interval)  # said once when recorded; until then nothing is sent
             except Exception:  # noqa: BLE001 - the sender must outlive any one bad row
                 log.exception("outbox sender round failed; retrying")
+
+    # -- the token, and what Slack's set-up lacks ------------------------------------------------
+
+    def _faults(self) -> dict[str, SlackFault]:
+        """This token's recorded faults by key, read at most every FAULTS_TTL seconds (another
+        process, the server receiving `tokens_revoked`, may have recorded one)."""
+        if time.monotonic() - self._faults_read[0] > FAULTS_TTL:
+            with reading(self.read_sessions) as s:
+                found = {f.key: f for f in faults.active(s, self.token)}
+                s.expunge_all()
+            self._faults_read = (time.monotonic(), found)
+        return self._faults_read[1]
+
+    def faults_changed(self) -> None:
+        """Read the recorded faults again before the next call (this process recorded one)."""
+        self._faults_read = (float("-inf"), {})
+
+    def _token_usable(self) -> bool:
+        """False while the token is refused: revoked for good, or refused and not yet due a re-check
+        (then auth.test asks Slack, costing one call per FAULT_RECHECK seconds)."""
+        refused = [f for f in self._faults().values() if f.kind == faults.TOKEN]
+        if not refused:
+            return True
+        if any(f.detail in DEAD for f in refused):
+            return False
+        if time.monotonic() - self._token_checked < FAULT_RECHECK:
+            return False
+        self._token_checked = time.monotonic()
+        try:
+            self.client.auth_test()
+        except SlackApiError as exc:
+            log.info("Slack still refuses Clerk's token (%s)", slack_error(exc))
+            return False
+        except Exception:  # noqa: BLE001 - Slack unreachable: try again at the next re-check
+            return False
+        with unit_of_work(self.sessions) as s:
+            for fault in refused:
+                faults.clear(s, faults.TOKEN, self.token, fault.detail)
+        log.warning("Slack accepts Clerk's token again; sending what waited")
+        self._faults_read = (float("-inf"), {})
+        return True
+
+    def _token_refused(self, error: str) -> None:
+        with unit_of_work(self.sessions) as s:
+            new = faults.record(s, faults.TOKEN, self.token, error, self.clock())
+        if new:  # once, not every round: the outbox keeps every row until the token is fixed
+            log.error("Slack refused Clerk's bot token (%s): nothing is sent until it is fixed; messages wait "
+                      "in the outbox. %s", error, "Reinstall the app and set SLACK_BOT_TOKEN to its new token."
+                      if error in DEAD else "Check SLACK_BOT_TOKEN, or reinstall the app.")
+        self._faults_read = (float("-inf"), {})
+        self._token_checked = time.monotonic()
+
+    def _scope_missing(self, row: OutboxMessage, needed: str) -> None:
+        """Only this row waits (and the others that need the scope, as each meets it); the
+        secretaries hear once what the Slack admin must grant."""
+        now = self.clock()
+        with unit_of_work(self.sessions) as s:
+            new = faults.record(s, faults.SCOPE, self.token, needed, now)
+            outbox.release(s, row.id, now + dt.timedelta(seconds=FAULT_RECHECK), f"{SCOPE}:{needed}")
+            if new:
+                log.error("Clerk's Slack app lacks the scope %s; messages that need it wait in the outbox until a "
+                          "Slack admin reinstalls the app from manifest.yml", needed)
+                note = (f"Clerk's Slack app is missing the permission `{needed}`, so some of its messages are "
+                        "waiting. Nothing is lost: they go out once a Slack admin adds it (reinstall Clerk from "
+                        "its manifest.yml, which asks for it). Other messages go out as usual.")
+                for user in faults.secretaries_on_slack(s):
+                    outbox.enqueue(s, user, note, now, blocks=[_section(note)],
+                                   key=f"fault:{self.token}:{needed}:{now:%Y%m%d%H%M%S}:{user}")
+        self._faults_read = (float("-inf"), {})
 
     # -- one round ----------------------------------------------------------------------------
 
     def send_due(self, limit: int = 20) -> int:
-        """Send what is due now; returns how many rows were claimed."""
+        """Send what is due now; returns how many rows were claimed. Raises FatalSlackError, claiming
+        nothing, while the token is refused."""
+        if not self._token_usable():
+            raise FatalSlackError(next(f.detail for f in self._faults().values() if f.kind == faults.TOKEN))
         with unit_of_work(self.sessions) as s:  # the write lock only for the claim itself
             ids = outbox.claim_ids(s, self.clock(), holder=self.holder, wall=self.wall(), limit=limit)
         if not ids:
@@ -196,22 +306,53 @@ class OutboxSender:
         try:
             ts = self._post(row)
         except SlackApiError as exc:
-            error = exc.response.get("error", "unknown_error") if exc.response is not None else "unknown_error"
-            if error in FATAL:
+            error = slack_error(exc)
+            if error in TOKEN:
                 self._release(row, error)
+                self._token_refused(error)
                 raise FatalSlackError(error) from None
-            if error in PERMANENT:
+            if error == SCOPE:
+                self._scope_missing(row, str(exc.response.get("needed") or "unknown"))
+            elif error in GONE or error in INVALID:
                 log.warning("outbox %s to %s not sent: %s", row.id, row.channel, error)
                 with unit_of_work(self.sessions) as s:
-                    outbox.give_up(s, row, error, self.clock())
-                return
-            self._release(row, error)
+                    self._give_up(s, row, error)
+            else:
+                self._release(row, error)
             return
         except Exception as exc:  # noqa: BLE001 - network and server faults after slack-sdk's retries
             self._release(row, type(exc).__name__)
             return
         with unit_of_work(self.sessions) as s:
             outbox.mark_sent(s, row.id, self.clock(), ts)
+            if (row.last_error or "").startswith(f"{SCOPE}:"):  # what it waited for was granted
+                scope = row.last_error.split(":", 1)[1]
+                if faults.clear(s, faults.SCOPE, self.token, scope):
+                    log.warning("Clerk's Slack app has the scope %s now; what waited for it is being sent", scope)
+                self._faults_read = (float("-inf"), {})
+
+    def _give_up(self, s, row: OutboxMessage, error: str) -> None:
+        """Kept as failed; whoever should know is told a true sentence, once. A refused message is
+        never sent again, so it is not forwarded: only where it could not go is it passed on."""
+        invalid = error in INVALID
+        where = f"<#{row.channel}>" if row.channel[:1] in ("C", "G") else f"<@{row.channel}>"
+        tell = row.fallback_to.split(",") if row.fallback_to else []
+        if invalid:
+            what = "too long for one message" if "long" in error else "not a message Slack accepts"
+            note = (f"Slack refused a message Clerk made for {where} ({error}: {what}), so it was not sent and "
+                    "will not be tried again. Nothing on the log is lost: `/action list` and `/action digest` "
+                    "show it, and `python bot.py export actions` writes it out. Please tell whoever runs Clerk.")
+            if not tell and row.channel[:1] in ("U", "W") and row.kind == "message" and ":to:" not in (row.key or ""):
+                tell = [row.channel]  # the person it was for hears that something did not arrive
+        elif error == "is_archived":
+            note = (f"I could not post in {where}: the channel is archived. Give the board a channel again with "
+                    "`/clerk board <name> channel #…`. This was the post:\n")
+        elif row.channel[:1] in ("C", "G"):
+            note = (f"I could not post in {where} ({error}). Invite Clerk there with `/invite @Clerk` so the "
+                    "board sees its changes. This was the post:\n")
+        else:
+            note = f"I could not reach {where} ({error}). This was for them:\n"
+        outbox.give_up(s, row, error, self.clock(), tell=tell, note=note, forward=not invalid)
 
     def _put_together(self, row: OutboxMessage) -> None:
         """A row owed later (a digest) becomes its messages, which the next round sends."""
@@ -261,12 +402,13 @@ class OutboxSender:
         return resp.get("ts")
 
     def _already_posted(self, channel: str, key: str, since: dt.datetime | None) -> str | None:
-        """The ts of a message carrying this key in the channel's history since the row was owed."""
+        """The ts of a message carrying this key in the channel's history since the row was owed.
+        Reading history needs the app in the channel: a public one it posted to without joining
+        (chat:write.public) is joined first (channels:join), as conversations.history asks."""
         oldest = f"{since.timestamp() - 600:.6f}" if since else None
         cursor = None
         for _page in range(HISTORY_PAGES):
-            history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True,
-                                                        oldest=oldest, cursor=cursor)
+            history = self._history(channel, limit=200, include_all_metadata=True, oldest=oldest, cursor=cursor)
             for message in history.get("messages", []):
                 meta = message.get("metadata") or {}
                 if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
@@ -276,16 +418,32 @@ class OutboxSender:
                 break
         return None
 
+    def _history(self, channel: str, **page):
+        try:
+            return self.client.conversations_history(channel=channel, **page)
+        except SlackApiError as exc:
+            if slack_error(exc) != "not_in_channel":
+                raise
+        self.client.conversations_join(channel=channel)
+        return self.client.conversations_history(channel=channel, **page)
+
     def _dm_channel(self, user_id: str) -> str:
         if user_id not in self._dm_channels:
             self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"]["id"]
         return self._dm_channels[user_id]
 
     def _is_private(self, channel: str) -> bool:
-        """Asked of Slack, remembered for a few minutes: a channel made public stops getting Part B text."""
+        """A DM is private without asking (conversations.info there would need im:read); a channel
+        is asked of Slack and remembered for a few minutes: one made public stops getting Part B text."""
+        if channel[:1] == "D":
+            return True
         known = self._private.get(channel)
         if known is None or time.monotonic() - known[1] > PRIVACY_TTL:
             info = self.client.conversations_info(channel=channel)["channel"]
             known = (bool(info.get("is_private") or info.get("is_im")), time.monotonic())
             self._private[channel] = known
         return known[0]
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -35,11 +35,13 @@ def decode(text: str) -> str:
     return _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
 
 
-def problem(raw: str) -> str | None:
+def problem(raw: str, *, escaped: bool = False) -> str | None:
     """What makes a text unusable before any parsing: too long, or a control character (a NUL
-    byte, say) that a database refuses and nobody means."""
-    if len(raw) > MAX_TEXT:
-        return (f"That is {len(raw):,} characters; a command is at most {MAX_TEXT:,}. "
+    byte, say) that a database refuses and nobody means. Length is counted as the person typed it:
+    `escaped` text (as Slack sends it) is measured with `&amp;`, `&lt;`, `&gt;` as one character each."""
+    typed = len(decode(raw)) if escaped else len(raw)
+    if typed > MAX_TEXT:
+        return (f"That is {typed:,} characters; a command is at most {MAX_TEXT:,}. "
                 "Put long detail in updates, one at a time.")
     bad = _CONTROL.search(raw)
     if bad:

@@ -32,7 +32,17 @@ def on_other_message() -> None:
     """Channel messages without a mention are not for Clerk."""
 
 
+def on_token_lost(event, context) -> None:
+    """`app_uninstalled` or `tokens_revoked` (Events API): answered 200 by Bolt's ack, and this
+    token is not used again; the outbox keeps what it owes for a reinstall."""
+    if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+        return  # only users' tokens were revoked: Clerk's bot token still works
+    context["clerk"].token_lost(str(event.get("type")))
+
+
 def register(app, clerk) -> None:
+    app.event("app_uninstalled")(on_token_lost)
+    app.event("tokens_revoked")(on_token_lost)
     app.event("app_mention")(on_mention)
     app.event({"type": "message", "channel_type": "im"})(on_direct_message)
     app.event("message")(on_other_message)

@@ -12,7 +12,12 @@ from store.models import Action, ActionEvent, Person
 from store.terms import OPEN_STATES, describe
 
 DUE_SOON_DAYS = 14
-MAX_STATE_SHOWN = 300  # of a status in a one-line view: with a 500-character title it fits a section
+# A one-line view (lists, reminders, cards, App Home) fits one 3,000-character section whatever
+# was typed: each field is cut with "…" at these many characters as sent (after escaping, so a
+# title of 500 "&" still fits); `/action show` has the whole text.
+MAX_TITLE_SHOWN = 1200
+MAX_OWNERS_SHOWN = 600
+MAX_STATE_SHOWN = 300
 
 
 def who(people: Sequence[Person]) -> str:
@@ -32,15 +37,15 @@ def line(action: Action, fmt: Plain, today: dt.date, *, visible: bool = True, wi
     """`74/18 Mobile Policing — AH — due Thu 3 Jan 2019 — open`."""
     if not visible:
         return f"{fmt.bold(action.ref)} Part B action (text not shown here)"
-    parts = [f"{fmt.bold(action.ref)} {fmt.esc(action.title)}"]
+    parts = [f"{fmt.bold(action.ref)} {fmt.clip(action.title, MAX_TITLE_SHOWN)}"]
     if with_owners:
-        parts.append(fmt.esc(who(action.owners)))
+        parts.append(fmt.clip(who(action.owners), MAX_OWNERS_SHOWN))
     if action.status in OPEN_STATES:
         parts.append(due_text(action, today))
     state = status_label(action)
     if len(state) > MAX_STATE_SHOWN:  # a closing condition may be long; `/action show` has all of it
         state = state[:MAX_STATE_SHOWN - 1].rstrip() + "…"
-    parts.append(fmt.esc(state) + (f" {action.closed:%d %b %Y}" if action.closed else ""))
+    parts.append(fmt.clip(state, MAX_STATE_SHOWN) + (f" {action.closed:%d %b %Y}" if action.closed else ""))
     if action.private:
         parts.append("Part B")
     return " — ".join(parts)

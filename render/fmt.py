@@ -17,6 +17,21 @@ class Plain:
     def italic(text: str) -> str:
         return text
 
+    def clip(self, text: str, limit: int) -> str:
+        """`text` written in this format, cut with "…" so it takes at most `limit` characters
+        (counted as sent, after escaping; the cut falls between characters typed, never inside
+        an escape). Only Slack has limits: plain text is whole."""
+        if not self.slack:
+            return text
+        written = self.esc(text)
+        if len(written) <= limit:
+            return written
+        lo, hi = 0, len(text)  # the longest prefix whose escaped form fits with the "…"
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if len(self.esc(text[:mid])) <= limit - 1 else (lo, mid - 1)
+        return self.esc(text[:lo].rstrip()) + "…"
+
 
 class Mrkdwn(Plain):
     """Slack's mrkdwn. User text is escaped so nobody can ping <!channel> through a title."""

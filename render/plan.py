@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from render.actions import who
+from render.actions import MAX_OWNERS_SHOWN, MAX_TITLE_SHOWN, who
 from render.fmt import Plain
 from store.calendar import WorkingCalendar
 from store.models import ForwardPlanItem, Meeting
@@ -32,7 +32,7 @@ def item_line(item: ForwardPlanItem, fmt: Plain, today: dt.date, calendar: Worki
               visible: bool = True, with_deadline: bool = False) -> str:
     if not visible:
         return f"{fmt.bold(item.ref)} Part B paper (title not shown here)"
-    parts = [f"{fmt.bold(item.ref)} {fmt.esc(item.title)}", fmt.esc(who(item.owners))]
+    parts = [f"{fmt.bold(item.ref)} {fmt.clip(item.title, MAX_TITLE_SHOWN)}", fmt.clip(who(item.owners), MAX_OWNERS_SHOWN)]
     state = status(item, today, calendar)
     parts.append(STATE_WORDS.get(state, state) if not (state == "received" and item.received)
                  else f"received {item.received:%d %b %Y}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from render.actions import line
-from render.blocks import MAX_BLOCKS_PER_MESSAGE, Message, section
+from render.actions import MAX_TITLE_SHOWN, line
+from render.blocks import MAX_BLOCKS_PER_MESSAGE, MAX_MESSAGE_BLOCK_TEXT, Message, block_text, section
 from render.fmt import MRKDWN
 from store.models import CLOSED, OPEN, Action
 
@@ -57,16 +57,22 @@ def refreshed(blocks: Sequence[dict[str, Any]], action: Action, today, *, visibl
 
 
 def reminder_messages(heading: str, items: Sequence[tuple[Action, str]], today) -> list[Message]:
-    """items: (action, why now: "due in 7 days", "due today", "2 weeks overdue")."""
-    per_message = (MAX_BLOCKS_PER_MESSAGE - 1) // 2
-    messages = []
-    for start in range(0, len(items), per_message):
-        chunk = items[start:start + per_message]
-        blocks = [section(MRKDWN.bold(MRKDWN.esc(heading)))]
-        lines = [MRKDWN.esc(heading)]
-        for action, why in chunk:
-            text = f"{line(action, MRKDWN, today)}\n_{why}_"
-            blocks += [section(text), action_buttons(action)]
-            lines.append(f"{action.ref} {MRKDWN.esc(action.title)} — {why}")
+    """items: (action, why now: "due in 7 days", "due today", "2 weeks overdue"). As many messages
+    as Slack's limits need: 50 blocks and MAX_MESSAGE_BLOCK_TEXT characters of text each."""
+    messages: list[Message] = []
+    blocks: list[dict[str, Any]] = []
+    lines: list[str] = []
+    for action, why in items:
+        card = [section(f"{line(action, MRKDWN, today)}\n_{why}_"), action_buttons(action)]
+        size = sum(block_text(b) for b in card)
+        if blocks and (len(blocks) + len(card) > MAX_BLOCKS_PER_MESSAGE
+                       or sum(block_text(b) for b in blocks) + size > MAX_MESSAGE_BLOCK_TEXT):
+            messages.append(Message("\n".join(lines), blocks))
+            blocks = []
+        if not blocks:
+            blocks, lines = [section(MRKDWN.bold(MRKDWN.esc(heading)))], [MRKDWN.esc(heading)]
+        blocks += card
+        lines.append(f"{action.ref} {MRKDWN.clip(action.title, MAX_TITLE_SHOWN)} — {why}")
+    if blocks:
         messages.append(Message("\n".join(lines), blocks))
     return messages

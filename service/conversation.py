@@ -71,7 +71,7 @@ class Conversation:
         now = self.clock()
         try:
             self._check_speaker(who)
-            problem = slacktext.problem(text)
+            problem = slacktext.problem(text, escaped=who.surface != "console")
             if problem:
                 raise Refusal(problem)
             typed = slacktext.from_console(text) if who.surface == "console" else slacktext.from_slack(text)

@@ -141,7 +141,11 @@ def form_for_command(conversation: Conversation, command: str, text: str, channe
 
 
 def could_not_open(what: str, error: str) -> str:
-    return f"Slack took too long to open the {what} form ({error}). Try again, or type it: `{TYPED.get(what, what)}`"
+    why = ("Slack is busy right now" if error in ("ratelimited", "rate_limited") else
+           "Clerk's connection to Slack was revoked; a Slack admin must reinstall it" if error in (
+               "token_revoked", "app_uninstalled", "invalid_auth", "account_inactive") else
+           "Slack took too long to open it")
+    return f"The {what} form could not open: {why} ({error}). Try again, or type it: `{TYPED.get(what, what)}`"
 
 
 def tell_could_not_open(conversation: Conversation, user: str, channel: str | None, what: str, error: str) -> None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from grammar.commands import Command, Target
-from render.blocks import Message, sections
+from render.blocks import Message, one_message
 from render.fmt import MRKDWN, PLAIN, Plain
 from render.reminders import action_buttons
 from store import actions as log
@@ -164,8 +164,8 @@ class Turn:
             return
         tell = [self.actor.slack_user_id] if people.on_slack(self.actor) else None
         buttons = [action_buttons(action)] if action is not None else []
-        outbox.enqueue(self.s, board.channel_id, full, self.now, blocks=sections([full]) + buttons,
-                       public_text=public, public_blocks=sections([public]) + buttons if public is not None else None,
+        outbox.enqueue(self.s, board.channel_id, full, self.now, blocks=one_message(full) + buttons,
+                       public_text=public, public_blocks=one_message(public) + buttons if public is not None else None,
                        fallback_to=tell)
 
     def tell(self, person: Person, board: Board | None, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
@@ -173,7 +173,7 @@ class Turn:
         for r in people.reach(person, board):
             said = text if r.on_behalf_of is None else \
                 f"For {MRKDWN.esc(r.on_behalf_of.name)}, who is not on Slack: {text}"
-            outbox.enqueue(self.s, r.user_id, said, self.now, blocks=sections([said]) + list(blocks or []))
+            outbox.enqueue(self.s, r.user_id, said, self.now, blocks=one_message(said) + list(blocks or []))
 
     def defers(self) -> bool:
         """Whether a long read is better owed to the sender, to come as DMs, than done in the reply:

@@ -179,23 +179,19 @@ def release(s: Session, msg_id: int, retry_at: dt.datetime, error: str) -> None:
               .values(status=PENDING, not_before=retry_at, last_error=error[:500]))
 
 
-def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime) -> None:
-    """Slack said it never will (channel gone, person left): kept, visible, not retried. A message
-    with people to fall back on goes to them instead, once."""
+def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime, *, tell: Sequence[str] = (),
+            note: str = "", forward: bool = True) -> None:
+    """Slack said it never will (channel gone, person left, the message refused): kept, visible, not
+    retried. The people in `tell` get `note`, followed by the message itself when `forward` (it
+    could not go where it was meant to; a message Slack refused is never sent again). Once each."""
     s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id)
               .values(status=FAILED, last_error=error[:500]))
-    if not msg.fallback_to:
-        return
-    if msg.channel[:1] in ("C", "G"):
-        note = (f"I could not post in <#{msg.channel}> ({error}). Invite Clerk there with `/invite @Clerk` "
-                "so the board sees its changes. This was the post:\n")
-    else:
-        note = f"I could not reach <@{msg.channel}> ({error}). This was for them:\n"
-    for user in msg.fallback_to.split(","):
-        key = f"{key_of(msg)}:to:{user}"
+    for user in tell:
+        key = f"{key_of(msg)}:to:{user}"[:200]
         if s.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
-            enqueue(s, user, note + msg.text, now, blocks=[{"type": "section", "text": {
-                "type": "mrkdwn", "text": note.strip()}}] + list(msg.blocks or []), key=key)
+            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": note.strip()}}]
+            enqueue(s, user, note + msg.text if forward else note, now,
+                    blocks=blocks + list(msg.blocks or [])[:49] if forward else blocks, key=key)
 
 
 def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:

@@ -1,7 +1,7 @@
 import pytest
 
 from tests import cli
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, manifest_scopes
 from tests.harness import ClerkUnderTest
 
 pytest_plugins = ["tests.databases"]
@@ -21,7 +21,13 @@ def fake_slack():
         yield fake
         refused = [(c.method, c.response["errors"]) for c in fake.calls if c.response and c.response.get("errors")]
         assert not refused, f"Slack would refuse: {refused}"
-        assert not fake.warnings(), f"Slack would truncate: {fake.warnings()}"
+        truncated = [w for w in fake.warnings() if w[1] == "message_truncated"]
+        assert not truncated, f"Slack would truncate: {truncated}"
+        granted = manifest_scopes()  # a call refused while a test had taken a scope away is that test's to judge
+        unscoped = [(c.method, c.response["needed"]) for c in fake.calls
+                    if c.response and c.response.get("error") == "missing_scope"
+                    and set(c.response.get("provided", "").split(",")) == granted]
+        assert not unscoped, f"Clerk called Slack without the scope the manifest grants: {unscoped}"
 
 
 @pytest.fixture

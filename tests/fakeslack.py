@@ -93,6 +93,30 @@ github.com/slack-ruby/slack-api-ref, methods/<group>/<method>.json, which tracks
            page; not in the stored copy read, so taken as stated there). Newest first; `oldest`,
            `latest`, `inclusive` bound the range (conversations.history page). Thread replies
            are not in history.
+[SCOPES]   Every method checks the bot token's scopes, and answers `missing_scope` with `needed`
+           (the scope) and `provided` (the token's scopes), as Slack's error responses do
+           ("needed": "channels:history", "provided": "..."; the `needed`/`provided` fields of
+           the SDKs' response types, e.g. @slack/web-api ConversationsJoinResponse). The scopes
+           per method are METHOD_SCOPES below, from Slack's Web API spec (slackapi/slack-api-specs
+           web-api/slack_web_openapi_v2.json, `paths./<method>.*.security`; its classic
+           `chat:write:bot` is `chat:write` for a bot token) and, for conversations.join's bot
+           scope `channels:join`, the method's page (docs.slack.dev/reference/methods/
+           conversations.join, "Bot token: channels:join"). For conversations.* the scope
+           follows the channel's kind (public, private, im, mpim). The token's scopes are the
+           bot scopes of Clerk's manifest.yml unless a test sets `fake.scopes`.
+[MEMBER]   Reading a public channel's history needs the app to be in it: a channel it posts to
+           through chat:write.public only answers `not_in_channel` (reported on
+           slackapi/deno-slack-sdk #128); conversations.join puts it there ("joins a user to an
+           existing conversation"; a private one answers `method_not_supported_for_channel_type`,
+           the method's error table).
+[TOOLONG]  chat.postMessage, postEphemeral and update are refused with `msg_blocks_too_long` when
+           the text of all a message's blocks passes about 12,000 characters, each block within
+           its own limits (undocumented; slackapi/bolt-js #2509 "Blocks too long error at ~13200
+           characters", #2867 "12,000 text characters with a buffer"). The fake refuses past
+           MESSAGE_MAX_BLOCK_TEXT = 12,000. Not on response_url posts (#2867 saw no limit there).
+[REVOKED]  After `tokens_revoked` / `app_uninstalled` the token answers `token_revoked` to every
+           call (the methods' error tables: "Authentication token is for a deleted user or
+           workspace or the app has been removed"); `fake.revoke()` does that.
 """
 
 from __future__ import annotations
@@ -107,6 +131,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -118,6 +143,32 @@ TEAM_ID = "T0001"
 APP_ID = "A0001"
 
 TRIGGER_TTL = 3.0  # seconds [TRIGGER]
+MESSAGE_MAX_BLOCK_TEXT = 12_000  # [TOOLONG]
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+# [SCOPES] The bot scope each method needs; for conversations.*, by the channel's kind.
+METHOD_SCOPES: dict[str, str | dict[str, str] | None] = {
+    "chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write", "chat.update": "chat:write",
+    "chat.delete": "chat:write", "chat.scheduleMessage": "chat:write",
+    "chat.getPermalink": None, "auth.test": None, "views.open": None, "views.push": None,
+    "views.update": None, "views.publish": None, "apps.connections.open": None, "response_url": None,
+    "users.info": "users:read", "users.list": "users:read",
+    "conversations.history": {"public": "channels:history", "private": "groups:history", "im": "im:history",
+                              "mpim": "mpim:history"},
+    "conversations.replies": {"public": "channels:history", "private": "groups:history", "im": "im:history",
+                              "mpim": "mpim:history"},
+    "conversations.info": {"public": "channels:read", "private": "groups:read", "im": "im:read",
+                           "mpim": "mpim:read"},
+    "conversations.members": {"public": "channels:read", "private": "groups:read", "im": "im:read",
+                              "mpim": "mpim:read"},
+    "conversations.join": {"public": "channels:join"},
+    "conversations.open": "im:write",
+}
+
+
+def manifest_scopes(path: Path = MANIFEST) -> set[str]:
+    import yaml  # a test dependency; the app under test does not read YAML
+
+    return set(yaml.safe_load(path.read_text())["oauth_config"]["scopes"]["bot"])
 HISTORY_DEFAULT_LIMIT = 100  # [HISTORY]
 HISTORY_MAX_LIMIT = 999
 OPEN_MAX_USERS = 8  # [OPEN]
@@ -186,6 +237,15 @@ def _decoded(args: dict) -> dict:
     return out
 
 
+def _block_text(blocks: Any) -> int:
+    """[TOOLONG] The characters of every `text` string in a message's blocks."""
+    if isinstance(blocks, dict):
+        return sum(len(v) if k == "text" and isinstance(v, str) else _block_text(v) for k, v in blocks.items())
+    if isinstance(blocks, list):
+        return sum(_block_text(v) for v in blocks)
+    return 0
+
+
 def _truthy(value: Any) -> bool:
     # Form bodies carry booleans as "1"/"0" (WebClient converts them), JSON as true/false.
     return value is True or str(value).lower() in ("1", "true")
@@ -227,6 +287,8 @@ class FakeSlack:
         # answers {"ok": true, "url": socket_url}, as Slack hands out a WebSocket URL. Unset, the
         # method answers like any unknown one ({"ok": true}, no url).
         self.socket_url: str | None = None
+        self.scopes: set[str] = manifest_scopes()  # [SCOPES] the bot token's; a test may take some away
+        self.revoked: set[str] = set()  # [REVOKED] tokens Slack no longer accepts
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -296,13 +358,14 @@ class FakeSlack:
             return dict(self._views[view_id]) if view_id else None
 
     def set_channel(self, channel_id: str, *, is_private: bool = False, is_im: bool = False,
-                    name: str | None = None, is_member: bool = True,
+                    name: str | None = None, is_member: bool = True, is_mpim: bool = False,
                     members: list[str] | None = None) -> None:
-        """Describe a channel. `members`: the users in it, for [EPHEMERAL]; unset, anyone is."""
+        """Describe a channel. `members`: the users in it, for [EPHEMERAL]; unset, anyone is.
+        `is_member`: whether Clerk is in it [MEMBER]."""
         with self._lock:
             self._channels[channel_id] = {
-                "id": channel_id, "name": name or channel_id,
-                "is_private": is_private, "is_im": is_im, "is_member": is_member,
+                "id": channel_id, "name": name or channel_id, "is_private": is_private or is_im or is_mpim,
+                "is_im": is_im, "is_mpim": is_mpim, "is_member": is_member,
             }
             if members is not None:
                 self._members[channel_id] = set(members)
@@ -350,6 +413,11 @@ class FakeSlack:
             self._messages[channel].sort(key=lambda m: float(m["ts"]))
             return dict(message)
 
+    def revoke(self, token: str = "xoxb-test-token") -> None:
+        """[REVOKED] Slack revoked this token (the app uninstalled, or its tokens revoked)."""
+        with self._lock:
+            self.revoked.add(token)
+
     def fail(self, method: str, *, status: int | None = None, retry_after: int | None = None,
              error: str | None = None, drop: bool = False, hang: float = 0.0, times: int = 1) -> None:
         """Fault the next `times` calls of `method`.
@@ -374,6 +442,8 @@ class FakeSlack:
             self._triggers.clear()
             self._views.clear()
             self._home.clear()
+            self.scopes = manifest_scopes()
+            self.revoked.clear()
 
     # -- request handling (server threads) ---------------------------------
 
@@ -386,6 +456,7 @@ class FakeSlack:
                 fault = None  # applied like any call; only the answer is late
             if fault is None:
                 try:
+                    self._authorised(method, _decoded(args), token)
                     status, extra, body = 200, {}, self._answer(method, args)
                 except _Refusal as refusal:
                     status, extra, body = 200, {}, refusal.body
@@ -445,6 +516,30 @@ class FakeSlack:
 
     # -- rules ----------------------------------------------------------------
 
+    def _kind(self, channel: Any) -> str:
+        """[SCOPES] public, private, im or mpim: from what a test set, else from the id (D: a DM;
+        G: a private channel or group DM as Slack used to number them; C: public)."""
+        info = self._channels.get(str(channel)) or {}
+        if info:
+            return ("im" if info.get("is_im") else "mpim" if info.get("is_mpim") else
+                    "private" if info.get("is_private") else "public")
+        return {"D": "im", "G": "private"}.get(str(channel)[:1], "public")
+
+    def _authorised(self, method: str, a: dict, token: str | None) -> None:
+        """[REVOKED] [SCOPES]"""
+        if method == "response_url":
+            return  # a response_url carries its own authority, no token
+        if token in self.revoked:
+            raise _Refusal("token_revoked")
+        needed = METHOD_SCOPES.get(method)
+        if isinstance(needed, dict):
+            kind = self._kind(a.get("channel"))
+            if kind not in needed:
+                raise _Refusal("method_not_supported_for_channel_type")
+            needed = needed[kind]
+        if needed and needed not in self.scopes:
+            raise _Refusal("missing_scope", needed=needed, provided=",".join(sorted(self.scopes)))
+
     def _refused(self, method: str, a: dict) -> dict | None:
         """What real Slack refuses for a message's or view's content [NO_TEXT] [BLOCKS]."""
         if method in _CHAT_POSTS:
@@ -454,6 +549,10 @@ class FakeSlack:
                      if "Slack truncates" not in p and "Slack: no_text" not in p]  # [TRUNCATE] handled apart
             if not (a.get("text") or a.get("blocks") or a.get("attachments")):
                 return {"ok": False, "error": "no_text", "errors": ["message: needs text, blocks or attachments"]}
+            total = _block_text(a.get("blocks"))
+            if not found and method != "response_url" and total > MESSAGE_MAX_BLOCK_TEXT:
+                return {"ok": False, "error": "msg_blocks_too_long",
+                        "errors": [f"blocks: {total} characters of text > {MESSAGE_MAX_BLOCK_TEXT}"]}  # [TOOLONG]
             error = "invalid_blocks"
         elif method in ("views.open", "views.push", "views.update", "views.publish"):
             view = a.get("view") or {}
@@ -596,7 +695,20 @@ class FakeSlack:
                 "is_im": channel.startswith("D"), "is_member": True}
             return {"ok": True, "channel": dict(info)}
         if method in ("conversations.history", "conversations.replies"):
+            info = self._channels.get(channel)
+            if info and not info["is_member"] and not info["is_im"]:
+                raise _Refusal("channel_not_found" if info["is_private"] else "not_in_channel")  # [MEMBER]
             return self._history(method, channel, a)
+        if method == "conversations.join":
+            info = self._channels.setdefault(channel, {"id": channel, "name": channel, "is_private": False,
+                                                       "is_im": False, "is_mpim": False, "is_member": True})
+            if info["is_private"]:
+                raise _Refusal("method_not_supported_for_channel_type")  # [MEMBER]
+            already = info["is_member"]
+            info["is_member"] = True
+            return {"ok": True, "channel": dict(info),
+                    **({"warning": "already_in_channel",
+                        "response_metadata": {"warnings": ["already_in_channel"]}} if already else {})}
         if method == "users.info":
             user = self._user(a.get("user"))
             if user is None:

@@ -45,7 +45,12 @@ def new_trigger_id() -> str:
 
 def slash_body(command: str, text: str, *, user_id: str = "U0001", user_name: str = "user",
                channel_id: str = "C0001", channel_name: str = "general", team_id: str = "T0001",
-               trigger_id: str | None = None, response_url: str | None = None) -> str:
+               trigger_id: str | None = None, response_url: str | None = None,
+               enterprise_id: str | None = None) -> str:
+    """A slash command's form body. From an Enterprise Grid org it also carries enterprise_id and
+    enterprise_name, and its users are W… ids (the body slackapi/bolt-js's receiver tests sign:
+    "user_id=W111&…&is_enterprise_install=false&enterprise_id=E111&enterprise_name=Sandbox+Org")."""
+    grid = {"enterprise_id": enterprise_id, "enterprise_name": "Sandbox Org"} if enterprise_id else {}
     return urlencode({
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -60,6 +65,7 @@ def slash_body(command: str, text: str, *, user_id: str = "U0001", user_name: st
         "is_enterprise_install": "false",
         "response_url": response_url or f"https://hooks.slack.com/commands/{team_id}/1/abc",
         "trigger_id": trigger_id or new_trigger_id(),
+        **grid,
     })
 
 

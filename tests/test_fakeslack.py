@@ -111,6 +111,7 @@ def test_lookups(fake):
     info = web.conversations_info(channel="G7")["channel"]
     assert (info["name"], info["is_private"], info["is_member"]) == ("secret", True, False)
 
+    fake.scopes.add("users:read")  # Clerk does not ask for it; the fake still answers it as Slack does
     assert web.users_info(user="U1")["user"]["id"] == "U1"
     fake.set_user("U2", real_name="Ada", deleted=True)
     user = web.users_info(user="U2")["user"]
@@ -436,6 +437,7 @@ def test_conversations_open_checks_its_users(fake):  # [OPEN]
 
 def test_users_info_knows_only_slack_user_ids(fake):  # [USERS]
     web = client(fake)
+    fake.scopes.add("users:read")  # Clerk does not ask for it; the fake still answers it as Slack does
     assert web.users_info(user="UAH0001")["user"]["name"] == "uah0001"
     assert refused(lambda: web.users_info(user="Annette Hadley")) == "user_not_found"
     fake.remove_user("UAH0001")

@@ -107,7 +107,7 @@ def test_the_app_home_button_opens_the_form_and_a_late_trigger_is_told_not_crash
     pr.fake.fail("views.open", error="expired_trigger_id")
     pr.press("AH", {"action_id": "open_new_action", "value": "new"}, in_home=True, trigger="trig.late")
     dm = pr.fake.posts("DUAH0001")[-1]
-    assert dm["text"].startswith("Slack took too long to open the New action form (expired_trigger_id).")
+    assert dm["text"].startswith("The New action form could not open: Slack took too long to open it (expired_trigger_id).")
     assert "/action new <title> owner <who> due <date>" in dm["text"]
     pr.fake.fail("views.open", error="expired_trigger_id")
     reply = pr.slash("AH", "/action new", channel="CPR").json()

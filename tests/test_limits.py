@@ -623,7 +623,7 @@ def test_every_surface_was_driven(world):
     for name, calls in world.calls.items():
         for c in calls:
             methods.setdefault(c.method, set()).add(name)
-    assert methods["chat.postMessage"] == {"list all", "list mine", "list overdue", "digest", "action-reminders",
+    assert methods["chat.postMessage"] == {"list all", "list mine", "list overdue", "plan list", "digest", "action-reminders",
                                            "chair-digest", "press", "paper-deadlines warn", "paper-deadlines late",
                                            "meeting-pack"}
     assert methods["views.publish"] >= {"home AH", "home JG", "home GA", "home GA late papers"}
