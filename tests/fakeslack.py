@@ -237,12 +237,12 @@ def _decoded(args: dict) -> dict:
     return out
 
 
-def _block_text(blocks: Any) -> int:
+def message_block_text(blocks: Any) -> int:
     """[TOOLONG] The characters of every `text` string in a message's blocks."""
     if isinstance(blocks, dict):
-        return sum(len(v) if k == "text" and isinstance(v, str) else _block_text(v) for k, v in blocks.items())
+        return sum(len(v) if k == "text" and isinstance(v, str) else message_block_text(v) for k, v in blocks.items())
     if isinstance(blocks, list):
-        return sum(_block_text(v) for v in blocks)
+        return sum(message_block_text(v) for v in blocks)
     return 0
 
 
@@ -549,7 +549,7 @@ class FakeSlack:
                      if "Slack truncates" not in p and "Slack: no_text" not in p]  # [TRUNCATE] handled apart
             if not (a.get("text") or a.get("blocks") or a.get("attachments")):
                 return {"ok": False, "error": "no_text", "errors": ["message: needs text, blocks or attachments"]}
-            total = _block_text(a.get("blocks"))
+            total = message_block_text(a.get("blocks"))
             if not found and method != "response_url" and total > MESSAGE_MAX_BLOCK_TEXT:
                 return {"ok": False, "error": "msg_blocks_too_long",
                         "errors": [f"blocks: {total} characters of text > {MESSAGE_MAX_BLOCK_TEXT}"]}  # [TOOLONG]

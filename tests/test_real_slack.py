@@ -14,7 +14,7 @@ from store import faults, outbox
 from store.db import unit_of_work
 from store.models import OutboxMessage, SlackFault
 from tests import slackreq
-from tests.fakeslack import MESSAGE_MAX_BLOCK_TEXT, _block_text
+from tests.fakeslack import MESSAGE_MAX_BLOCK_TEXT, message_block_text
 from tests.harness import SECRET, buttons, post_text
 from tests.test_action_log import SETUP
 
@@ -120,19 +120,21 @@ def test_a_dm_is_private_without_asking_slack(pr):
 
 # -- Slack's errors ---------------------------------------------------------------------------------
 
-def test_a_message_slack_refuses_as_invalid_is_not_sent_again_and_one_true_notice_goes_out(pr):
-    pr.fake.fail("chat.postMessage", error="msg_blocks_too_long")
+@pytest.mark.parametrize(("error", "what"), [("msg_blocks_too_long", "too long for one message"),
+                                             ("invalid_blocks", "not a message Slack accepts")])
+def test_a_message_slack_refuses_as_invalid_is_not_sent_again_and_one_true_notice_goes_out(pr, error, what):
+    pr.fake.fail("chat.postMessage", error=error)
     pr.says("AH", "/action new Circulate the OSG paper owner AH", channel="CPR")
     for _ in range(3):
         later(pr, 10)
         pr.deliver()
     assert len(pr.fake.calls_to("chat.postMessage")) == 2  # the refused post, and the notice: no retry loop
     told, = pr.fake.posts("DUAH0001")
-    assert told["text"].startswith("Slack refused a message Clerk made for <#CPR> (msg_blocks_too_long: too long "
-                                   "for one message), so it was not sent and will not be tried again.")
+    assert told["text"].startswith(f"Slack refused a message Clerk made for <#CPR> ({error}: {what}), so it was "
+                                   "not sent and will not be tried again.")
     assert "invite" not in told["text"].lower()  # not the advice for a channel Clerk is not in
     assert "Circulate the OSG paper" not in post_text(told)  # the refused blocks are not sent to anyone
-    assert board_rows(pr) == [("failed", 1, "msg_blocks_too_long")]
+    assert board_rows(pr) == [("failed", 1, error)]
 
 
 @pytest.mark.parametrize("error", ["account_inactive", "invalid_auth"])
@@ -205,7 +207,7 @@ def test_length_is_counted_as_typed_not_as_slack_escapes_it(pr):
     shown = pr.says("AH", "/action show 1/18")
     assert "R&amp;D &lt;budget&gt;" in shown
     for p in pr.posts("CPR"):
-        assert _block_text(p.get("blocks")) <= MESSAGE_MAX_BLOCK_TEXT
+        assert message_block_text(p.get("blocks")) <= MESSAGE_MAX_BLOCK_TEXT
 
 
 def test_a_title_of_500_ampersands_and_twenty_long_owners_fit_every_one_line_view(pr):
