@@ -113,46 +113,105 @@ class ClerkUnderTest:
                            "text": event_text(parse_test_line(f"<@{slackreq.BOT_USER_ID}> {text}")),
                            "ts": "1543485600.000200", "event_ts": "1543485600.000200"}, **kw)
 
-    def interact(self, payload: dict, *, secret: str = SECRET):
-        """A signed interaction request (button, shortcut, modal submission); returns the response."""
-        payload = {"team": {"id": "T0001"}, "api_app_id": "A0001", "token": "legacy", **payload}
-        return slackreq.interaction(self.events_url, secret, payload)
+    def interact(self, payload: dict, *, secret: str = SECRET, enterprise: str | None = None):
+        """A signed interaction request (button, shortcut, modal submission); returns the response.
+        The payload gets the fields every interaction carries (team, enterprise, is_enterprise_install,
+        api_app_id, token, the user's username and team_id) unless it has its own; with `enterprise`
+        it comes from an Enterprise Grid org (tests/slackreq.py names the samples)."""
+        return slackreq.interaction(self.events_url, secret, slackreq.with_envelope(payload, enterprise_id=enterprise))
 
     def press(self, who: str, button: dict, *, message: dict | None = None, channel: str | None = None,
-              ephemeral: bool = False, in_home: bool = False, trigger: str = "trig.press"):
-        """Press a button as Slack sends it: from a posted message (its channel, ts and blocks), an
-        ephemeral message (no blocks, a response_url) or App Home."""
-        user = self.user(who)
+              ephemeral: bool = False, in_home: bool = False, in_dm: bool = False, trigger: str = "trig.press",
+              enterprise: str | None = None):
+        """Press a button as Slack sends it: from a posted message in a channel or, `in_dm`, in the
+        person's DM with Clerk (its channel, ts and blocks, a response_url), an ephemeral message (no
+        message, a response_url) or App Home (the Home view Clerk published, nothing else). A W… user
+        is an Enterprise Grid org's, and the payload says so (`enterprise`, default E0001)."""
+        user_id = self._slack_id(who)
+        enterprise = self._enterprise_of(user_id, enterprise)
         self._presses = getattr(self, "_presses", 0) + 1
-        payload = {"type": "block_actions", "user": {"id": user, "name": who.lower()},
-                   "trigger_id": self.fake.trigger() if trigger == "trig.press" else trigger,
-                   "actions": [{"type": "button", "action_id": button["action_id"], "value": button.get("value", ""),
-                                "block_id": button.get("block_id", "b"), "action_ts": f"{self._presses}.0001"}]}
+        user = slackreq.interaction_user(user_id, who.lower())
+        trigger_id = self.fake.trigger() if trigger == "trig.press" else trigger
+        action_ts = f"{int(self.clock.now.timestamp())}.{self._presses:06d}"  # like "1596530385.194939"
         if in_home:
-            payload["container"] = {"type": "view", "view_id": "VHOME"}
-            payload["view"] = {"id": "VHOME", "type": "home"}
+            view = self._home_view(user_id)
+            action = slackreq.button_action(self._button_in(view.get("blocks"), button), action_ts)
+            payload = slackreq.home_press(user, action, trigger_id=trigger_id, view=view)
         elif ephemeral:
-            payload["container"] = {"type": "message", "message_ts": "9.9", "channel_id": channel,
-                                    "is_ephemeral": True}
-            payload["channel"] = {"id": channel}
-            payload["response_url"] = self.fake.response_url(f"press{self._presses}")
+            action = slackreq.button_action(button, action_ts)
+            payload = slackreq.ephemeral_press(user, action, trigger_id=trigger_id, channel=channel,
+                                               message_ts=(message or {}).get("ts") or action_ts,
+                                               response_url=self.fake.response_url(f"press{self._presses}"))
         else:
-            payload["container"] = {"type": "message", "message_ts": message["ts"], "channel_id": channel,
-                                    "is_ephemeral": False}
-            payload["channel"] = {"id": channel}
-            payload["message"] = message
-            payload["response_url"] = self.fake.response_url(f"press{self._presses}")
-        resp = self.interact(payload)
+            channel = channel or ("D" + user_id if in_dm else None)
+            assert channel and message, "a press on a posted message needs the message and its channel"
+            action = slackreq.button_action(self._button_in(message.get("blocks"), button), action_ts)
+            payload = slackreq.message_press(user, action, trigger_id=trigger_id, channel=channel, message=message,
+                                             response_url=self.fake.response_url(f"press{self._presses}"))
+        resp = self.interact(payload, enterprise=enterprise)
         assert resp.status_code == 200, resp.text
         self.deliver()
         return resp
 
-    def submit(self, who: str, view: dict, values: dict):
-        """Submit a modal Clerk opened, with its fields filled: {block_id: element state}."""
-        state = {"values": {block: {"value": element} for block, element in values.items()}}
+    def submit(self, who: str, view: dict, values: dict, *, enterprise: str | None = None):
+        """Submit a modal Clerk opened, with its fields filled: {block_id: element state}. As Slack
+        sends it: the view as Slack holds it (its id, hash, …) and a state for every input, typed, an
+        untouched one with its initial value; a partly given state ({"selected_option": {"value": "P&R"}})
+        is completed from the view's options."""
+        user_id = self._slack_id(who)
         self._views = getattr(self, "_views", 0) + 1
-        return self.interact({"type": "view_submission", "user": {"id": self.user(who), "name": who.lower()},
-                              "view": {**view, "id": view.get("id", f"VFORM{self._views}"), "state": state}})
+        held = self._held_view(view)
+        view_id = view.get("id") or held.get("id") or f"VFORM{self._views}"
+        submitted = slackreq.submitted_view({**held, **view}, slackreq.view_state(view, values), view_id=view_id)
+        payload = slackreq.view_submission(slackreq.interaction_user(user_id, who.lower()), submitted,
+                                           trigger_id=self.fake.trigger())
+        return self.interact(payload, enterprise=self._enterprise_of(user_id, enterprise))
+
+    def shortcut(self, who: str, message: dict, *, channel: str, callback_id: str = "make_action",
+                 trigger: str | None = None, enterprise: str | None = None):
+        """The message shortcut (e.g. "Make an action") used on `message` (as Slack stores it, e.g. what
+        fake.seed_message returned) in `channel`; returns the response."""
+        user_id = self._slack_id(who)
+        self._presses = getattr(self, "_presses", 0) + 1
+        payload = slackreq.message_shortcut(
+            {"id": user_id, "name": who.lower()}, callback_id=callback_id, trigger_id=trigger or self.fake.trigger(),
+            channel=channel, message=message, response_url=self.fake.response_url(f"shortcut{self._presses}"),
+            action_ts=f"{int(self.clock.now.timestamp())}.{self._presses:06d}")
+        return self.interact(payload, enterprise=self._enterprise_of(user_id, enterprise))
+
+    def _slack_id(self, who: str) -> str:
+        """A person's Slack id; an Enterprise Grid user's W… id is taken as it is."""
+        grid = who[:1] == "W" and 3 <= len(who) <= 32 and who.isalnum() and who.isupper() and not who.isalpha()
+        return who if grid else self.user(who)
+
+    @staticmethod
+    def _enterprise_of(user_id: str, enterprise: str | None) -> str | None:
+        return enterprise or ("E0001" if user_id.startswith("W") else None)
+
+    def _home_view(self, user_id: str) -> dict:
+        """The Home tab Clerk last published for the person, as Slack holds it; a bare one if none was."""
+        home = self.fake.home(user_id)
+        return home or {"id": "VHOME", "team_id": "T0001", "type": "home", "blocks": [], "private_metadata": "",
+                        "callback_id": "", "state": {"values": {}}, "hash": "1543485600.00000000"}
+
+    def _held_view(self, view: dict) -> dict:
+        """The modal as Slack holds it (views.open gave it an id and a hash): the latest with this view's
+        callback_id, blocks and private_metadata; {} if Slack holds none."""
+        for held in reversed(list(self.fake.views().values())):
+            if all(held.get(k) == view.get(k) for k in ("type", "callback_id", "blocks", "private_metadata")):
+                return held
+        return {}
+
+    @staticmethod
+    def _button_in(blocks, button: dict) -> dict:
+        """The button as the message or view shows it (its text, style, block_id), for a test that
+        named only its action_id and value."""
+        for block in blocks or []:
+            for element in block.get("elements") or []:
+                if (element.get("type") == "button" and element.get("action_id") == button.get("action_id")
+                        and element.get("value") == button.get("value", element.get("value"))):
+                    return {**element, "block_id": block.get("block_id", "b"), **button}
+        return button
 
     def opened(self) -> dict:
         """The last view Clerk opened (views.open)."""
