@@ -62,6 +62,7 @@ class Clerk:
         self.sender = None
         self.app = None
         self.quick_client = None  # for the request path: no retries, a short timeout (Slack's 3 seconds)
+        self.home: dict = {}  # which workspace and app this is, from auth.test at start
         self.token_fp: str | None = None  # which bot token (store.faults.fingerprint), once Slack is built
         self._faults_read: tuple[float, list] = (float("-inf"), [])
         self._forgot = float("-inf")
@@ -166,10 +167,18 @@ class Clerk:
         self.app = App(client=client, signing_secret=secret.get_secret_value() if secret else "socket-mode",
                        process_before_response=True)
 
+        self.home = _installed_as(self.app, client)
+
         @self.app.middleware
-        def put_clerk(context, next):  # every listener finds this process's Clerk in its context
+        def put_clerk(body, context, next):  # every listener finds this process's Clerk in its context
+            from slack_bolt import BoltResponse
+
+            if not _from_our_install(self.home, body, context):  # another workspace or app: 200, nothing done
+                log.warning("a request from another workspace or app was ignored (team %s, app %s)",
+                            str(context.team_id)[:20], str(body.get("api_app_id"))[:20])
+                return BoltResponse(status=200, body="")
             context["clerk"] = self
-            next()
+            return next()
 
         @self.app.error
         def on_error(error):
@@ -553,6 +562,28 @@ def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:
                 "invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type", "missing_scope") else ""
             log.warning("Socket Mode could not connect (%s)%s; retrying in %ss", why, hint, retry_every)
             time.sleep(retry_every)
+
+
+def _installed_as(app, client) -> dict:
+    """Who Clerk is in Slack, as auth.test said at start: team_id, enterprise_id, app_id,
+    is_enterprise_install (Bolt made the call when it checked the token; asked again only if not)."""
+    from slack_bolt.middleware.authorization.single_team_authorization import SingleTeamAuthorization
+
+    found = next((m.auth_test_result for m in getattr(app, "_middleware_list", [])
+                  if isinstance(m, SingleTeamAuthorization) and m.auth_test_result), None)
+    said = found if found is not None else client.auth_test()
+    return {k: said.get(k) for k in ("team_id", "enterprise_id", "app_id", "is_enterprise_install")}
+
+
+def _from_our_install(home: dict, body: dict, context) -> bool:
+    """A request is Clerk's when it comes from its workspace (or, installed org-wide, its Enterprise
+    Grid org) and names its app. What a request does not say is not held against it."""
+    app_id = body.get("api_app_id") if isinstance(body, dict) else None
+    if app_id and home.get("app_id") and app_id != home["app_id"]:
+        return False
+    if home.get("is_enterprise_install") and home.get("enterprise_id"):
+        return not context.enterprise_id or context.enterprise_id == home["enterprise_id"]
+    return not context.team_id or not home.get("team_id") or context.team_id == home["team_id"]
 
 
 def _slack_health(found: list) -> dict | None:

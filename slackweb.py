@@ -35,6 +35,7 @@ METADATA_EVENT = "clerk_message"  # Slack message metadata carrying the outbox k
 HISTORY_PAGES = 5  # of 200 messages: how far back a crashed post is looked for before posting again
 PRIVACY_TTL = 300  # seconds
 FAULT_RECHECK = 600  # seconds: a message held for a missing scope, or a refused token, is tried again this often
+FENCE_MARGIN = dt.timedelta(seconds=2)  # a claim must have this much lease left when its message is sent
 FAULTS_TTL = 1.0  # seconds: how stale a sender process's view of the recorded faults may be
 
 # One table of Slack's errors (the methods' pages on docs.slack.dev list them; `msg_blocks_too_long`
@@ -300,6 +301,9 @@ class OutboxSender:
         return len(rows)
 
     def _send_one(self, row: OutboxMessage) -> None:
+        if not self._still_mine(row):
+            log.warning("outbox %s was taken over by another sender while this one was held up; not sent here", row.id)
+            return
         if row.kind in outbox.LATER:
             self._put_together(row)
             return
@@ -353,6 +357,11 @@ class OutboxSender:
         else:
             note = f"I could not reach {where} ({error}). This was for them:\n"
         outbox.give_up(s, row, error, self.clock(), tell=tell, note=note, forward=not invalid)
+
+    def _still_mine(self, row: OutboxMessage) -> bool:
+        """A fencing token: the claim is still this sender's, its lease good for a little longer."""
+        with reading(self.read_sessions) as s:
+            return outbox.still_mine(s, row.id, self.holder, self.wall(), FENCE_MARGIN)
 
     def _put_together(self, row: OutboxMessage) -> None:
         """A row owed later (a digest) becomes its messages, which the next round sends."""

@@ -199,7 +199,7 @@ def digest(text: str, context: Context) -> Digest:
 
 
 @verb(A, "minutes", "/action minutes   (paste a meeting's minutes: Clerk proposes the changes, you apply)",
-      acts=(Act.READ,), about="read a meeting's minutes into the log",
+      acts=(Act.OFFICER_ACTION,), about="read a meeting's minutes into the log",
       examples=[("Minutes into the log", "action minutes")])
 def minutes(text: str, context: Context) -> ReadMinutes:
     found = scan(text, clauses=BOARD_ONLY, boards=context.boards)

@@ -21,6 +21,7 @@ from render import actions as render
 from render.fmt import MRKDWN
 from service.turn import Said, Turn, runs, speaking_boards
 from store import actions as log
+from store import people
 from store.actions import Change
 from store.models import Board
 from store.permissions import Act
@@ -167,5 +168,8 @@ def digest(turn: Turn, cmd: Digest) -> Said:
 
 @runs(ReadMinutes)
 def minutes(turn: Turn, cmd: ReadMinutes) -> Said:
+    board = turn.board(cmd.board) if cmd.board else None
+    turn.require(Act.OFFICER_ACTION, **({"board": board} if board else {"boards": people.boards_of(turn.s, turn.actor)}),
+                 doing="read minutes into a board's log")
     return Said(["Paste the minutes into the form that /action minutes opens in Slack, or at a terminal: "
                  "python bot.py import minutes FILE --board <name>."])

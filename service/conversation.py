@@ -31,7 +31,7 @@ from service.turn import Reply, Said, Speaker, Turn
 from store import outbox, people
 from store import permissions as rules
 from store.calendar import WorkingCalendar
-from store.db import reading, unit_of_work
+from store.db import reading, serially, unit_of_work, unstorable
 from store.models import Board, Person, SlackDelivery
 from store.permissions import Act
 from store.terms import Refusal
@@ -41,6 +41,8 @@ _USER_ID = re.compile(r"^[UWB][A-Z0-9]{2,31}$")
 _CHANNEL_ID = re.compile(r"^[CDGU][A-Z0-9]{2,31}$")
 MAX_DISPLAY_NAME = 120
 ALREADY = "That command was already done: Slack sent the same request twice, so it was applied once."
+UNSTORABLE = ("Something in that request is a value Clerk can't store (a NUL byte, or far too long), so nothing "
+              "was changed. Type it again without it.")
 NOT_SAVED = ("The database did not take that change, so nothing was changed. Try again in a moment; if it keeps "
              "happening, tell whoever runs Clerk.")
 log = logging.getLogger("clerk.conversation")
@@ -94,7 +96,11 @@ class Conversation:
             if who.surface == "console":
                 self._console(now)
             if command.reads and then is None:
-                return self._read(command, who, now, delivery_id, once, board_channels)
+                try:
+                    return self._read(command, who, now, delivery_id, once, board_channels)
+                except DBAPIError as exc:
+                    log.warning("a read failed in the database: %s", type(exc.orig or exc).__name__)
+                    raise Refusal(UNSTORABLE if unstorable(exc) else NOT_SAVED) from None
             return self._write(command, who, now, delivery_id, once or f"run:{uuid.uuid4().hex}", then,
                                board_channels)
         except Refusal as exc:
@@ -109,19 +115,26 @@ class Conversation:
         in it, so a commit whose answer the connection lost is known afterwards to have happened, or
         not: the person is told which, never a guess."""
         reply = None
-        try:
-            with unit_of_work(self.sessions) as s:
-                if not self._first(s, delivery_id or once, now):
-                    return Reply([] if delivery_id else [Message(ALREADY, sections([ALREADY]))], ALREADY)
-                turn = self._turn(s, who, now, board_channels)
-                reply = self._reply(turn, command)
-                self._owe_later(s, turn, now)
-                reply = self._deliver(s, reply, who, now, delivery_id)
-                if then is not None:
-                    s.flush()
-                    then(s, now)
+
+        def change(s: Session) -> Reply:
+            nonlocal reply
+            reply = None
+            if not self._first(s, delivery_id or once, now):
+                return Reply([] if delivery_id else [Message(ALREADY, sections([ALREADY]))], ALREADY)
+            turn = self._turn(s, who, now, board_channels)
+            reply = self._reply(turn, command)
+            self._owe_later(s, turn, now)
+            reply = self._deliver(s, reply, who, now, delivery_id)
+            if then is not None:
+                s.flush()
+                then(s, now)
             return reply
+
+        try:
+            return serially(self.sessions, change)  # a change that lost a race runs again, after the winner
         except DBAPIError as exc:
+            if unstorable(exc):
+                raise Refusal(UNSTORABLE) from None
             log.warning("a change was not confirmed by the database: %s", type(exc.orig or exc).__name__)
             if reply is not None and self._was_delivered(delivery_id or once):
                 return reply  # it committed; only the answer was lost
@@ -181,6 +194,11 @@ class Conversation:
         return Turn(s, self._actor(s, who), who, now, self.today(now), who.fmt, self.calendar, self.tz,
                     home_delay=self.home_delay, board_channels=board_channels)
 
+    @staticmethod
+    def is_operator(who: Speaker) -> bool:
+        """The console without --as: whoever holds the database, who may do everything."""
+        return who.surface == "console" and not who.initials and not _USER_ID.match(who.user_id)
+
     def _actor(self, s: Session, who: Speaker) -> Person | None:
         if who.initials:
             person = people.person_by_initials(s, who.initials)
@@ -188,7 +206,7 @@ class Conversation:
                 raise Refusal(f"No one has the initials {who.initials} yet. Register them first: "
                               f"clerk person {who.initials} Full Name")
             return person
-        if who.surface == "console" and not _USER_ID.match(who.user_id):
+        if self.is_operator(who):
             return people.console_person(s, self.clock())
         return people.person_by_slack_id(s, who.user_id)
 
@@ -228,13 +246,10 @@ class Conversation:
         shown = fmt.esc(exc.message) + (f"\nUsage: `{fmt.esc(exc.usage)}`" if exc.usage and fmt.slack else
                                          (f"\nUsage: {exc.usage}" if exc.usage else ""))
         reply = Reply([Message(shown, sections([shown]) if fmt.slack else [])], text, ok=False)
-        if delivery_id or then is not None:
+        if delivery_id:  # refused means nothing happens: no follow-up (`then` is not run), only the answer, once
             with unit_of_work(self.sessions) as s:
                 if self._first(s, delivery_id, now):
-                    if delivery_id:
-                        self._owe_reply(s, reply, who, now)
-                    if then is not None:
-                        then(s, now)
+                    self._owe_reply(s, reply, who, now)
         return reply
 
     # -- delivery ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from grammar import minutes as reader
@@ -24,11 +25,11 @@ from grammar.minutes import MinutesError
 from render import minutes as minutes_view
 from render.blocks import sections
 from render.fmt import MRKDWN
-from service.conversation import Conversation, Speaker
+from service.conversation import NOT_SAVED, UNSTORABLE, Conversation, Speaker
 from service.runners import RUNNERS
 from store import boards, outbox, people
 from store import permissions as rules
-from store.db import reading, unit_of_work
+from store.db import reading, serially, unit_of_work, unstorable
 from store.models import Action, ActionEvent, Board, ForwardPlanItem, Meeting, MinutesApplied, PlanEvent
 from store.permissions import Act
 from store.terms import PaperStatus, Refusal, describe, in_words
@@ -79,6 +80,9 @@ def review(conversation: Conversation, text: str, *, board_name: str | None, cha
     today = conversation.today(conversation.clock())
     with reading(conversation.read_sessions) as s:
         board = boards.board_for(s, board_name, channel)
+        if not conversation.is_operator(who):  # reading minutes is an officer's act: its review shows the log's refs
+            rules.require(conversation._actor(s, who), Act.OFFICER_ACTION, board=board,
+                          doing=f"read minutes into {board.name}'s log")
         refs = [a.ref for a in s.scalars(select(Action).where(Action.board_id == board.id))]
         known = {p.initials: p.name for p in people.members_of(board) if p.initials}
         proposal = reader.read_minutes(text, meeting_date=meeting, today=today, refs=refs, people=known)
@@ -237,37 +241,47 @@ def apply(conversation: Conversation, lines: list[str], *, board_name: str, meet
         commands.append((n, command))
     if errors:
         raise NotApplied(errors)
-    with unit_of_work(conversation.sessions) as s:
-        turn = conversation._turn(s, who, now)
-        board = boards.find_board(s, board_name)
-        rules.require(turn.actor, Act.OFFICER_ACTION, board=board, doing="apply minutes to its log")
-        done = s.scalar(select(MinutesApplied).where(MinutesApplied.board_id == board.id,
-                                                     MinutesApplied.digest == digest))
-        if done is not None:
-            by = f" by {done.by.name}" if done.by else ""
-            return Applied([f"These minutes were applied to {board.name}'s log on {describe(done.applied.date())}{by}; "
-                            "nothing changed."], already=True)
-        first_event = s.scalar(select(func.max(ActionEvent.id))) or 0
-        first_plan_event = s.scalar(select(func.max(PlanEvent.id))) or 0
-        turn.quiet = []
-        said = []
-        for n, command in commands:
-            try:
-                said.append((command, RUNNERS[type(command)](turn, command)))
-            except Refusal as exc:
-                errors[n] = exc.message
-        if errors:
-            raise NotApplied(errors)
-        s.flush()
-        marker = f"from the minutes of {in_words(meeting)}" if meeting else "from the minutes"
-        _mark(s, ActionEvent, first_event, marker)
-        _mark(s, PlanEvent, first_plan_event, marker)
-        s.add(MinutesApplied(board_id=board.id, digest=digest, meeting=meeting, applied=now, by_id=turn.actor.id,
-                             changes=len(commands)))
-        summary, public = _summary(board, said, meeting, turn, MRKDWN)
-        turn.quiet = None
-        turn.post(board, summary, public)
-        reply, _ = _summary(board, said, meeting, turn, turn.fmt)
+    try:
+        return serially(conversation.sessions, lambda s: _apply(conversation, s, commands, board_name=board_name,
+                                                                 meeting=meeting, digest=digest, who=who, now=now))
+    except DBAPIError as exc:
+        raise Refusal(UNSTORABLE if unstorable(exc) else NOT_SAVED) from None
+
+
+def _apply(conversation: Conversation, s: Session, commands: list[tuple[int, Command]], *, board_name: str,
+           meeting: dt.date | None, digest: str, who: Speaker, now: dt.datetime) -> Applied:
+    """In one serializable transaction (run again if another change wins a race with it)."""
+    errors: dict[int, str] = {}
+    turn = conversation._turn(s, who, now)
+    board = boards.find_board(s, board_name)
+    rules.require(turn.actor, Act.OFFICER_ACTION, board=board, doing="apply minutes to its log")
+    done = s.scalar(select(MinutesApplied).where(MinutesApplied.board_id == board.id,
+                                                 MinutesApplied.digest == digest))
+    if done is not None:
+        by = f" by {done.by.name}" if done.by else ""
+        return Applied([f"These minutes were applied to {board.name}'s log on {describe(done.applied.date())}{by}; "
+                        "nothing changed."], already=True)
+    first_event = s.scalar(select(func.max(ActionEvent.id))) or 0
+    first_plan_event = s.scalar(select(func.max(PlanEvent.id))) or 0
+    turn.quiet = []
+    said = []
+    for n, command in commands:
+        try:
+            said.append((command, RUNNERS[type(command)](turn, command)))
+        except Refusal as exc:
+            errors[n] = exc.message
+    if errors:
+        raise NotApplied(errors)
+    s.flush()
+    marker = f"from the minutes of {in_words(meeting)}" if meeting else "from the minutes"
+    _mark(s, ActionEvent, first_event, marker)
+    _mark(s, PlanEvent, first_plan_event, marker)
+    s.add(MinutesApplied(board_id=board.id, digest=digest, meeting=meeting, applied=now, by_id=turn.actor.id,
+                         changes=len(commands)))
+    summary, public = _summary(board, said, meeting, turn, MRKDWN)
+    turn.quiet = None
+    turn.post(board, summary, public)
+    reply, _ = _summary(board, said, meeting, turn, turn.fmt)
     return Applied(reply.splitlines())
 
 

@@ -8,17 +8,21 @@ do not race.
 from __future__ import annotations
 
 import contextlib
+import random
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK = 74_18  # any constant shared by every replica
 
@@ -173,18 +177,61 @@ _SQLITE_WRITERS: dict[str, threading.RLock] = {}
 
 
 @contextlib.contextmanager
-def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(sessions: sessionmaker[Session], *, serializable: bool = False) -> Iterator[Session]:
     """One transaction: everything in it commits together or not at all.
 
     On SQLite, writers of one process queue on a lock first: SQLite's own busy handler sleeps
-    and retries in no particular order, which made the slowest command wait seconds."""
+    and retries in no particular order, which made the slowest command wait seconds; BEGIN
+    IMMEDIATE then makes every write transaction see the last one whole.
+
+    `serializable`: a change that decides from what is stored (is it still open? is there another
+    secretary?) runs, on PostgreSQL, as a SERIALIZABLE transaction: of two that conflict, one is
+    stopped (`conflicted`) and the caller runs it again, when it sees the other's change, so the
+    answer is the one it would get in sequence. SQLite's writers are one at a time anyway."""
     bind = sessions.kw.get("bind")
     lock = None
     if bind is not None and bind.dialect.name == "sqlite":
         lock = _SQLITE_WRITERS.setdefault(str(bind.url), threading.RLock())
     with lock or contextlib.nullcontext():
         with sessions() as session, session.begin():
+            if serializable and bind is not None and bind.dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "SERIALIZABLE"})
             yield session
+
+
+# SQLSTATEs of a transaction that lost a race and is worth running again: serialization failure,
+# deadlock, and a unique key taken meanwhile (PostgreSQL may report a serializable transaction's
+# conflict that way).
+RETRYABLE = frozenset(("40001", "40P01", "23505"))
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+
+
+def conflicted(exc: BaseException) -> bool:
+    """A transaction another one beat to the same rows: run it again and it sees the other's change."""
+    return sqlstate(exc) in RETRYABLE
+
+
+def serially(sessions: sessionmaker[Session], work: Callable[[Session], T], *, attempts: int = 8) -> T:
+    """`work` in a `serializable` unit of work, run again (after a short, growing pause) while it
+    loses a race to another change: it then sees that change, and decides as it would in sequence."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with unit_of_work(sessions, serializable=True) as s:
+                return work(s)
+        except DBAPIError as exc:
+            if not conflicted(exc) or attempt == attempts:
+                raise
+            time.sleep(random.uniform(0.002, 0.01) * attempt)
+    raise AssertionError("unreachable")
+
+
+def unstorable(exc: BaseException) -> bool:
+    """A value the database will not store (PostgreSQL's class 22: a NUL byte, a string too long)."""
+    return (sqlstate(exc) or "").startswith("22")
 
 
 @contextlib.contextmanager

@@ -134,6 +134,18 @@ def claim_ids(s: Session, now: dt.datetime, *, holder: str, wall: dt.datetime, l
     return sorted(taken)
 
 
+_STILL_MINE = select(OutboxMessage.id).where(
+    OutboxMessage.id == bindparam("id"), OutboxMessage.status == SENDING, OutboxMessage.claimed_by == bindparam("holder"),
+    OutboxMessage.lease_until > bindparam("until"))
+
+
+def still_mine(s: Session, msg_id: int, holder: str, wall: dt.datetime, margin: dt.timedelta) -> bool:
+    """The fencing check a sender makes just before it sends: the row is still its claim, with a
+    lease that outlasts `margin` (a sender frozen past its lease may find it taken over, and then
+    sends nothing). A read: no write lock."""
+    return s.scalar(_STILL_MINE, {"id": msg_id, "holder": holder, "until": wall + margin}) is not None
+
+
 def renew(s: Session, holder: str, wall: dt.datetime) -> int:
     """A live sender keeps its claims: their leases run on from now."""
     return s.execute(update(OutboxMessage).where(OutboxMessage.claimed_by == holder, OutboxMessage.status == SENDING)
@@ -186,12 +198,14 @@ def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime, *, tel
     could not go where it was meant to; a message Slack refused is never sent again). Once each."""
     s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id)
               .values(status=FAILED, last_error=error[:500]))
+    # passed on in its public version when it has one: the person told may not be entitled to Part B text
+    text, their_blocks = (msg.public_text, msg.public_blocks) if msg.public_text is not None else (msg.text, msg.blocks)
     for user in tell:
         key = f"{key_of(msg)}:to:{user}"[:200]
         if s.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
             blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": note.strip()}}]
-            enqueue(s, user, note + msg.text if forward else note, now,
-                    blocks=blocks + list(msg.blocks or [])[:49] if forward else blocks, key=key)
+            enqueue(s, user, note + text if forward else note, now,
+                    blocks=blocks + list(their_blocks or [])[:49] if forward else blocks, key=key)
 
 
 def by_status(s: Session, statuses: Sequence[str]) -> list[OutboxMessage]:

@@ -64,9 +64,9 @@ POLICY: dict[Act, frozenset[str]] = {
 }
 NOTES = {
     Act.CHANGE_ACTION: "on a board whose closure rule is chair-confirms, an owner's close proposes closure",
-    Act.CHANGE_PERSON: "chair or secretary of a board the person is on; anyone may rename themselves; "
+    Act.CHANGE_PERSON: "chair or secretary of every board the person is on; anyone may rename themselves; "
                        "nobody changes their own role",
-    Act.MERGE: "a secretary of a board each record is on",
+    Act.MERGE: "a secretary of every board each record is on",
     Act.CREATE_BOARD: "chair or secretary of any board; the first board of a workspace, anyone",
     Act.BOARD_OFFICERS: "a board always keeps one secretary; nobody changes their own role",
 }
@@ -91,26 +91,33 @@ def roles(person: Person | None, board: Board | None = None, *, owners: Iterable
 
 
 def allowed(person: Person | None, act: Act, *, board: Board | None = None, owners: Iterable[Person] = (),
-            boards: Iterable[Board] | None = None) -> bool:
+            boards: Iterable[Board] | None = None, every: bool = False) -> bool:
     """`boards`: for acts that are not about one board (a person, a new board), the boards whose
-    role counts: any of them will do."""
+    role counts: any of them will do, or with `every` each of them must give it (a person's record
+    carries their roles on every board they are on, so changing it needs authority on each)."""
     if person is not None and person.console:
         return True
     need = POLICY[act]
     if boards is not None:
-        return any(roles(person, b) & need for b in boards)
+        boards = list(boards)
+        held = (bool(roles(person, b) & need) for b in boards)
+        return (all(held) and bool(boards)) if every else any(held)
     return bool(roles(person, board, owners=owners) & need)
 
 
 def require(person: Person | None, act: Act, *, board: Board | None = None, owners: Iterable[Person] = (),
             boards: Iterable[Board] | None = None, subject: str | None = None, doing: str | None = None,
-            first_board: bool = False) -> None:
+            first_board: bool = False, every: bool = False) -> None:
     """Refuse, naming who may, unless the person may do `act`. `doing` words the refusal
     ("close it", "reopen 1/18"); `subject` is the action or paper it is about ("1/18")."""
     if act is Act.CREATE_BOARD and first_board:
         return
-    if allowed(person, act, board=board, owners=owners, boards=boards):
+    boards = list(boards) if boards is not None else None
+    if allowed(person, act, board=board, owners=owners, boards=boards, every=every):
         return
+    if every and boards and person is not None:  # name the boards where the authority is missing
+        lacking = [b.name for b in boards if not roles(person, b) & POLICY[act]]
+        raise Refusal(refusal(person, act, subject=subject, doing=doing) + f" You are not one on {', '.join(lacking)}.")
     raise Refusal(refusal(person, act, board=board, subject=subject, doing=doing))
 
 
@@ -127,9 +134,9 @@ def refusal(person: Person | None, act: Act, *, board: Board | None = None, subj
         Act.RAISE: f"members of {board.name}" if board is not None else "a board's members",
         Act.CHANGE_ACTION: f"{owners}, the chair or a secretary",
         Act.PLAN_CHANGE: f"{owners}, the chair or a secretary{of}",
-        Act.MERGE: "a secretary of a board each record is on",
+        Act.MERGE: "a secretary of every board each record is on",
         Act.SETTINGS: f"a secretary{of}",
-        Act.CHANGE_PERSON: "the chair or a secretary of a board they are on",
+        Act.CHANGE_PERSON: "the chair or a secretary of every board they are on",
         Act.CREATE_BOARD: "a chair or secretary of a board",
     }.get(act, f"the chair or a secretary{of}" if of else "a board's chair or secretaries")
     doing = doing or {

@@ -639,8 +639,10 @@ class FakeSlack:
             return refused
         channel = a.get("channel")
         if method == "auth.test":
+            # the fields of slackapi/java-slack-sdk json-logs/samples/api/auth.test.json
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "clerk",
-                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID,
+                    "app_name": "Clerk", "is_enterprise_install": False}
         if method == "chat.postMessage":
             self._postable(channel)
             metadata = self._metadata(a)

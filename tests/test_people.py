@@ -77,7 +77,7 @@ def test_two_records_of_one_person_are_merged_on_a_secretarys_say_so(pr):
     refused = pr.says("GA", "/clerk person GN <@UGN0001|gareth>")
     assert refused == ("@gareth is already gareth, with work of their own. If that is the same person as GN, "
                        "merge the two: /clerk merge @gareth into GN")
-    assert "Only a secretary of a board each record is on can merge two records." in \
+    assert "Only a secretary of every board each record is on can merge two records. You are not one on P&amp;R." in \
         pr.says("JG", "/clerk merge <@UGN0001|gareth> into GN")
     merged = pr.says("GA", "/clerk merge <@UGN0001|gareth> into GN")
     assert merged == "Merged gareth into *GN* (Gareth Nicholson): moved 1 action, 1 history entry."
@@ -93,11 +93,11 @@ def test_strangers_and_members_cannot_take_someone_elses_record(pr):
     before = count(pr, PeopleEvent)
     assert pr.says("UZZ0001", "/clerk person RL Someone Else").startswith("You're not registered with Clerk yet")
     assert pr.says("AH", "/clerk person RL name Someone Else") == \
-        "Only the chair or a secretary of a board they are on can change RL's record."
+        "Only the chair or a secretary of every board they are on can change RL's record. You are not one on P&amp;R."
     assert pr.says("AH", "/clerk person ZZ <@UMH0001|matt>") == \
         "@matt is already MH (Matthew Horne). To give them the initials ZZ: /clerk person MH initials ZZ"
     assert pr.says("AH", "/clerk person MH initials ZZ") == \
-        "Only the chair or a secretary of a board they are on can change MH's record."
+        "Only the chair or a secretary of every board they are on can change MH's record. You are not one on P&amp;R."
     assert pr.says("UME0001", "/clerk person MH <@UME0001|me> Matthew Horne").startswith("You're not registered")
     assert pr.says("AH", "/clerk person MH <@UAH0001|ah>").startswith("Only the chair or a secretary")
     assert pr.says("AH", "/clerk board P&R chair AH").startswith("Only the chair or a secretary of P&amp;R")
