@@ -16,7 +16,8 @@ COMMANDS = ("/action", "/clerk", "/plan", "/meeting")
 def on_command(ack, command, client, context) -> None:
     clerk = context["clerk"]
     text = command.get("text") or ""
-    form = forms.form_for_command(clerk.conversation, command.get("command", ""), text, command.get("channel_id"))
+    form = forms.form_for_command(clerk.conversation, command.get("command", ""), text, command.get("channel_id"),
+                                  command.get("user_id"))
     if form is not None:
         what, view = form
         error = clerk.open_modal(client, command.get("trigger_id"), view)

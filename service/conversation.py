@@ -143,7 +143,7 @@ class Conversation:
     def _was_delivered(self, delivery_id: str) -> bool:
         try:
             with reading(self.read_sessions) as s:
-                return s.get(SlackDelivery, delivery_id[:120]) is not None
+                return s.get(SlackDelivery, outbox.delivery_key(delivery_id)) is not None
         except DBAPIError:
             return False
 

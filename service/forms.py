@@ -126,8 +126,11 @@ def plan_item_view(conversation: Conversation, channel: str | None) -> dict:
     return modals.plan_item(boards, board=board, today=today, channel=channel)
 
 
-def form_for_command(conversation: Conversation, command: str, text: str, channel: str | None) -> tuple[str, dict] | None:
-    """`/action new`, `/plan add` or `/action minutes` with nothing after them: (what, the form); else None."""
+def form_for_command(conversation: Conversation, command: str, text: str, channel: str | None,
+                     user: str | None = None) -> tuple[str, dict] | None:
+    """`/action new`, `/plan add` or `/action minutes` with nothing after them: (what, the form); else None.
+    The minutes form opens only for a board's chair or secretary (`user`); for anyone else the command
+    itself answers, with who may."""
     from service.minutes import paste_form
 
     words = " ".join(text.split()).lower()
@@ -135,9 +138,15 @@ def form_for_command(conversation: Conversation, command: str, text: str, channe
         return "New action", new_action_view(conversation, channel)
     if command == "/plan" and words == "add":
         return "Add plan item", plan_item_view(conversation, channel)
-    if command == "/action" and words == "minutes":
+    if command == "/action" and words == "minutes" and _an_officer(conversation, user):
         return "Read minutes", paste_form(conversation, channel)
     return None
+
+
+def _an_officer(conversation: Conversation, user: str | None) -> bool:
+    with reading(conversation.read_sessions) as s:
+        person = people.person_by_slack_id(s, user) if user else None
+        return person is not None and bool(people.officer_boards(s, person))
 
 
 def could_not_open(what: str, error: str) -> str:

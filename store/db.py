@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -231,7 +231,7 @@ def serially(sessions: sessionmaker[Session], work: Callable[[Session], T], *, a
 
 def unstorable(exc: BaseException) -> bool:
     """A value the database will not store (PostgreSQL's class 22: a NUL byte, a string too long)."""
-    return (sqlstate(exc) or "").startswith("22")
+    return isinstance(exc, DataError) or (sqlstate(exc) or "").startswith("22")
 
 
 @contextlib.contextmanager

@@ -95,11 +95,17 @@ def _first_delivery_statements() -> dict[str, Any]:
 _FIRST_DELIVERY = _first_delivery_statements()
 
 
+def delivery_key(delivery_id: str) -> str:
+    """A delivery id as stored: at most 120 characters, control characters (a NUL, which PostgreSQL
+    will not store) written as "?": it only has to tell one delivery from another."""
+    return "".join("?" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in delivery_id[:120])
+
+
 def first_delivery(s: Session, delivery_id: str, now: dt.datetime) -> bool:
     """Record that a delivery (an event, a press, a form, a command) is being applied; False when it
     was before. One statement: no savepoint, no exception on the common path."""
     statement = _FIRST_DELIVERY["postgresql" if s.get_bind().dialect.name == "postgresql" else "sqlite"]
-    done = s.connection().execute(statement, {"id": delivery_id[:120], "at": now})
+    done = s.connection().execute(statement, {"id": delivery_key(delivery_id), "at": now})
     return done.scalar() is not None  # rowcount is not reliable here on psycopg (-1)
 
 
