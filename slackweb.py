@@ -121,6 +121,10 @@ class ResponseUrlError(SlackApiError):
         super().__init__(f"response_url: {error}", {"ok": False, "error": error})
 
 
+class TakenOver(Exception):
+    """This sender's claim on a row ran out (it was held up) and another may have taken it over."""
+
+
 class FatalSlackError(Exception):
     """The bot token was refused: nothing can be sent with it until it is fixed (or replaced)."""
 
@@ -301,14 +305,14 @@ class OutboxSender:
         return len(rows)
 
     def _send_one(self, row: OutboxMessage) -> None:
-        if not self._still_mine(row):
-            log.warning("outbox %s was taken over by another sender while this one was held up; not sent here", row.id)
-            return
         if row.kind in outbox.LATER:
             self._put_together(row)
             return
         try:
             ts = self._post(row)
+        except TakenOver:
+            log.warning("outbox %s was taken over by another sender while this one was held up; not sent here", row.id)
+            return
         except SlackApiError as exc:
             error = slack_error(exc)
             if error in TOKEN:
@@ -358,10 +362,12 @@ class OutboxSender:
             note = f"I could not reach {where} ({error}). This was for them:\n"
         outbox.give_up(s, row, error, self.clock(), tell=tell, note=note, forward=not invalid)
 
-    def _still_mine(self, row: OutboxMessage) -> bool:
-        """A fencing token: the claim is still this sender's, its lease good for a little longer."""
+    def _fence(self, row: OutboxMessage) -> None:
+        """A fencing check just before a message goes: the claim is still this sender's, its lease
+        good for a little longer; else TakenOver, and nothing is sent from here."""
         with reading(self.read_sessions) as s:
-            return outbox.still_mine(s, row.id, self.holder, self.wall(), FENCE_MARGIN)
+            if not outbox.still_mine(s, row.id, self.holder, self.wall(), FENCE_MARGIN):
+                raise TakenOver(row.id)
 
     def _put_together(self, row: OutboxMessage) -> None:
         """A row owed later (a digest) becomes its messages, which the next round sends."""
@@ -380,12 +386,16 @@ class OutboxSender:
             outbox.release(s, row.id, self.clock() + dt.timedelta(seconds=delay), error)
 
     def _post(self, row: OutboxMessage) -> str | None:
+        """Send one row. Whatever Slack was asked first (a DM's channel, whether a channel is private,
+        its history), the claim is checked just before the message itself goes (`_fence`)."""
         if row.kind == "home":
             with reading(self.read_sessions) as s:
                 view = self.home_view(s, row.channel)
+            self._fence(row)
             self.client.views_publish(user_id=row.channel, view=view)
             return None
         if row.kind == "respond":  # an ephemeral message, replaced through its response_url
+            self._fence(row)
             resp = WebhookClient(row.target, timeout=10, retry_handlers=_retry_handlers()).send(
                 text=row.text, blocks=row.blocks, replace_original=True)
             if resp.status_code != 200:
@@ -400,6 +410,7 @@ class OutboxSender:
         text, blocks = row.text, row.blocks
         if row.public_text is not None and not self._is_private(channel):
             text, blocks = row.public_text, row.public_blocks
+        self._fence(row)
         if row.kind == "update":  # a message already posted, brought up to date in place
             return self.client.chat_update(channel=channel, ts=row.target, text=text, blocks=blocks).get("ts")
         if row.ephemeral_to:

@@ -15,6 +15,10 @@ class Command:
     noun: ClassVar[str] = ""
     verb: ClassVar[str] = ""
     reads: ClassVar[bool] = False
+    # a change that decides from what is stored (is it still open? is there another secretary?):
+    # run so that of two at once the second sees the first (store.db.serially). One that only adds
+    # (a new action, a new paper: numbered from a locked counter) need not wait on others
+    decides: ClassVar[bool] = True
     board: str | None = None  # a board named with `board <name>`
 
     @property
@@ -31,6 +35,7 @@ Target = Ref | ActionId
 @dataclass(frozen=True, kw_only=True)
 class NewAction(Command):
     noun, verb = "action", "new"
+    decides = False
     title: str
     owners: tuple[Who, ...] = ()
     due: When | None = None
@@ -166,6 +171,7 @@ class ListMeetings(Command):
 @dataclass(frozen=True, kw_only=True)
 class AddPaper(Command):
     noun, verb = "plan", "add"
+    decides = False
     title: str
     when: When
     owners: tuple[Who, ...] = ()

@@ -131,7 +131,8 @@ class Conversation:
             return reply
 
         try:
-            return serially(self.sessions, change)  # a change that lost a race runs again, after the winner
+            # a change that lost a race runs again, after the winner
+            return serially(self.sessions, change, serializable=command.decides or then is not None)
         except DBAPIError as exc:
             if unstorable(exc):
                 raise Refusal(UNSTORABLE) from None

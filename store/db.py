@@ -215,12 +215,14 @@ def conflicted(exc: BaseException) -> bool:
     return sqlstate(exc) in RETRYABLE
 
 
-def serially(sessions: sessionmaker[Session], work: Callable[[Session], T], *, attempts: int = 8) -> T:
+def serially(sessions: sessionmaker[Session], work: Callable[[Session], T], *, attempts: int = 8,
+             serializable: bool = True) -> T:
     """`work` in a `serializable` unit of work, run again (after a short, growing pause) while it
-    loses a race to another change: it then sees that change, and decides as it would in sequence."""
+    loses a race to another change: it then sees that change, and decides as it would in sequence.
+    serializable=False for work that only adds (its unique keys still make it run again on a clash)."""
     for attempt in range(1, attempts + 1):
         try:
-            with unit_of_work(sessions, serializable=True) as s:
+            with unit_of_work(sessions, serializable=serializable) as s:
                 return work(s)
         except DBAPIError as exc:
             if not conflicted(exc) or attempt == attempts:

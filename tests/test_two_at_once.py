@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from store.models import (
     Action,
@@ -232,3 +232,100 @@ def test_two_secretaries_removing_each_other_leave_the_board_one(two, database_u
             secretaries = s.scalars(select(BoardRole).where(BoardRole.board_id == board.id,
                                                             BoardRole.role == "secretary")).all()
         assert len(secretaries) == 1, (answers, [r.person_id for r in secretaries])
+
+
+def test_the_same_minutes_applied_twice_at_once_are_applied_once(world):
+    """Two officers apply one meeting's minutes in the same second (two threads on one database):
+    one applies them, the other is told they were already applied; never a fault."""
+    from service.conversation import Speaker
+    from service.minutes import apply
+    from store.models import MinutesApplied
+
+    for line in ("/action new Circulate the OSG paper owner AH", "/action new Timeline for the DVPO study owner VH"):
+        assert "Raised" in world.says("GA", line, channel="CPR")
+    lines = ["action close 1/18 Circulated at the meeting", "action update 2/18 Study commissioned",
+             "action new Impact analysis of the OSG uplift owner AH"]
+    barrier, answers = threading.Barrier(2), []
+
+    def officer(user: str) -> None:
+        barrier.wait()
+        answers.append(apply(world.clerk.conversation, lines, board_name="P&R", meeting=dt.date(2018, 11, 29),
+                             digest="minutes-of-29-november", who=Speaker(user_id=user, surface="form")))
+
+    threads = [threading.Thread(target=officer, args=(user,)) for user in ("UGA0001", "UJG0001")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(a.already for a in answers) == [False, True], answers
+    assert "nothing changed" in next(a for a in answers if a.already).lines[0]
+    with world.clerk.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(MinutesApplied)) == 1
+        assert s.scalar(select(func.count()).select_from(Action).where(Action.title.like("Impact analysis%"))) == 1
+        closed = s.scalars(select(ActionEvent).where(ActionEvent.kind == "status", ActionEvent.new == "closed")).all()
+        assert len(closed) == 1
+
+
+def sender_of(server: Server) -> int:
+    """The pid of a server's outbox sender process (a spawned child; not multiprocessing's tracker)."""
+    import os
+    import time
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for child in os.popen(f"pgrep -P {server.proc.pid}").read().split():
+            try:
+                cmdline = open(f"/proc/{child}/cmdline", "rb").read().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"multiprocessing.spawn" in cmdline or b"spawn_main" in cmdline:
+                return int(child)
+        time.sleep(0.1)
+    raise AssertionError("no sender process")
+
+
+def test_a_sender_stopped_past_its_lease_sends_nothing_another_sent(world, database_url, tmp_path):
+    """SIGSTOP the sender of one server while it asks Slack whether the board's channel is private
+    (before a Part B post), past its lease; the other server's sender takes the post over and sends
+    it; the first, resumed, checks its claim before posting and sends nothing. One post."""
+    import os
+    import signal
+    import time
+
+    from store.outbox import LEASE
+
+    world.fake.set_channel("CPR", is_private=True, name="pr-board")
+    world.fake.fail("conversations.info", hang=3)  # Slack is slow to answer the first sender
+    first = Server(database_url, world.fake, tmp_path, "first")
+    try:
+        pid = sender_of(first)
+        said = first.says("UGA0001", "/action new Part B Estates disposal owner AH", channel_id="CPR").json()["text"]
+        assert "Raised" in said, said
+        deadline = time.monotonic() + 20
+        while not world.fake.calls_to("conversations.info") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGSTOP)  # held up mid-send, its lease no longer renewed
+        second = Server(database_url, world.fake, tmp_path, "second")
+        try:
+            deadline = time.monotonic() + LEASE.total_seconds() + 30
+            while not world.fake.posts("CPR") and time.monotonic() < deadline:
+                second.says("UGA0001", "/action list mine", channel_id="CPR")  # wakes its sender now and then
+                time.sleep(0.5)
+            assert len(world.fake.posts("CPR")) == 1
+            os.kill(pid, signal.SIGCONT)
+            deadline = time.monotonic() + 30  # the stalled answer arrives; the first sender decides
+            while "taken over by another sender" not in first.log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "taken over by another sender" in first.log.read_text()
+            with world.clerk.sessions() as s:
+                pending = s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.status.in_(("pending", "sending")), OutboxMessage.channel == "CPR"))
+            assert pending == 0
+            assert len(world.fake.posts("CPR")) == 1  # not posted again by the one that was stopped
+        finally:
+            second.stop()
+    finally:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
+        first.stop()
