@@ -17,8 +17,10 @@ import json
 from pathlib import Path
 
 from sqlalchemy import JSON, Boolean, Date, Integer, Time, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from exchange.tables import TableError, check_zip, printable
 from store import imports
 from store.db import unit_of_work
 from store.models import (
@@ -40,8 +42,10 @@ from store.models import (
     UTCDateTime,
 )
 from store.people import directory_version
+from store.terms import PaperStatus, Role, Status
 
 FORMAT = "clerk-backup-1"
+BACKUP_MAX_ROWS = 2_000_000  # rows of one sheet: ten years of a hundred boards, with their history
 TABLES = [Board, Person, BoardRole, Meeting, Action, ActionOwner, ActionEvent, ForwardPlanItem, PlanItemOwner,
           PlanEvent, PeopleEvent, RefCounter, Directory, Reminder, MinutesApplied]
 _EMPTY = "''"
@@ -116,9 +120,7 @@ def dump(s: Session) -> dict[str, list[list]]:
     out = {}
     for model in TABLES:
         table = model.__table__
-        columns = [c for c in table.columns if not (model is Action and c.name == "import_run_id")]
-        if model is Reminder:
-            columns = [c for c in columns if c.name != "outbox_id"]  # the outbox is not kept
+        columns = _kept_columns(model)  # not an import's run, nor the outbox: only in flight
         out[table.name] = [[c.name for c in columns]] + [[_to_cell(r[c.name], _column_kind(c)) for c in columns]
                                                           for r in _rows(s, model)]
     return out
@@ -139,7 +141,7 @@ def export_backup(sessions: sessionmaker[Session], path: Path, now: dt.datetime)
     for name, rows in data.items():
         sheet = book.create_sheet(name)
         for row in rows:
-            sheet.append(row)
+            sheet.append([printable(v) if isinstance(v, str) else v for v in row])
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
                 if isinstance(cell.value, str):
@@ -155,8 +157,11 @@ def read_backup(path: Path) -> dict[str, list[list]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_zip(path, "a Clerk backup")
         book = load_workbook(path, read_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except TableError as exc:
+        raise BackupError(str(exc)) from None
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise BackupError(f"{path.name} is not a Clerk backup ({exc}).") from None
     if "Clerk backup" not in book.sheetnames:
         raise BackupError(f"{path.name} is not a Clerk backup: it has no “Clerk backup” sheet. Make one with "
@@ -164,19 +169,155 @@ def read_backup(path: Path) -> dict[str, list[list]]:
     about = {r[0]: r[1] for r in book["Clerk backup"].iter_rows(values_only=True) if r and r[0]}
     if about.get("format") != FORMAT:
         raise BackupError(f"{path.name} is a backup in a format this Clerk does not know ({about.get('format')}).")
-    data = {}
+    data: dict = {"_schema": about.get("schema")}
     for model in TABLES:
         name = model.__table__.name
         if name not in book.sheetnames:
             raise BackupError(f"{path.name} has no “{name}” sheet; it is not a whole backup.")
-        data[name] = [list(r) for r in book[name].iter_rows(values_only=True)]
+        sheet = book[name]
+        sheet.reset_dimensions()  # counted as read, not believed
+        rows = []
+        for row in sheet.iter_rows(values_only=True, max_col=len(_kept_columns(model)) + 5):
+            rows.append(list(row))
+            if len(rows) > BACKUP_MAX_ROWS:
+                raise BackupError(f"{path.name}: sheet {name} has more than {BACKUP_MAX_ROWS:,} rows; that is no "
+                                  "Clerk backup.")
+        while rows and not any(v is not None for v in rows[-1]):
+            rows.pop()
+        width = max((max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0)
+        data[name] = [r[:width] for r in rows]  # the columns read-only padding added, taken off again
     return data
 
 
+def _kept_columns(model) -> list:
+    table = model.__table__
+    columns = [c for c in table.columns if not (model is Action and c.name == "import_run_id")]
+    return [c for c in columns if not (model is Reminder and c.name == "outbox_id")]
+
+
+# What a backup's values may be, beyond their types: the words the log stores.
+ALLOWED = {("action", "status"): set(Status), ("board_role", "role"): set(Role),
+           ("plan_item", "status"): {PaperStatus.DUE, PaperStatus.RECEIVED, PaperStatus.DROPPED}}
+MAX_PROBLEMS = 10
+
+
+def check_backup(data: dict[str, list[list]], schema: str | None, head: str | None) -> list[str]:
+    """Everything wrong with a backup, checked before anything is written: its schema, every sheet's
+    columns, every value's type and allowed words, every link and unique key, and no Slack person
+    with the console operator's rights. Each problem names its sheet, row and column."""
+    problems: list[str] = []
+    if schema != head:
+        problems.append(f"it was made by a Clerk whose database schema is {schema or 'unknown'}, and this one's is "
+                        f"{head}: restore it with the Clerk that made it (same version), then upgrade that Clerk")
+        return problems
+    records: dict[str, list[dict]] = {}
+    for model in TABLES:
+        name = model.__table__.name
+        rows = data[name]
+        columns = {c.name: c for c in _kept_columns(model)}
+        header = [str(h) if h is not None else "" for h in (rows[0] if rows else [])]
+        while header and not header[-1]:
+            header.pop()
+        missing = [c for c in columns if c not in header]
+        extra = [h for h in header if h and h not in columns]
+        if missing or extra:
+            problems.append(f"sheet {name}: " + "; ".join(
+                ([f"no {', '.join(missing)} column{'s' * (len(missing) != 1)}"] if missing else [])
+                + ([f"a column Clerk does not keep ({', '.join(extra)})"] if extra else [])))
+            continue
+        found = []
+        for number, row in enumerate(rows[1:], start=2):
+            if not any(v is not None for v in row):
+                continue
+            if any(v is not None for v in row[len(header):]):
+                problems.append(f"sheet {name}, row {number}: a value in a column with no name")
+            record = {}
+            for column, value in zip(header, row):
+                if not column:
+                    problems.append(f"sheet {name}, row 1: a column with no name")
+                    break
+                kind = _column_kind(columns[column])
+                try:
+                    record[column] = _from_cell(value, kind)
+                except (ValueError, TypeError, json.JSONDecodeError):
+                    problems.append(f"sheet {name}, row {number}, column {column}: {str(value)[:40]!r} is not "
+                                    f"{'a' if kind != 'int' else 'a whole'} {kind if kind != 'int' else 'number'}")
+                    continue
+                if value is None and not columns[column].nullable:
+                    problems.append(f"sheet {name}, row {number}, column {column}: empty, and it needs a value")
+                allowed = ALLOWED.get((name, column))
+                if allowed and record[column] is not None and record[column] not in allowed:
+                    problems.append(f"sheet {name}, row {number}, column {column}: “{str(value)[:40]}” is not one of "
+                                    f"{', '.join(sorted(allowed))}")
+            record["_row"] = number
+            found.append(record)
+        records[name] = found
+    if problems:
+        return problems
+    problems += _links_and_keys(records)
+    for person in records["person"]:
+        if person.get("console") and person.get("slack_user_id"):
+            problems.append(f"sheet person, row {person['_row']}, column console: a Slack user "
+                            f"({person['slack_user_id']}) marked as the console operator; a backup never grants that")
+    return problems
+
+
+def _links_and_keys(records: dict[str, list[dict]]) -> list[str]:
+    """Unique keys (each table's primary key and unique constraints) and links (foreign keys) within the backup."""
+    problems = []
+    for model in TABLES:
+        table = model.__table__
+        rows = records[table.name]
+        keys = [tuple(c.name for c in table.primary_key.columns)]
+        keys += [tuple(c.name for c in u.columns) for u in table.constraints
+                 if u.__class__.__name__ == "UniqueConstraint"]
+        keys += [(c.name,) for c in table.columns if c.unique]
+        for key in keys:
+            seen: dict[tuple, int] = {}
+            for r in rows:
+                value = tuple(r.get(k) for k in key)
+                if any(v is None for v in value):
+                    continue
+                if value in seen:
+                    problems.append(f"sheet {table.name}, row {r['_row']}: {', '.join(key)} "
+                                    f"{', '.join(map(str, value))} is also on row {seen[value]}")
+                else:
+                    seen[value] = r["_row"]
+        for fk in table.foreign_keys:
+            target = fk.column.table.name
+            if target not in records:
+                continue
+            there = {r.get(fk.column.name) for r in records[target]}
+            for r in rows:
+                value = r.get(fk.parent.name)
+                if value is not None and value not in there:
+                    problems.append(f"sheet {table.name}, row {r['_row']}, column {fk.parent.name}: {value} names no "
+                                    f"row of sheet {target}")
+    return problems
+
+
 def import_backup(sessions: sessionmaker[Session], path: Path) -> tuple[str, dict[str, int]]:
-    """Into an empty database: everything, ids kept. Returns ("imported" | "already", counts)."""
+    """Into an empty database: everything, ids kept, once the whole backup is checked (check_backup:
+    nothing is written while anything is wrong). Returns ("imported" | "already", counts)."""
     data = read_backup(path)
+    schema = data.pop("_schema", None)
     counts = {name: max(len(rows) - 1, 0) for name, rows in data.items()}
+    with sessions() as s:
+        head = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    problems = check_backup(data, schema, head)
+    if problems:
+        more = f" (and {len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""
+        raise BackupError(f"{path.name} cannot be restored, so nothing was imported:\n  "
+                          + "\n  ".join(problems[:MAX_PROBLEMS]) + more)
+    try:
+        return _restore(sessions, data, counts)
+    except DBAPIError as exc:  # a rule the check does not know of: still nothing written, and said plainly
+        raise BackupError(f"{path.name} cannot be restored: the database refused it "
+                          f"({type(exc.orig or exc).__name__}); nothing was imported.") from None
+
+
+def _restore(sessions: sessionmaker[Session], data: dict[str, list[list]], counts: dict[str, int]
+             ) -> tuple[str, dict[str, int]]:
     with unit_of_work(sessions) as s:
         if s.scalar(select(func.count()).select_from(Board)) or s.scalar(select(func.count()).select_from(Person)):
             if _same(dump(s), data):

@@ -56,13 +56,14 @@ def import_backup(clerk, args) -> int:
     try:
         done, counts = load(clerk.sessions, path)
     except BackupError as exc:
-        return _fail(str(exc), 1)
+        return _fail(str(exc), 2)
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror or exc}", 2)
     if done == "already":
         print(f"Nothing imported: everything in {path.name} is already in this database.")
     else:
-        print(f"Imported the backup {path.name}: {counts['board']} boards, {counts['person']} people, "
+        print(f"Imported the backup {path.name}: {counts['board']} boards, {counts['person']} people "
+              f"with {counts['board_role']} roles on boards, "
               f"{counts['action']} actions with {counts['action_event']} history entries, {counts['meeting']} "
               f"meetings, {counts['plan_item']} papers.")
     return 0
@@ -87,7 +88,8 @@ def import_actions(clerk, args) -> int:
         return _fail(f"--as-of: “{args.as_of}” is not a date; give the day of the log, e.g. 2018-11-28.", 2)
     path = Path(args.file)
     try:
-        rows, bad = log.read_log(log.read_table(path), as_of)
+        table = log.read_table(path)
+        rows, bad = log.read_log(table, as_of)
     except log.TableError as exc:
         return _fail(str(exc), 2)
     try:
@@ -99,8 +101,12 @@ def import_actions(clerk, args) -> int:
     except log.BoardError as exc:
         return _fail(exc.message, 2)
     except Refusal as exc:
-        return _fail(f"Nothing imported: {exc}", 1)
+        return _fail(f"Nothing imported: {exc}", 2)
     print(import_summary(done, path, as_of))
+    if table.cleaned:
+        shown = ", ".join(map(str, table.cleaned[:10])) + (" …" if len(table.cleaned) > 10 else "")
+        print(f"Control characters (a Word paste leaves them) were removed from row{'s' * (len(table.cleaned) != 1)} "
+              f"{shown}; tabs and line breaks are kept.")
     return 0
 
 

@@ -95,6 +95,12 @@ def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[Lo
     with unit_of_work(sessions) as s:
         imports.undo_stale(s, wall())
         board = s.get(Board, board_id)
+        other = imports.running(s, board.id)
+        if other is not None:  # its rows are hidden: counting them as "already on the log" would be untrue
+            wait = int(imports.STALE.total_seconds())
+            raise Refusal(f"Another import into {board.name}'s log is still running ({other.rows:,} rows, started "
+                          f"{other.started:%d %b %Y %H:%M} UTC), so nothing was imported. Wait for it to finish; if "
+                          f"its process was stopped, run this again in {wait} seconds, when Clerk has undone it.")
         rows, bad, already = _sort_out(s, board, rows, bad)
         if bad and not skip_bad:
             raise BadRows(bad, len(rows))

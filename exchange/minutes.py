@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exchange.tables import TableError, check_zip, clean_text
 from grammar.minutes import MAX_CHARS, MinutesError, Proposal, read_minutes
 
 SUFFIXES = (".txt", ".md", ".docx")
@@ -30,14 +31,19 @@ def minutes_text(path: str | Path) -> str:
     except OSError as exc:
         raise MinutesError(f"cannot open {path}: {exc.strerror or exc}") from None
     if suffix == ".docx":
-        return _docx_text(path)
+        try:
+            check_zip(path, "a Word .docx document")
+        except TableError as exc:
+            raise MinutesError(str(exc)) from None
+        return clean_text(_docx_text(path))[0]
     if size > 8 * MAX_CHARS:
         raise MinutesError(f"{path.name} is {size:,} bytes; Clerk reads at most {MAX_CHARS:,} characters of minutes at once.")
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = raw.decode("cp1252", errors="replace")
+    return clean_text(text)[0]  # as any file's text: control characters a Word paste leaves are taken out
 
 
 def _docx_text(path: Path) -> str:

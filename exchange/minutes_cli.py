@@ -8,8 +8,6 @@ Exit codes: 0 done (or nothing to do); 1 a change that cannot be applied (nothin
 2 a file or option that cannot be used."""
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from sqlalchemy import select
 
 from exchange.minutes import MinutesError, minutes_text
 from exchange.reading import read_day
+from exchange.tables import read_csv_text, write_csv
 from service import minutes
 from service.conversation import Speaker
 from store.boards import board_for
@@ -44,7 +43,7 @@ def import_minutes(clerk, args) -> int:
             if meeting is None:
                 return _fail("An edited proposal needs the meeting's date: add --date, e.g. --date 29/11/2018.", 2)
             text = path.read_text(encoding="utf-8-sig")
-            rows = list(csv.reader(io.StringIO(text)))[1:]
+            rows = read_csv_text(text)[1:]
             with conversation.read_sessions() as s:
                 board = board_for(s, args.board, None)
                 papers = list(s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.board_id == board.id)))
@@ -58,9 +57,9 @@ def import_minutes(clerk, args) -> int:
         return _fail(str(exc), 2)
     except Refusal as exc:
         return _fail(exc.message, 2)
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows(review.rows or [["change", "ref", "title", "owners", "due", "condition", "text"]])
+    if args.format == "csv":  # through the one csv writer: no cell is run as a formula when opened
+        table = review.rows or [["change", "ref", "title", "owners", "due", "condition", "text"]]
+        write_csv(table[1:], sys.stdout, columns=table[0])
     else:
         print("\n".join(review.text()))
     if not args.apply:

@@ -9,9 +9,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from exchange.tables import TableError
+from exchange.tables import MAX_CELL, TableError
 from grammar.dates import read_date
 from grammar.refs import take_ref
+from grammar.registry import title_problem
 from grammar.who import Who, WhoError, read_who
 from store.models import CLOSED, CLOSING_WHEN, OPEN, PROPOSED
 
@@ -105,8 +106,13 @@ def read_row(row: int, cells: dict[str, str], names: dict[str, str], as_of: dt.d
             return None
 
     title = cells.get("title", "")
+    for column, text in cells.items():  # the same limits as typed text
+        if len(text) > MAX_CELL:
+            problems.append(f"{names[column]}: {len(text):,} characters; a cell holds at most {MAX_CELL:,}")
     if not title:
         problems.append(f"no title (the {names['title']} column is empty)")
+    elif title_problem(title):
+        problems.append(f"{names['title']}: {title_problem(title)}")
     elif "ref" in names and not any(v for column, v in cells.items() if column != "title"):
         problems.append("only a title, no ref, owner, date or status: a heading?")
     ref = read("ref", read_ref, as_of)

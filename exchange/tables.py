@@ -4,9 +4,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
+
+from grammar.slacktext import MAX_TEXT
 
 COLUMNS = ("ref", "title", "owners", "due", "status", "raised", "closed", "last_update", "private")
 DATE_COLUMNS = ("due", "raised", "closed")
@@ -16,17 +19,74 @@ class TableError(ValueError):
     """A file that cannot be read as an action log at all: not csv or xlsx, or no header row."""
 
 
+# -- what Clerk reads from any file -----------------------------------------------------------
+
+# Limits checked before (or as) a file is read, so a spreadsheet bomb is refused in a second or two
+# with memory bounded: a log of ten years of a busy board is a few thousand rows and a few MB.
+MAX_FILE_MB = 30
+MAX_ROWS = 150_000
+MAX_COLUMNS = 60
+MAX_UNZIPPED_MB = 300  # an xlsx or docx is a zip: what it would take once unpacked
+MAX_CELL = MAX_TEXT  # characters of a cell: no more than a typed command
+SPLIT = "split it into smaller files (by year, say) and import each"
+# Control characters a cell never keeps (Word-to-Excel pastes bring vertical tabs and form feeds; a NUL
+# breaks PostgreSQL): all but tab and newline; and what XML 1.0 cannot hold (xlsx and docx are XML).
+_UNKEPT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """Text from a file as Clerk keeps text, whatever the file: line breaks as \\n, and the control
+    characters no cell keeps removed. Returns the text and how many were removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNKEPT.subn("", text)
+
+
+def printable(text: str) -> str:
+    """What every writer (xlsx, docx, backup) puts in a cell: stored text can never break an export."""
+    return _UNKEPT.sub("", text)
+
+
+class Table(list):
+    """A file's rows as text cells; `cleaned` names the rows (as the spreadsheet numbers them)
+    whose cells had control characters removed."""
+
+    cleaned: list[int]
+
+
 # -- the file -----------------------------------------------------------------------------
 
-def read_table(path: Path) -> list[list[str]]:
-    """Every row of the file as text cells; row i of the spreadsheet is item i - 1."""
+def read_table(path: Path) -> Table:
+    """Every row of the file as text cells; row i of the spreadsheet is item i - 1. Refused (one
+    sentence naming the limit) before it is loaded when it is too big, and as its rows stream when
+    they are too many or too wide."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise TableError(f"{path.name}: Clerk imports .csv and .xlsx files (save an .xls or .ods as .xlsx first).")
     try:
-        return _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        size = path.stat().st_size
+        if size > MAX_FILE_MB * 1024 * 1024:
+            raise TableError(f"{path.name} is {size / 1024 / 1024:,.0f} MB; Clerk imports files of up to "
+                             f"{MAX_FILE_MB} MB: {SPLIT}.")
+        rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
     except OSError as exc:
         raise TableError(f"cannot open {path}: {exc.strerror or exc}") from None
+    table = Table()
+    table.cleaned = []
+    for number, row in enumerate(rows, start=1):
+        cells, removed = [], 0
+        for cell in row:
+            text, n = clean_text(cell)
+            cells.append(text)
+            removed += n
+        if removed:
+            table.cleaned.append(number)
+        table.append(cells)
+    return table
+
+
+def _too_many(path: Path, what: str) -> TableError:
+    return TableError(f"{path.name} has more than {what}; Clerk imports up to {MAX_ROWS:,} rows of up to "
+                      f"{MAX_COLUMNS} columns: {SPLIT}.")
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -35,26 +95,83 @@ def _read_csv(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    return [[from_text(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    try:
+        return read_csv_text(text, path)
+    except csv.Error as exc:
+        raise TableError(f"{path.name} is not a csv Clerk can read ({exc}).") from None
+
+
+def read_csv_text(text: str, path: Path | None = None) -> list[list[str]]:
+    """Rows of a csv's text, each cell as typed (what `as_text` wrote for safety, undone)."""
+    rows = []
+    for row in csv.reader(io.StringIO(text, newline="")):
+        if len(rows) >= MAX_ROWS:
+            raise _too_many(path or Path("the file"), f"{MAX_ROWS:,} rows")
+        if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+            raise _too_many(path or Path("the file"), f"{MAX_COLUMNS} columns")
+        rows.append([from_text(cell) for cell in row[:MAX_COLUMNS]])
+    return rows
+
+
+def check_zip(path: Path, what: str) -> None:
+    """An xlsx or docx is a zip: refuse one that is not, or that would unpack past MAX_UNZIPPED_MB
+    (a zip bomb), before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableError(f"{path.name} is not {what} ({exc}).") from None
+    if unpacked > MAX_UNZIPPED_MB * 1024 * 1024:
+        raise TableError(f"{path.name} would unpack to {unpacked / 1024 / 1024:,.0f} MB; Clerk opens files of up to "
+                         f"{MAX_UNZIPPED_MB} MB unpacked: {SPLIT}.")
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
-    from zipfile import BadZipFile
-
+    """The first sheet, opened read-only and read as its rows stream: its real extent is counted,
+    never taken from its dimension tag (a sheet of A1 and XFD1048576 is refused, not allocated)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_zip(path, "an xlsx workbook")
     try:
-        book = load_workbook(path, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError) as exc:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise TableError(f"{path.name} is not an xlsx workbook ({exc}).") from None
-    sheet = book.worksheets[0]
-    return [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # its own claim of its size is not believed
+        rows, blank = [], 0
+        for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True):
+            if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] not in (None, ""):
+                raise _too_many(path, f"{MAX_COLUMNS} columns")
+            cells = [_cell_text(v) for v in row[:MAX_COLUMNS]]
+            if not any(cells):
+                blank += 1
+                if blank > MAX_ROWS:
+                    raise _too_many(path, f"{MAX_ROWS:,} rows")
+                continue
+            rows.extend([[]] * blank)
+            blank = 0
+            rows.append(cells)
+            if len(rows) > MAX_ROWS:
+                raise _too_many(path, f"{MAX_ROWS:,} rows")
+        return rows
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TableError(f"{path.name} is not an xlsx workbook Clerk can read ({exc}).") from None
+    finally:
+        book.close()
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel writes a character XML cannot hold: _x000B_
 
 
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # Excel's escapes, as Excel shows them (the control characters then go)
+        return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -116,7 +233,7 @@ def write_xlsx(rows: Sequence[Sequence[str]], path: Path, columns: Sequence[str]
                 cell = sheet.cell(r, c, dt.date.fromisoformat(text))
                 cell.number_format = "yyyy-mm-dd"
             else:
-                cell = sheet.cell(r, c, text or None)
+                cell = sheet.cell(r, c, printable(text) or None)
                 if text.startswith(FORMULA_START):
                     cell.data_type = "s"  # a title like "=SUM…" is text, not a formula
                 cell.alignment = Alignment(wrap_text=column in ("title", "last_update"), vertical="top")
@@ -131,9 +248,9 @@ def write_docx(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]
     from docx.shared import Pt
 
     doc = Document()
-    doc.add_heading(title, level=1)
+    doc.add_heading(printable(title), level=1)
     if note:
-        doc.add_paragraph(note)
+        doc.add_paragraph(printable(note))
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     for cell, heading in zip(table.rows[0].cells, headings):
@@ -142,7 +259,7 @@ def write_docx(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]
             run.font.bold = True
     for row in rows:
         for cell, text in zip(table.add_row().cells, row):
-            cell.text = text
+            cell.text = printable(text)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)

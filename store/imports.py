@@ -86,6 +86,12 @@ def undo(s: Session, run_id: int) -> None:
     run.status = "undone"
 
 
+def running(s: Session, board_id: int) -> ImportRun | None:
+    """An import into this board that has not finished (alive: a dead one was undone just before)."""
+    return s.scalar(select(ImportRun).where(ImportRun.board_id == board_id, ImportRun.status == "running")
+                    .order_by(ImportRun.id).limit(1))
+
+
 def undo_stale(s: Session, wall: dt.datetime) -> int:
     """Undo every import whose process stopped writing (killed, or its machine lost)."""
     stale = list(s.scalars(select(ImportRun.id).where(ImportRun.status == "running", ImportRun.heartbeat < wall - STALE)))

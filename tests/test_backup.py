@@ -91,11 +91,11 @@ def test_a_backup_into_a_database_with_another_log_is_refused(clerk, database_ur
                           env={"PATH": "/usr/bin:/bin", "DATABASE_URL": empty_url}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     refused = bot("import", "backup", str(backup), database_url=empty_url)
-    assert refused.returncode == 1 and "already holds a log that is not the backup's" in refused.stderr
+    assert refused.returncode == 2 and "already holds a log that is not the backup's" in refused.stderr
     not_one = tmp_path / "x.xlsx"
     not_one.write_text("no")
     refused = bot("import", "backup", str(not_one), database_url=empty_url)
-    assert refused.returncode == 1 and "is not a Clerk backup" in refused.stderr
+    assert refused.returncode == 2 and "is not a Clerk backup" in refused.stderr
 
 
 def test_a_clerk_already_serving_the_empty_database_knows_the_restored_people_at_once(

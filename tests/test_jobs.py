@@ -94,9 +94,10 @@ def test_429_500_and_a_dropped_connection_still_deliver_each_reminder_once(pr):
 
 def test_a_crash_between_posting_and_marking_sent_is_settled_from_the_dm_history(pr):
     run_job(pr.clerk, "action-reminders", at("2018-12-06T10:00:00+00:00"), send=False)
-    sender = pr.clerk.sender
+    sender = pr.clerk.make_sender(pr.clerk.sender.client)
+    sender.holder = "a sender that dies"
     with unit_of_work(pr.clerk.sessions) as s:
-        claimed = outbox.claimed(s, outbox.claim_ids(s, pr.clock(), holder="a sender that dies",
+        claimed = outbox.claimed(s, outbox.claim_ids(s, pr.clock(), holder=sender.holder,
                                                      wall=dt.datetime.now(dt.timezone.utc)))
         s.expunge_all()
     for row in claimed:
