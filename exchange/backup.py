@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exchange.tables import TableError, check_zip, printable
 from store import imports
-from store.db import unit_of_work
+from store.db import revisions, unit_of_work
 from store.models import (
     Action,
     ActionEvent,
@@ -201,14 +201,50 @@ ALLOWED = {("action", "status"): set(Status), ("board_role", "role"): set(Role),
 MAX_PROBLEMS = 10
 
 
+def migrated_forward(data: dict[str, list[list]], schema: str) -> dict[str, list[list]]:
+    """A backup made at an older schema, as it reads at this one: put into a scratch SQLite database
+    at its own revision, the migrations since run on it, and dumped again. A backup whose sheets do
+    not fit its revision is left as it was, for check_backup to say what is wrong."""
+    import tempfile
+
+    from sqlalchemy import DateTime, MetaData
+
+    from store.db import make_engine, make_sessionmaker, upgrade
+
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(f"sqlite:///{scratch}/migrating.db")
+        try:
+            upgrade(engine, schema)
+            meta = MetaData()
+            meta.reflect(engine)
+            with engine.begin() as conn:
+                for name, rows in data.items():
+                    table = meta.tables.get(name)
+                    if table is None or len(rows) <= 1:
+                        continue
+                    kinds = {c.name: "moment" if isinstance(c.type, DateTime) else _column_kind(c) for c in table.c}
+                    header = [h for h in rows[0] if h is not None]
+                    if any(h not in kinds for h in header):
+                        return data
+                    conn.execute(table.insert(), [{h: _from_cell(v, kinds[h]) for h, v in zip(header, row)}
+                                                  for row in rows[1:] if any(v is not None for v in row)])
+            upgrade(engine)
+            with make_sessionmaker(engine)() as s:
+                return dump(s)
+        except (ValueError, TypeError, DBAPIError):
+            return data
+        finally:
+            engine.dispose()
+
+
 def check_backup(data: dict[str, list[list]], schema: str | None, head: str | None) -> list[str]:
     """Everything wrong with a backup, checked before anything is written: its schema, every sheet's
     columns, every value's type and allowed words, every link and unique key, and no Slack person
     with the console operator's rights. Each problem names its sheet, row and column."""
     problems: list[str] = []
     if schema != head:
-        problems.append(f"it was made by a Clerk whose database schema is {schema or 'unknown'}, and this one's is "
-                        f"{head}: restore it with the Clerk that made it (same version), then upgrade that Clerk")
+        problems.append(f"it was made by a Clerk whose database schema is {schema or 'unknown'}, newer than this "
+                        f"one's ({head}) or not Clerk's: restore it with that Clerk, or upgrade this one first")
         return problems
     records: dict[str, list[dict]] = {}
     for model in TABLES:
@@ -304,6 +340,8 @@ def import_backup(sessions: sessionmaker[Session], path: Path) -> tuple[str, dic
     counts = {name: max(len(rows) - 1, 0) for name, rows in data.items()}
     with sessions() as s:
         head = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if schema != head and schema in revisions()[:-1]:  # an older Clerk's backup: brought up to this schema first
+        data, schema = migrated_forward(data, schema), head
     problems = check_backup(data, schema, head)
     if problems:
         more = f" (and {len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""

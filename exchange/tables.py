@@ -158,6 +158,8 @@ def _read_xlsx(path: Path) -> list[list[str]]:
             if len(rows) > MAX_ROWS:
                 raise _too_many(path, f"{MAX_ROWS:,} rows")
         return rows
+    except TableError:
+        raise
     except (ValueError, KeyError, TypeError) as exc:
         raise TableError(f"{path.name} is not an xlsx workbook Clerk can read ({exc}).") from None
     finally:

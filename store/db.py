@@ -284,8 +284,16 @@ def check_sqlite(version: tuple[int, ...], conn) -> None:
                                  "use a Python built with SQLite 3.38 or later") from None
 
 
-def upgrade(engine: Engine) -> None:
-    """Apply migrations up to head (idempotent)."""
+def revisions() -> list[str]:
+    """Every schema revision, oldest first (the migrations' own order)."""
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(None)
+    return [r.revision for r in reversed(list(ScriptDirectory.from_config(cfg).walk_revisions()))]
+
+
+def upgrade(engine: Engine, to: str = "head") -> None:
+    """Apply migrations up to `to` (head by default; idempotent)."""
     from alembic import command
 
     if engine.dialect.name == "postgresql":
@@ -294,7 +302,7 @@ def upgrade(engine: Engine) -> None:
             try:
                 cfg = alembic_config(engine)
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, to)
                 conn.commit()
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
@@ -307,4 +315,4 @@ def upgrade(engine: Engine) -> None:
             check_sqlite(sqlite3.sqlite_version_info, conn)
             cfg = alembic_config(engine)
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, to)

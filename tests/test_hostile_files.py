@@ -128,7 +128,8 @@ def test_a_dimension_bomb_is_refused_quickly(db, tmp_path):
     book.save(path)
     assert path.stat().st_size < 20_000
     done = bot("import", "actions", str(path), "--board", "P&R", database_url=db)  # its time: bench/README
-    refused(done, "bomb.xlsx", "split it")
+    refused(done, "bomb.xlsx has more than 150,000 rows", "split it")
+    assert "not an xlsx" not in done.stderr
     assert counts(db) == (0, 0, 0)
 
 
@@ -213,7 +214,7 @@ TAMPERED = {
     "the console's rights": (lambda b: b["person"].cell(next(r for r in range(2, b["person"].max_row + 1)
                                                              if b["person"].cell(r, column(b["person"], "slack_user_id")).value),
                                                         column(b["person"], "console"), True), "never grants that"),
-    "an old schema": (lambda b: b["Clerk backup"].cell(2, 2, "0012"), "schema is 0012"),
+    "a newer or unknown schema": (lambda b: b["Clerk backup"].cell(2, 2, "0099"), "schema is 0099, newer"),
     "an unknown status": (lambda b: b["action"].cell(2, column(b["action"], "status"), "abandoned"),
                           "“abandoned” is not one of"),
     "a duplicate ref": (lambda b: [b["action"].cell(3, column(b["action"], c), b["action"].cell(2, column(b["action"], c)).value)
@@ -232,6 +233,15 @@ def test_a_tampered_backup_is_refused_whole_before_anything_is_written(backup, e
     done = bot("import", "backup", str(path), database_url=empty_url)
     refused(done, "nothing was imported", says)
     assert counts(empty_url) == (0, 0, 0)
+
+
+def test_a_backup_of_an_older_schema_is_migrated_forward(db, backup, empty_url):
+    from store.db import revisions
+    older = revisions()[-2]
+    path = tamper(backup, lambda b: b["Clerk backup"].cell(2, 2, older))
+    done = bot("import", "backup", str(path), database_url=empty_url)
+    assert done.returncode == 0 and done.stdout.startswith(f"Imported the backup {path.name}: 1 boards"), done.stderr
+    assert counts(empty_url)[:2] == counts(db)[:2] == (2, 2)  # two actions; AH and the console
 
 
 # -- formulas, and a dead import ----------------------------------------------------------------------
