@@ -35,3 +35,15 @@ def clerk(database_url, fake_slack):
     """Clerk serving HTTP on a local port, talking to the fake Slack Web API."""
     with ClerkUnderTest(database_url, fake_slack) as running:
         yield running
+
+
+@pytest.fixture
+def empty_url(database_url, tmp_path):
+    """A second, empty database of the same kind (a backup is restored into one)."""
+    from tests.databases import new_postgres_database
+
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path}/empty.db"
+    else:
+        with new_postgres_database() as url:
+            yield url

@@ -5,24 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from exchange.backup import dump
 from tests.cli import bot
-from tests.databases import new_postgres_database
 from tests.test_action_log import SETUP
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.fixture
-def empty_url(database_url, tmp_path):
-    """A second, empty database of the same kind."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path}/restored.db"
-    else:
-        with new_postgres_database() as url:
-            yield url
 
 
 def a_busy_log(clerk):

@@ -21,7 +21,6 @@ from store.boards import board_key
 from store.db import make_engine, make_sessionmaker, unit_of_work, upgrade
 from store.models import Action, Board, ImportRun, Person
 from tests.cli import bot
-from tests.databases import new_postgres_database
 
 HEADER = ["ref", "title", "owners", "due", "status", "raised", "closed", "last_update", "private"]
 CONTROL = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1b", "\x1f", "\x7f"]  # each class a paste leaves
@@ -108,6 +107,10 @@ def test_control_characters_from_any_file_are_taken_out_and_every_export_works(d
         assert done.returncode == 0, (fmt, done.stderr)
     done = bot("export", "backup", "--output", str(tmp_path / "backup.xlsx"), database_url=db)
     assert done.returncode == 0, done.stderr
+    minutes = tmp_path / "minutes.txt"  # and minutes pasted from Word, as a text file
+    minutes.write_text("Minutes of the P&R Board, 3 December 2026\n\nAction 1/26:\x0b can now close.\x0c\n")
+    done = bot("import", "minutes", str(minutes), "--board", "P&R", database_url=db)
+    assert done.returncode == 0 and "action close 1/26" in done.stdout, done.stdout + done.stderr
 
 
 def test_a_title_longer_than_a_typed_one_is_a_bad_row(db, tmp_path):
@@ -186,14 +189,6 @@ def backup(db, tmp_path):
     assert bot("export", "backup", "--output", str(path), database_url=db).returncode == 0
     return path
 
-
-@pytest.fixture
-def empty_url(database_url, tmp_path):
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path}/empty.db"
-    else:
-        with new_postgres_database() as url:
-            yield url
 
 
 def tamper(path: Path, change) -> Path:

@@ -15,6 +15,7 @@ from tests import slackreq
 from tests.harness import buttons, post_text
 from tests.test_action_log import SETUP
 from tests.test_jobs import at
+from tests.test_live_messages import button
 
 GRID_USER = "W0GH00001"  # an Enterprise Grid org's users have W… ids
 
@@ -41,14 +42,6 @@ def pr(clerk, sent):
     clerk.says("GA", "/action new Circulate the Specials funding analysis owner AH due 13/12", channel="CPR")  # 1/18
     clerk.deliver()
     return clerk
-
-
-def button(message, label):
-    for block in message["blocks"]:
-        for element in block.get("elements", []):
-            if element.get("type") == "button" and element["text"]["text"] == label:
-                return {**element, "block_id": block["block_id"]}
-    raise AssertionError(f"no {label} button in {message['blocks']}")
 
 
 def stored(pr, title_start="Circulate"):
