@@ -15,6 +15,7 @@ from grammar.refs import take_ref
 from grammar.registry import title_problem
 from grammar.who import Who, WhoError, read_who
 from store.models import CLOSED, CLOSING_WHEN, OPEN, PROPOSED
+from store.terms import MAX_TITLE
 
 # Headers of real logs and of our exports, lower-cased, without spaces and punctuation.
 HEADERS = {
@@ -109,10 +110,11 @@ def read_row(row: int, cells: dict[str, str], names: dict[str, str], as_of: dt.d
     for column, text in cells.items():  # the same limits as typed text
         if len(text) > MAX_CELL:
             problems.append(f"{names[column]}: {len(text):,} characters; a cell holds at most {MAX_CELL:,}")
+    too_long = title_problem(title) if len(title) > MAX_TITLE else None
     if not title:
         problems.append(f"no title (the {names['title']} column is empty)")
-    elif title_problem(title):
-        problems.append(f"{names['title']}: {title_problem(title)}")
+    elif too_long:
+        problems.append(f"{names['title']}: {too_long}")
     elif "ref" in names and not any(v for column, v in cells.items() if column != "title"):
         problems.append("only a title, no ref, owner, date or status: a heading?")
     ref = read("ref", read_ref, as_of)

@@ -67,20 +67,19 @@ def read_table(path: Path) -> Table:
         if size > MAX_FILE_MB * 1024 * 1024:
             raise TableError(f"{path.name} is {size / 1024 / 1024:,.0f} MB; Clerk imports files of up to "
                              f"{MAX_FILE_MB} MB: {SPLIT}.")
-        rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        rows, suspect = _read_csv(path) if suffix == ".csv" else (_read_xlsx(path), True)
     except OSError as exc:
         raise TableError(f"cannot open {path}: {exc.strerror or exc}") from None
-    table = Table()
+    table = Table(rows)
     table.cleaned = []
-    for number, row in enumerate(rows, start=1):
-        cells, removed = [], 0
-        for cell in row:
-            text, n = clean_text(cell)
-            cells.append(text)
-            removed += n
+    for number, row in enumerate(table, start=1):
+        removed = 0
+        for i, cell in enumerate(row):
+            if "\r" in cell or (suspect and _UNKEPT.search(cell)):
+                row[i], n = clean_text(cell)
+                removed += n
         if removed:
             table.cleaned.append(number)
-        table.append(cells)
     return table
 
 
@@ -89,14 +88,16 @@ def _too_many(path: Path, what: str) -> TableError:
                       f"{MAX_COLUMNS} columns: {SPLIT}.")
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _read_csv(path: Path) -> tuple[list[list[str]], bool]:
+    """The rows, and whether any cell may hold a character no cell keeps (one scan of the whole
+    text: most files have none, and their cells are then not scanned one by one)."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
     try:
-        return read_csv_text(text, path)
+        return read_csv_text(text, path), _UNKEPT.search(text) is not None
     except csv.Error as exc:
         raise TableError(f"{path.name} is not a csv Clerk can read ({exc}).") from None
 
