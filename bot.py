@@ -96,8 +96,9 @@ class Clerk:
         trigger_id lives 3 seconds, so a retry could only fail); the error when it did not open."""
         from slackweb import open_view
 
-        if self.token_refused():
-            return "token_revoked"
+        refused = self.token_refused()
+        if refused:
+            return refused
         return open_view(self.quick_client or client, trigger_id, view)
 
     def permalink(self, client, channel, ts) -> str | None:
@@ -121,10 +122,11 @@ class Clerk:
             self._faults_read = (time.monotonic(), found)
         return self._faults_read[1]
 
-    def token_refused(self) -> bool:
+    def token_refused(self) -> str | None:
+        """Slack's error for this token when it was refused (token_revoked, invalid_auth, …), else None."""
         from store import faults
 
-        return any(f.kind == faults.TOKEN for f in self.slack_faults())
+        return next((f.detail for f in self.slack_faults() if f.kind == faults.TOKEN), None)
 
     def token_lost(self, why: str) -> None:
         """Slack says the app was uninstalled or its tokens revoked: this token is never used again.

@@ -74,7 +74,10 @@ def _retry_handlers() -> list:
             ServerErrorRetryHandler(max_retry_count=RETRIES)]
 
 
-QUICK_TIMEOUT = 1.2  # seconds: a call in a request's path (views.open, a permalink) must leave the 3 s answer time
+# seconds a call in a request's path may take (urllib's timeout is per step, connecting and reading):
+# views.open, and before it a permalink for the message shortcut, both within Slack's 3 s
+QUICK_TIMEOUT = 0.9
+PERMALINK_TIMEOUT = 0.5
 
 
 def make_client(token: str, base_url: str, *, quick: bool = False) -> WebClient:
@@ -104,8 +107,9 @@ def permalink(client: WebClient, channel, ts) -> str | None:
     """A link back to a message (chat.getPermalink needs no scope); None if Slack won't give one."""
     if not isinstance(channel, str) or not isinstance(ts, str):
         return None
-    try:
-        return client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+    try:  # a shorter timeout than the form's own: both must fit in the 3 s Slack waits
+        quick = WebClient(token=client.token, base_url=client.base_url, timeout=PERMALINK_TIMEOUT, retry_handlers=[])
+        return quick.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
     except SlackApiError as exc:  # the action is still worth making without its link
         log.warning("no permalink for the message: %s", slack_error(exc))
     except Exception as exc:  # noqa: BLE001 - slow or unreachable: the form opens without the link
@@ -268,9 +272,12 @@ class OutboxSender:
             if new:
                 log.error("Clerk's Slack app lacks the scope %s; messages that need it wait in the outbox until a "
                           "Slack admin reinstalls the app from manifest.yml", needed)
-                note = (f"Clerk's Slack app is missing the permission `{needed}`, so some of its messages are "
-                        "waiting. Nothing is lost: they go out once a Slack admin adds it (reinstall Clerk from "
-                        "its manifest.yml, which asks for it). Other messages go out as usual.")
+                scopes = [f"`{scope}`" for scope in needed.split(",") if scope]
+                which = f"the permission {scopes[0]}" if len(scopes) == 1 else \
+                    f"one of the permissions {', '.join(scopes)}"
+                note = (f"Clerk's Slack app is missing {which}, so some of its messages are waiting. Nothing is "
+                        "lost: they go out once a Slack admin reinstalls Clerk from its manifest.yml, which asks "
+                        "for what Clerk needs. Other messages go out as usual.")
                 for user in faults.secretaries_on_slack(s):
                     outbox.enqueue(s, user, note, now, blocks=[_section(note)],
                                    key=f"fault:{self.token}:{needed}:{now:%Y%m%d%H%M%S}:{user}")
@@ -302,6 +309,12 @@ class OutboxSender:
                 for rest in rows[n + 1:]:  # back to pending: nothing is marked, nothing waits on a claim
                     self._release(rest, str(exc))
                 raise
+            except Exception as exc:  # noqa: BLE001 - one bad row never holds up the rest
+                log.exception("outbox %s could not be sent; it is tried again later", row.id)
+                try:
+                    self._release(row, type(exc).__name__)
+                except Exception:  # noqa: BLE001 - its lease runs out, and it is claimed again
+                    log.exception("outbox %s could not be given back", row.id)
         return len(rows)
 
     def _send_one(self, row: OutboxMessage) -> None:
@@ -312,6 +325,8 @@ class OutboxSender:
             ts = self._post(row)
         except TakenOver:
             log.warning("outbox %s was taken over by another sender while this one was held up; not sent here", row.id)
+            with unit_of_work(self.sessions) as s:  # if nobody did take it, it is anyone's again (settled from history)
+                outbox.unclaim(s, [row.id], self.holder)
             return
         except SlackApiError as exc:
             error = slack_error(exc)
@@ -319,8 +334,8 @@ class OutboxSender:
                 self._release(row, error)
                 self._token_refused(error)
                 raise FatalSlackError(error) from None
-            if error == SCOPE:
-                self._scope_missing(row, str(exc.response.get("needed") or "unknown"))
+            if error == SCOPE:  # `needed` may name several scopes, any one of which would do
+                self._scope_missing(row, str(exc.response.get("needed") or "unknown").replace(" ", ""))
             elif error in GONE or error in INVALID:
                 log.warning("outbox %s to %s not sent: %s", row.id, row.channel, error)
                 with unit_of_work(self.sessions) as s:
@@ -360,6 +375,8 @@ class OutboxSender:
                     "board sees its changes. This was the post:\n")
         else:
             note = f"I could not reach {where} ({error}). This was for them:\n"
+        if not tell and row.channel[:1] in ("C", "G"):  # a board post nobody made (a job's): its secretaries
+            tell = faults.secretaries_of_channel(s, row.channel)
         outbox.give_up(s, row, error, self.clock(), tell=tell, note=note, forward=not invalid)
 
     def _fence(self, row: OutboxMessage) -> None:
@@ -383,7 +400,7 @@ class OutboxSender:
         delay = min(300, 5 * 2 ** min(row.attempts, 6))
         log.info("outbox %s to %s will be retried in %ss: %s", row.id, row.channel, delay, error)
         with unit_of_work(self.sessions) as s:
-            outbox.release(s, row.id, self.clock() + dt.timedelta(seconds=delay), error)
+            outbox.release(s, row.id, self.clock() + dt.timedelta(seconds=delay), error, holder=self.holder)
 
     def _post(self, row: OutboxMessage) -> str | None:
         """Send one row. Whatever Slack was asked first (a DM's channel, whether a channel is private,

@@ -90,7 +90,10 @@ def _from_cell(value, kind: str):
     if value is None:
         return None
     if kind == "moment":
-        return dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+            raise ValueError("a moment needs its offset, as Clerk writes it (2026-12-01T09:00:00+00:00)")
+        return moment
     if kind == "time":
         return dt.time.fromisoformat(value)
     if kind == "json":
@@ -98,10 +101,12 @@ def _from_cell(value, kind: str):
     if kind == "date":
         return value.date() if isinstance(value, dt.datetime) else dt.date.fromisoformat(str(value))
     if kind == "bool":
-        return bool(value)
+        if value in (True, False, 0, 1) or str(value).upper() in ("TRUE", "FALSE"):
+            return value is True or value == 1 or str(value).upper() == "TRUE"
+        raise ValueError("not true or false")
     if kind == "int":
         return int(value)
-    value = str(value)
+    value = printable(str(value))  # as any file's text
     return value[len(_EMPTY):] if value.startswith(_EMPTY) else value
 
 
@@ -170,8 +175,12 @@ def read_backup(path: Path) -> dict[str, list[list]]:
     if about.get("format") != FORMAT:
         raise BackupError(f"{path.name} is a backup in a format this Clerk does not know ({about.get('format')}).")
     data: dict = {"_schema": about.get("schema")}
+    older = about.get("schema") in revisions()[:-1]  # made before some tables existed: theirs are missing
     for model in TABLES:
         name = model.__table__.name
+        if name not in book.sheetnames and older:
+            data[name] = []
+            continue
         if name not in book.sheetnames:
             raise BackupError(f"{path.name} has no “{name}” sheet; it is not a whole backup.")
         sheet = book[name]
@@ -291,10 +300,15 @@ def check_backup(data: dict[str, list[list]], schema: str | None, head: str | No
     if problems:
         return problems
     problems += _links_and_keys(records)
-    for person in records["person"]:
-        if person.get("console") and person.get("slack_user_id"):
-            problems.append(f"sheet person, row {person['_row']}, column console: a Slack user "
-                            f"({person['slack_user_id']}) marked as the console operator; a backup never grants that")
+    with_roles = {r.get("person_id") for r in records["board_role"]}
+    consoles = [p for p in records["person"] if p.get("console")]
+    for person in consoles:  # the operator's record: never a Slack user's, never one with initials or roles
+        if person.get("slack_user_id") or person.get("initials") or person["id"] in with_roles:
+            problems.append(f"sheet person, row {person['_row']}, column console: a person Slack or a board knows "
+                            f"({person.get('slack_user_id') or person.get('initials') or 'with roles'}) marked as "
+                            "the console operator; a backup never grants that")
+    if len(consoles) > 1:
+        problems.append(f"sheet person: {len(consoles)} rows marked as the console operator; there is one")
     return problems
 
 

@@ -94,7 +94,7 @@ def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[Lo
     unless skip_bad; a failure half-way leaves the log as it was."""
     with unit_of_work(sessions) as s:
         imports.undo_stale(s, wall())
-        board = s.get(Board, board_id)
+        board = s.get(Board, board_id, with_for_update=True)  # two imports started together: one waits, then sees the other
         other = imports.running(s, board.id)
         if other is not None:  # its rows are hidden: counting them as "already on the log" would be untrue
             wait = int(imports.STALE.total_seconds())

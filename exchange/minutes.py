@@ -31,10 +31,13 @@ def minutes_text(path: str | Path) -> str:
     except OSError as exc:
         raise MinutesError(f"cannot open {path}: {exc.strerror or exc}") from None
     if suffix == ".docx":
-        try:
-            check_zip(path, "a Word .docx document")
-        except TableError as exc:
-            raise MinutesError(str(exc)) from None
+        import zipfile
+
+        if zipfile.is_zipfile(path):  # one that is not a zip at all is told below how to save it as one
+            try:
+                check_zip(path, "a Word .docx document")  # a zip bomb, before python-docx unpacks it
+            except TableError as exc:
+                raise MinutesError(str(exc)) from None
         return clean_text(_docx_text(path))[0]
     if size > 8 * MAX_CHARS:
         raise MinutesError(f"{path.name} is {size:,} bytes; Clerk reads at most {MAX_CHARS:,} characters of minutes at once.")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from exchange.minutes import MinutesError, minutes_text
 from exchange.reading import read_day
-from exchange.tables import read_csv_text, write_csv
+from exchange.tables import TableError, read_table, write_csv
 from service import minutes
 from service.conversation import Speaker
 from store.boards import board_for
@@ -42,8 +42,8 @@ def import_minutes(clerk, args) -> int:
         if path.suffix.lower() == ".csv":
             if meeting is None:
                 return _fail("An edited proposal needs the meeting's date: add --date, e.g. --date 29/11/2018.", 2)
-            text = path.read_text(encoding="utf-8-sig")
-            rows = read_csv_text(text)[1:]
+            table = read_table(path)  # as any csv: its size checked, cp1252 read, control characters taken out
+            rows, text = table[1:], "\n".join("\t".join(row) for row in table)
             with conversation.read_sessions() as s:
                 board = board_for(s, args.board, None)
                 papers = list(s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.board_id == board.id)))
@@ -53,7 +53,7 @@ def import_minutes(clerk, args) -> int:
         else:
             review = minutes.review(conversation, minutes_text(path), board_name=args.board, channel=None,
                                     meeting=meeting, who=CONSOLE)
-    except (MinutesError, OSError) as exc:
+    except (MinutesError, TableError, OSError) as exc:
         return _fail(str(exc), 2)
     except Refusal as exc:
         return _fail(exc.message, 2)

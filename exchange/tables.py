@@ -188,7 +188,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a
 
 
 def as_text(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula, written to be shown as text (a leading ')."""
+    """A cell a spreadsheet would run as a formula, written to be shown as text (a leading '); the
+    one function every csv Clerk writes goes through (write_csv)."""
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
@@ -200,7 +201,7 @@ def from_text(cell: str) -> str:
 def write_csv(rows: Sequence[Sequence[str]], out: IO[str], columns: Sequence[str] = COLUMNS) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([as_text(cell) for cell in row] for row in rows)
+    writer.writerows([as_text(printable(cell)) for cell in row] for row in rows)
 
 
 def write_md(rows: Sequence[Sequence[str]], out: IO[str], columns: Sequence[str] = COLUMNS) -> None:
@@ -236,7 +237,8 @@ def write_xlsx(rows: Sequence[Sequence[str]], path: Path, columns: Sequence[str]
                 cell = sheet.cell(r, c, dt.date.fromisoformat(text))
                 cell.number_format = "yyyy-mm-dd"
             else:
-                cell = sheet.cell(r, c, printable(text) or None)
+                text = printable(text)  # what is kept is what is judged: a stray character before "=" is gone
+                cell = sheet.cell(r, c, text or None)
                 if text.startswith(FORMULA_START):
                     cell.data_type = "s"  # a title like "=SUM…" is text, not a formula
                 cell.alignment = Alignment(wrap_text=column in ("title", "last_update"), vertical="top")

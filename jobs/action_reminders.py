@@ -19,7 +19,6 @@ from store.terms import describe
 log = logging.getLogger("clerk.jobs")
 NAME = "action-reminders"
 KIND = "action"
-PER_MESSAGE = 24  # two blocks an action, within 50 a message
 
 
 def occasion(due: dt.date, today: dt.date, offsets: list[int], notify: Notifier) -> tuple[str, str] | None:
@@ -78,11 +77,11 @@ def run(s: Session, now: dt.datetime, notify: Notifier) -> list[Owed]:
             groups += [(f"Actions of {name} on {board.name} (not on Slack; please pass this on)", group)
                        for name, group in sorted(for_others.items())]
             for heading, group in groups:
-                for start in range(0, len(group), PER_MESSAGE):
-                    chunk = group[start:start + PER_MESSAGE]
-                    message, = reminder_messages(heading, [(a, why) for a, why, _, _ in chunk], today)
-                    fallback = [p.slack_user_id for p in secretaries_of(board)
-                                if on_slack(p) and p.slack_user_id != recipient]
+                fallback = [p.slack_user_id for p in secretaries_of(board)
+                            if on_slack(p) and p.slack_user_id != recipient]
+                at = 0  # each message carries the occasions of the actions it shows
+                for message, carried in reminder_messages(heading, [(a, why) for a, why, _, _ in group], today):
+                    chunk, at = group[at:at + carried], at + carried
                     item = Owed(recipient, message.text, message.blocks, [o for _, _, o, _ in chunk], fallback)
                     if notify(item):
                         owed.append(item)

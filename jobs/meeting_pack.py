@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jobs.notify import Notifier, Occasion, Owed
 from render import actions as render
+from render.actions import MAX_TITLE_SHOWN as MAX_UPDATE_SHOWN
 from render.blocks import paginate_pair
 from render.fmt import MRKDWN
 from render.reminders import reminder_messages
@@ -21,7 +22,6 @@ from store.people import on_slack
 from store.terms import describe
 
 NAME = "meeting-pack"
-PER_MESSAGE = 24
 FIRST_PACK_LOOKS_BACK = dt.timedelta(weeks=6)  # no earlier meeting on record: closures of the last six weeks
 
 
@@ -66,7 +66,7 @@ def _post_log(s: Session, notify: Notifier, board: Board, meeting: Meeting, toda
                 if visible(a):
                     ev = updates.get(a.id)
                     if ev:
-                        text += f"\n   _{ev.dated:%d %b %Y}: {MRKDWN.esc(ev.text or '')}_"
+                        text += f"\n   _{ev.dated:%d %b %Y}: {MRKDWN.clip(ev.text or '', MAX_UPDATE_SHOWN)}_"
                     if carried:
                         text += f"\n   carried over {carried} meeting{'s' * (carried != 1)}"
                 out.append(text)
@@ -93,11 +93,11 @@ def _ask_owners(s: Session, notify: Notifier, board: Board, meeting: Meeting, to
     owed = []
     for recipient, items in by_owner.items():
         items = [i for i in items if i[1] not in sent]
-        for start in range(0, len(items), PER_MESSAGE):
-            chunk = items[start:start + PER_MESSAGE]
-            heading = (f"{board.name} meets on {describe(meeting.day)}: please add an update to your open "
-                       f"action{'s' * (len(chunk) != 1)} before then")
-            message, = reminder_messages(heading, [(a, "update for the meeting") for a, _ in chunk], today)
+        heading = (f"{board.name} meets on {describe(meeting.day)}: please add an update to your open "
+                   f"action{'s' * (len(items) != 1)} before then")
+        at = 0  # each message carries the occasions of the actions it shows
+        for message, carried in reminder_messages(heading, [(a, "update for the meeting") for a, _ in items], today):
+            chunk, at = items[at:at + carried], at + carried
             item = Owed(recipient, message.text, message.blocks, [o for _, o in chunk])
             if notify(item):
                 owed.append(item)

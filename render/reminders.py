@@ -56,23 +56,26 @@ def refreshed(blocks: Sequence[dict[str, Any]], action: Action, today, *, visibl
     return out
 
 
-def reminder_messages(heading: str, items: Sequence[tuple[Action, str]], today) -> list[Message]:
+def reminder_messages(heading: str, items: Sequence[tuple[Action, str]], today) -> list[tuple[Message, int]]:
     """items: (action, why now: "due in 7 days", "due today", "2 weeks overdue"). As many messages
-    as Slack's limits need: 50 blocks and MAX_MESSAGE_BLOCK_TEXT characters of text each."""
-    messages: list[Message] = []
+    as Slack's limits need (50 blocks and MAX_MESSAGE_BLOCK_TEXT characters of text each), each with
+    how many of the items, in order, it carries."""
+    messages: list[tuple[Message, int]] = []
     blocks: list[dict[str, Any]] = []
     lines: list[str] = []
+    carried = 0
     for action, why in items:
         card = [section(f"{line(action, MRKDWN, today)}\n_{why}_"), action_buttons(action)]
         size = sum(block_text(b) for b in card)
         if blocks and (len(blocks) + len(card) > MAX_BLOCKS_PER_MESSAGE
                        or sum(block_text(b) for b in blocks) + size > MAX_MESSAGE_BLOCK_TEXT):
-            messages.append(Message("\n".join(lines), blocks))
-            blocks = []
+            messages.append((Message("\n".join(lines), blocks), carried))
+            blocks, carried = [], 0
         if not blocks:
             blocks, lines = [section(MRKDWN.bold(MRKDWN.esc(heading)))], [MRKDWN.esc(heading)]
         blocks += card
+        carried += 1
         lines.append(f"{action.ref} {MRKDWN.clip(action.title, MAX_TITLE_SHOWN)} — {why}")
     if blocks:
-        messages.append(Message("\n".join(lines), blocks))
+        messages.append((Message("\n".join(lines), blocks), carried))
     return messages

@@ -69,7 +69,8 @@ class Conversation:
         """Run a line for `who`: as Slack sent it (escaped), or as typed at the console. With
         `delivery_id` (an event's id) it is applied at most once and the reply goes through the
         outbox (events have no HTTP reply); `once` (a slash command's trigger_id) applies a command
-        that writes at most once. `then` runs in the command's transaction, done or refused."""
+        that writes at most once. `then` runs in the command's transaction when it is done, never when it
+        is refused."""
         now = self.clock()
         try:
             self._check_speaker(who)
@@ -270,6 +271,8 @@ class Conversation:
     def _owe_reply(self, s: Session, reply: Reply, who: Speaker, now: dt.datetime) -> None:
         if reply.sent_as_dm and who.surface == "dm":
             return  # the parts are already on their way to the same DM
+        if not _USER_ID.match(who.user_id or "") or (who.channel_id and not _CHANNEL_ID.match(who.channel_id)):
+            return  # ids Slack never sends (the refusal said so): there is nowhere true to send an answer
         for m in reply.messages:
             ephemeral = who.user_id if who.surface in ("mention", "form") and who.channel_id else None
             outbox.enqueue(s, who.channel_id or who.user_id, m.text, now, blocks=m.blocks, ephemeral_to=ephemeral,

@@ -65,9 +65,13 @@ def _text(fields: dict, name: str) -> str:
 
 
 def _selected(fields: dict, name: str) -> str | None:
+    """A select's value; None (nothing chosen) for one no option of Clerk's has: too long, or with a
+    control character (a NUL, which PostgreSQL would refuse to look up)."""
     option = (fields.get(name) or {}).get("selected_option")
     value = option.get("value") if isinstance(option, dict) else None
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str) or len(value) > 150 or slacktext.problem(value):
+        return None
+    return value
 
 
 def _checked(fields: dict, name: str) -> bool:

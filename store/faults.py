@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.models import BoardRole, Person, SlackFault
+from store.models import Board, BoardRole, Person, SlackFault
 
 TOKEN, SCOPE = "token", "scope"
 
@@ -31,8 +31,11 @@ def record(s: Session, kind: str, token: str, detail: str, now: dt.datetime) -> 
     key = _key(kind, token, detail)
     if s.get(SlackFault, key) is not None:
         return False
-    s.add(SlackFault(key=key, kind=kind, token=token, detail=detail[:80], since=now, reported=False))
-    s.flush()
+    try:
+        with s.begin_nested():  # another sender may record the same fault in the same moment
+            s.add(SlackFault(key=key, kind=kind, token=token, detail=detail[:80], since=now, reported=False))
+    except IntegrityError:
+        return False
     return True
 
 
@@ -45,12 +48,12 @@ def active(s: Session, token: str) -> list[SlackFault]:
     return list(s.scalars(select(SlackFault).where(SlackFault.token == token).order_by(SlackFault.since)))
 
 
-def unreported(s: Session, token: str) -> Sequence[SlackFault]:
-    """Faults nobody was told of yet, marked told in the same transaction."""
-    found = list(s.scalars(select(SlackFault).where(SlackFault.token == token, SlackFault.reported.is_(False))))
-    if found:
-        s.execute(update(SlackFault).where(SlackFault.key.in_([f.key for f in found])).values(reported=True))
-    return found
+def secretaries_of_channel(s: Session, channel: str) -> list[str]:
+    """The Slack users of the secretaries of the board whose channel this is."""
+    return sorted(set(s.scalars(select(Person.slack_user_id).join(BoardRole, BoardRole.person_id == Person.id)
+                               .join(Board, Board.id == BoardRole.board_id)
+                               .where(Board.channel_id == channel, BoardRole.role == "secretary",
+                                      Person.slack_user_id.is_not(None)))))
 
 
 def secretaries_on_slack(s: Session) -> list[str]:

@@ -153,8 +153,10 @@ def still_mine(s: Session, msg_id: int, holder: str, wall: dt.datetime, margin: 
 
 
 def renew(s: Session, holder: str, wall: dt.datetime) -> int:
-    """A live sender keeps its claims: their leases run on from now."""
-    return s.execute(update(OutboxMessage).where(OutboxMessage.claimed_by == holder, OutboxMessage.status == SENDING)
+    """A live sender keeps its claims: their leases run on from now. A lease that ran out (its sender
+    was held up) is not renewed: that row is anyone's to claim again, and is settled from history."""
+    return s.execute(update(OutboxMessage).where(OutboxMessage.claimed_by == holder, OutboxMessage.status == SENDING,
+                                                 OutboxMessage.lease_until > wall)
                      .values(lease_until=wall + LEASE)).rowcount
 
 
@@ -191,10 +193,13 @@ def mark_sent(s: Session, msg_id: int, now: dt.datetime, ts: str | None) -> None
               .values(status=SENT, sent=now, ts=ts, last_error=None))
 
 
-def release(s: Session, msg_id: int, retry_at: dt.datetime, error: str) -> None:
-    """A failed post goes back to pending for a later attempt."""
-    s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id)
-              .values(status=PENDING, not_before=retry_at, last_error=error[:500]))
+def release(s: Session, msg_id: int, retry_at: dt.datetime, error: str, holder: str | None = None) -> None:
+    """A failed post goes back to pending for a later attempt (only while `holder` still holds it,
+    when given: a sender held up past its lease does not undo another's send)."""
+    q = update(OutboxMessage).where(OutboxMessage.id == msg_id)
+    if holder is not None:
+        q = q.where(OutboxMessage.claimed_by == holder, OutboxMessage.status == SENDING)
+    s.execute(q.values(status=PENDING, not_before=retry_at, last_error=error[:500]))
 
 
 def give_up(s: Session, msg: OutboxMessage, error: str, now: dt.datetime, *, tell: Sequence[str] = (),

@@ -372,7 +372,9 @@ def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetim
 def require_change(s: Session, actor: Person, person: Person, act: Act = Act.CHANGE_PERSON) -> None:
     """Changing a person is for the officers of every board they are on (their record carries their
     roles on all of them: adding someone to your board gives no power over their other boards); of
-    any board, if they are on none."""
+    any board, if they are on none. The console operator's own record is nobody's to change."""
+    if person.console:
+        raise Refusal("That is the console operator's record; it cannot be changed from here.")
     theirs = boards_of(s, person)
     rules.require(actor, act, boards=theirs or boards_of(s, actor), every=bool(theirs),
                   doing=None if act is Act.MERGE else f"change {person.label}'s record")

@@ -147,6 +147,18 @@ def test_values_the_database_cannot_store_get_a_sentence_not_an_error(boards):
         slackreq.interaction_user("USB0001", "sb"), slackreq.button_action(button, "1764579600.\x00001"),
         trigger_id=slackreq.new_trigger_id(), view={"id": "VHOME", "type": "home", "blocks": []}))
     assert pr.interact(payload).status_code == 200
+    pr.deliver()
+    with pr.clerk.sessions() as s:  # the press was read and applied: its id is stored without the NUL
+        assert s.scalar(select(Action.status).where(Action.id == 1)) == "closed"
+    mention = {"type": "app_mention", "channel": "C" + "A" * 5000, "user": "UGA0001", "text": "<@UCLERKBOT> action list",
+               "ts": "1764579600.000300"}
+    assert pr.event(mention).status_code == 200  # refused, and no answer owed to a channel no one has
+    from service.minutes import read_pasted
+    view = {"private_metadata": "{}", "state": {"values": {
+        "board": {"value": {"type": "static_select", "selected_option": {"value": "Estates\x00"}}},
+        "text": {"value": {"type": "plain_text_input", "value": "Action 1/18: can now close."}}}}}
+    answer = read_pasted(pr.clerk.conversation, "USB0001", view)
+    assert answer["response_action"] == "errors" and "Choose the board" in answer["errors"]["board"]
 
 
 class Wall:

@@ -256,3 +256,21 @@ def test_an_enterprise_grid_user_is_served(pr):
     resp = slackreq.post_signed(pr.events_url, body, secret=SECRET, content_type=slackreq.FORM)
     assert resp.status_code == 200 and "Raised *1/18*" in resp.json()["text"], resp.text
     assert any("Review the Grid rota" in t for t in pr.channel_sees("CPR"))
+
+
+def test_a_reminder_run_of_many_long_titles_goes_as_several_messages_each_within_limits(pr):
+    for n in range(30):
+        said = pr.says("GA", f"/action new {'R&D <plan> & ' * 38}{n} owner AH due 6/12/2018", channel="CPR")
+        assert "Raised" in said, said
+    from jobs.runner import run_job
+    pr.clock.set("2018-12-05T10:00:00+00:00")
+    owed = run_job(pr.clerk, "action-reminders", pr.clock.now)
+    pr.deliver()
+    to_ah = [p for p in pr.fake.posts("DUAH0001") if buttons(p)]
+    assert len(to_ah) >= 2  # 30 cards of a long title do not fit one message
+    assert all(message_block_text(p.get("blocks")) <= MESSAGE_MAX_BLOCK_TEXT for p in to_ah)
+    assert sum(len([b for b in buttons(p) if b[1] == "action_done"]) for p in to_ah) == 30  # each action once
+    assert len(owed) == len(to_ah)
+    run_job(pr.clerk, "action-reminders", pr.clock.now)  # the same occasion again: nothing twice
+    pr.deliver()
+    assert len([p for p in pr.fake.posts("DUAH0001") if buttons(p)]) == len(to_ah)
