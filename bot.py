@@ -64,7 +64,7 @@ class Clerk:
         self.quick_client = None  # for the request path: no retries, a short timeout (Slack's 3 seconds)
         self.home: dict = {}  # which workspace and app this is, from auth.test at start
         self.token_fp: str | None = None  # which bot token (store.faults.fingerprint), once Slack is built
-        self._faults_read: tuple[float, list] = (float("-inf"), [])
+        self.faults = None  # slackweb.FaultView of that token's faults, once Slack is built
         self._forgot = float("-inf")
 
     def upgrade(self) -> None:
@@ -104,29 +104,14 @@ class Clerk:
     def permalink(self, client, channel, ts) -> str | None:
         from slackweb import permalink
 
-        return None if self.token_refused() else permalink(self.quick_client or client, channel, ts)
+        return None if self.token_refused() else permalink(client, channel, ts)  # with a shorter timeout of its own
 
     def slack_faults(self) -> list:
         """The faults recorded for this token (store.faults), read at most every few seconds."""
-        import time
-
-        from store import faults
-        from store.db import reading
-
-        if self.token_fp is None:
-            return []
-        if time.monotonic() - self._faults_read[0] > 5:
-            with reading(self.read_sessions) as s:
-                found = faults.active(s, self.token_fp)
-                s.expunge_all()
-            self._faults_read = (time.monotonic(), found)
-        return self._faults_read[1]
+        return self.faults.all() if self.faults is not None else []
 
     def token_refused(self) -> str | None:
-        """Slack's error for this token when it was refused (token_revoked, invalid_auth, …), else None."""
-        from store import faults
-
-        return next((f.detail for f in self.slack_faults() if f.kind == faults.TOKEN), None)
+        return self.faults.token_refused() if self.faults is not None else None
 
     def token_lost(self, why: str) -> None:
         """Slack says the app was uninstalled or its tokens revoked: this token is never used again.
@@ -139,9 +124,9 @@ class Clerk:
         if new:
             log.error("Slack says %s: Clerk stops using this bot token; messages wait in the outbox. Reinstall "
                       "the app and set SLACK_BOT_TOKEN to its new token.", why.replace("_", " "))
-        self._faults_read = (float("-inf"), [])
-        if hasattr(self.sender, "faults_changed"):  # a sender thread of this process; a sender process reads it within a second
-            self.sender.faults_changed()
+        self.faults.changed()
+        if hasattr(self.sender, "faults"):  # a sender thread of this process; a sender process reads it within a second
+            self.sender.faults.changed()
 
     def tell_could_not_open(self, body: dict, what: str, error: str) -> None:
         from service.forms import tell_could_not_open
@@ -158,13 +143,14 @@ class Clerk:
         from slack_bolt import App
 
         from handlers import commands, events, forms, home, interactions
-        from slackweb import make_client
+        from slackweb import FaultView, make_client
         from store.faults import fingerprint
 
         token = self.settings.SLACK_BOT_TOKEN.get_secret_value()
         client = make_client(token, self.settings.SLACK_API_URL)
         self.quick_client = make_client(token, self.settings.SLACK_API_URL, quick=True)
         self.token_fp = fingerprint(token)
+        self.faults = FaultView(self.read_sessions, self.token_fp, ttl=5.0)
         secret = self.settings.SLACK_SIGNING_SECRET
         self.app = App(client=client, signing_secret=secret.get_secret_value() if secret else "socket-mode",
                        process_before_response=True)

@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from render.blocks import section
 from store import faults, outbox
 from store.db import reading, unit_of_work
 from store.models import OutboxMessage, SlackFault
@@ -133,6 +134,32 @@ class FatalSlackError(Exception):
     """The bot token was refused: nothing can be sent with it until it is fixed (or replaced)."""
 
 
+class FaultView:
+    """This token's faults as recorded (store.faults), read again at most every `ttl` seconds: another
+    process (the server receiving `tokens_revoked`, a replica's sender) may record one. One view
+    serves the sender and the server's request path."""
+
+    def __init__(self, read_sessions: sessionmaker[Session], token: str, ttl: float):
+        self.read_sessions, self.token, self.ttl = read_sessions, token, ttl
+        self._read: tuple[float, list[SlackFault]] = (float("-inf"), [])
+
+    def all(self) -> list[SlackFault]:
+        if time.monotonic() - self._read[0] > self.ttl:
+            with reading(self.read_sessions) as s:
+                found = faults.active(s, self.token)
+                s.expunge_all()
+            self._read = (time.monotonic(), found)
+        return self._read[1]
+
+    def token_refused(self) -> str | None:
+        """Slack's error for this token when it was refused (token_revoked, invalid_auth, …), else None."""
+        return next((f.detail for f in self.all() if f.kind == faults.TOKEN), None)
+
+    def changed(self) -> None:
+        """Read them again before the next look (this process recorded or cleared one)."""
+        self._read = (float("-inf"), [])
+
+
 class OutboxSender:
     """Claims pending outbox rows, posts them, marks them sent. Runs as a thread in the server,
     and `send_due()` is called directly by job runs and tests."""
@@ -159,7 +186,7 @@ class OutboxSender:
         self._dm_channels: dict[str, str] = {}
         self._private: dict[str, tuple[bool, float]] = {}
         self.token = faults.fingerprint(client.token or "")  # which token: faults are kept per token
-        self._faults_read: tuple[float, dict[str, SlackFault]] = (float("-inf"), {})
+        self.faults = FaultView(self.read_sessions, self.token, FAULTS_TTL)
         self._token_checked = float("-inf")
 
     # -- thread -------------------------------------------------------------------------------
@@ -213,24 +240,10 @@ class OutboxSender:
 
     # -- the token, and what Slack's set-up lacks ------------------------------------------------
 
-    def _faults(self) -> dict[str, SlackFault]:
-        """This token's recorded faults by key, read at most every FAULTS_TTL seconds (another
-        process, the server receiving `tokens_revoked`, may have recorded one)."""
-        if time.monotonic() - self._faults_read[0] > FAULTS_TTL:
-            with reading(self.read_sessions) as s:
-                found = {f.key: f for f in faults.active(s, self.token)}
-                s.expunge_all()
-            self._faults_read = (time.monotonic(), found)
-        return self._faults_read[1]
-
-    def faults_changed(self) -> None:
-        """Read the recorded faults again before the next call (this process recorded one)."""
-        self._faults_read = (float("-inf"), {})
-
     def _token_usable(self) -> bool:
         """False while the token is refused: revoked for good, or refused and not yet due a re-check
         (then auth.test asks Slack, costing one call per FAULT_RECHECK seconds)."""
-        refused = [f for f in self._faults().values() if f.kind == faults.TOKEN]
+        refused = [f for f in self.faults.all() if f.kind == faults.TOKEN]
         if not refused:
             return True
         if any(f.detail in DEAD for f in refused):
@@ -249,7 +262,7 @@ class OutboxSender:
             for fault in refused:
                 faults.clear(s, faults.TOKEN, self.token, fault.detail)
         log.warning("Slack accepts Clerk's token again; sending what waited")
-        self._faults_read = (float("-inf"), {})
+        self.faults.changed()
         return True
 
     def _token_refused(self, error: str) -> None:
@@ -259,7 +272,7 @@ class OutboxSender:
             log.error("Slack refused Clerk's bot token (%s): nothing is sent until it is fixed; messages wait "
                       "in the outbox. %s", error, "Reinstall the app and set SLACK_BOT_TOKEN to its new token."
                       if error in DEAD else "Check SLACK_BOT_TOKEN, or reinstall the app.")
-        self._faults_read = (float("-inf"), {})
+        self.faults.changed()
         self._token_checked = time.monotonic()
 
     def _scope_missing(self, row: OutboxMessage, needed: str) -> None:
@@ -279,9 +292,9 @@ class OutboxSender:
                         "lost: they go out once a Slack admin reinstalls Clerk from its manifest.yml, which asks "
                         "for what Clerk needs. Other messages go out as usual.")
                 for user in faults.secretaries_on_slack(s):
-                    outbox.enqueue(s, user, note, now, blocks=[_section(note)],
+                    outbox.enqueue(s, user, note, now, blocks=[section(note)],
                                    key=f"fault:{self.token}:{needed}:{now:%Y%m%d%H%M%S}:{user}")
-        self._faults_read = (float("-inf"), {})
+        self.faults.changed()
 
     # -- one round ----------------------------------------------------------------------------
 
@@ -289,7 +302,7 @@ class OutboxSender:
         """Send what is due now; returns how many rows were claimed. Raises FatalSlackError, claiming
         nothing, while the token is refused."""
         if not self._token_usable():
-            raise FatalSlackError(next(f.detail for f in self._faults().values() if f.kind == faults.TOKEN))
+            raise FatalSlackError(self.faults.token_refused())
         with unit_of_work(self.sessions) as s:  # the write lock only for the claim itself
             ids = outbox.claim_ids(s, self.clock(), holder=self.holder, wall=self.wall(), limit=limit)
         if not ids:
@@ -352,7 +365,7 @@ class OutboxSender:
                 scope = row.last_error.split(":", 1)[1]
                 if faults.clear(s, faults.SCOPE, self.token, scope):
                     log.warning("Clerk's Slack app has the scope %s now; what waited for it is being sent", scope)
-                self._faults_read = (float("-inf"), {})
+                self.faults.changed()
 
     def _give_up(self, s, row: OutboxMessage, error: str) -> None:
         """Kept as failed; whoever should know is told a true sentence, once. A refused message is
@@ -481,6 +494,3 @@ class OutboxSender:
             self._private[channel] = known
         return known[0]
 
-
-def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -97,19 +97,19 @@ def _read_csv(path: Path) -> tuple[list[list[str]], bool]:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
     try:
-        return read_csv_text(text, path), _UNKEPT.search(text) is not None
+        return _csv_rows(text, path), _UNKEPT.search(text) is not None
     except csv.Error as exc:
         raise TableError(f"{path.name} is not a csv Clerk can read ({exc}).") from None
 
 
-def read_csv_text(text: str, path: Path | None = None) -> list[list[str]]:
+def _csv_rows(text: str, path: Path) -> list[list[str]]:
     """Rows of a csv's text, each cell as typed (what `as_text` wrote for safety, undone)."""
     rows = []
     for row in csv.reader(io.StringIO(text, newline="")):
         if len(rows) >= MAX_ROWS:
-            raise _too_many(path or Path("the file"), f"{MAX_ROWS:,} rows")
+            raise _too_many(path, f"{MAX_ROWS:,} rows")
         if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
-            raise _too_many(path or Path("the file"), f"{MAX_COLUMNS} columns")
+            raise _too_many(path, f"{MAX_COLUMNS} columns")
         rows.append([from_text(cell) for cell in row[:MAX_COLUMNS]])
     return rows
 

@@ -63,17 +63,18 @@ def reminder_messages(heading: str, items: Sequence[tuple[Action, str]], today) 
     messages: list[tuple[Message, int]] = []
     blocks: list[dict[str, Any]] = []
     lines: list[str] = []
-    carried = 0
+    carried = used = 0
     for action, why in items:
         card = [section(f"{line(action, MRKDWN, today)}\n_{why}_"), action_buttons(action)]
         size = sum(block_text(b) for b in card)
-        if blocks and (len(blocks) + len(card) > MAX_BLOCKS_PER_MESSAGE
-                       or sum(block_text(b) for b in blocks) + size > MAX_MESSAGE_BLOCK_TEXT):
+        if blocks and (len(blocks) + len(card) > MAX_BLOCKS_PER_MESSAGE or used + size > MAX_MESSAGE_BLOCK_TEXT):
             messages.append((Message("\n".join(lines), blocks), carried))
             blocks, carried = [], 0
         if not blocks:
             blocks, lines = [section(MRKDWN.bold(MRKDWN.esc(heading)))], [MRKDWN.esc(heading)]
+            used = block_text(blocks[0])
         blocks += card
+        used += size
         carried += 1
         lines.append(f"{action.ref} {MRKDWN.clip(action.title, MAX_TITLE_SHOWN)} — {why}")
     if blocks:

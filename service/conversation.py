@@ -48,6 +48,11 @@ NOT_SAVED = ("The database did not take that change, so nothing was changed. Try
 log = logging.getLogger("clerk.conversation")
 
 
+def not_stored(exc: DBAPIError) -> Refusal:
+    """What a person is told when the database did not take their request: a sentence, never an error."""
+    return Refusal(UNSTORABLE if unstorable(exc) else NOT_SAVED)
+
+
 class Conversation:
     def __init__(self, sessions: sessionmaker[Session], tz: ZoneInfo, clock: Callable[[], dt.datetime],
                  calendar: WorkingCalendar | None = None, read_sessions: sessionmaker[Session] | None = None,
@@ -101,7 +106,7 @@ class Conversation:
                     return self._read(command, who, now, delivery_id, once, board_channels)
                 except DBAPIError as exc:
                     log.warning("a read failed in the database: %s", type(exc.orig or exc).__name__)
-                    raise Refusal(UNSTORABLE if unstorable(exc) else NOT_SAVED) from None
+                    raise not_stored(exc) from None
             return self._write(command, who, now, delivery_id, once or f"run:{uuid.uuid4().hex}", then,
                                board_channels)
         except Refusal as exc:
@@ -135,12 +140,11 @@ class Conversation:
             # a change that lost a race runs again, after the winner
             return serially(self.sessions, change, serializable=command.decides or then is not None)
         except DBAPIError as exc:
-            if unstorable(exc):
-                raise Refusal(UNSTORABLE) from None
-            log.warning("a change was not confirmed by the database: %s", type(exc.orig or exc).__name__)
-            if reply is not None and self._was_delivered(delivery_id or once):
-                return reply  # it committed; only the answer was lost
-            raise Refusal(NOT_SAVED) from None
+            if not unstorable(exc):
+                log.warning("a change was not confirmed by the database: %s", type(exc.orig or exc).__name__)
+                if reply is not None and self._was_delivered(delivery_id or once):
+                    return reply  # it committed; only the answer was lost
+            raise not_stored(exc) from None
 
     def _was_delivered(self, delivery_id: str) -> bool:
         try:

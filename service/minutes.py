@@ -25,11 +25,11 @@ from grammar.minutes import MinutesError
 from render import minutes as minutes_view
 from render.blocks import sections
 from render.fmt import MRKDWN
-from service.conversation import NOT_SAVED, UNSTORABLE, Conversation, Speaker
+from service.conversation import Conversation, Speaker, not_stored
 from service.runners import RUNNERS
 from store import boards, outbox, people
 from store import permissions as rules
-from store.db import reading, serially, unit_of_work, unstorable
+from store.db import reading, serially, unit_of_work
 from store.models import Action, ActionEvent, Board, ForwardPlanItem, Meeting, MinutesApplied, PlanEvent
 from store.permissions import Act
 from store.terms import PaperStatus, Refusal, describe, in_words
@@ -245,7 +245,7 @@ def apply(conversation: Conversation, lines: list[str], *, board_name: str, meet
         return serially(conversation.sessions, lambda s: _apply(conversation, s, commands, board_name=board_name,
                                                                  meeting=meeting, digest=digest, who=who, now=now))
     except DBAPIError as exc:
-        raise Refusal(UNSTORABLE if unstorable(exc) else NOT_SAVED) from None
+        raise not_stored(exc) from None
 
 
 def _apply(conversation: Conversation, s: Session, commands: list[tuple[int, Command]], *, board_name: str,

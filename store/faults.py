@@ -33,7 +33,7 @@ def record(s: Session, kind: str, token: str, detail: str, now: dt.datetime) -> 
         return False
     try:
         with s.begin_nested():  # another sender may record the same fault in the same moment
-            s.add(SlackFault(key=key, kind=kind, token=token, detail=detail[:80], since=now, reported=False))
+            s.add(SlackFault(key=key, kind=kind, token=token, detail=detail[:80], since=now))
     except IntegrityError:
         return False
     return True

@@ -414,7 +414,7 @@ class SlackFault(Base):
     """Something in Slack's set-up stops Clerk sending, not any one message: the bot token revoked
     or refused (`kind` token), or a scope the app was not granted (`kind` scope, `detail` the scope).
     Kept per token (`token`: a fingerprint, never the token) so a reinstall with a new token starts
-    clean; reported once (`reported`), cleared when the call that needed it works again."""
+    clean; reported once (when `record` finds it new), cleared when the call that needed it works again."""
 
     __tablename__ = "slack_fault"
 
@@ -423,4 +423,3 @@ class SlackFault(Base):
     detail: Mapped[str] = mapped_column(String(80))  # Slack's error, or the missing scope
     token: Mapped[str] = mapped_column(String(16))
     since: Mapped[dt.datetime]
-    reported: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -42,7 +42,7 @@ def later(clerk, minutes: int) -> None:
 
 
 def health(clerk) -> dict:
-    clerk.clerk._faults_read = (float("-inf"), [])  # read now, not within the few seconds it keeps
+    clerk.clerk.faults.changed()  # read now, not within the few seconds it keeps
     return requests.get(clerk.url + "/healthz", timeout=5).json()
 
 

@@ -23,7 +23,6 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(length=80), nullable=False),
         sa.Column("token", sa.String(length=16), nullable=False),
         sa.Column("since", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("reported", sa.Boolean(), nullable=False),
     )
 
 
