@@ -18,6 +18,7 @@ from grammar.minutes import (
     CLOSE,
     CLOSE_WHEN,
     CSV_COLUMNS,
+    DECISION,
     MAX_CHARS,
     MEETING_ADD,
     NEW,
@@ -356,18 +357,18 @@ def test_a_committee_minutes_with_action_lines_agreed_and_resolved():
         (CLOSE_WHEN, "16/24", "", (), None, "the auditors have replied", ""),  # a ref inside a sentence
         (NEW, None, "TB to circulate a revised version", ("TB",), dt.date(2024, 3, 29), "", ""),  # It was agreed … ACTION: TB
         (NEW, None, "JS to write to the auditors", ("JS",), None, "", ""),  # Agreed: JS to …
-        (NEW, None, "The chair asked that the reserves policy be reviewed", ("AG",), None, "", ""),  # … ACTION: AG
+        (DECISION, None, "The budget be approved.", (), None, "", ""),  # RESOLVED: That …: listed, not applied
+        (NEW, None, "The reserves policy be reviewed", ("AG",), None, "", ""),  # The chair asked that … ACTION: AG
         (PLAN_ADD, None, "Investment review", (), None, "", "2024-06"),
         (PLAN_DROP, None, "IT strategy", (), None, "", ""),
         (MEETING_ADD, None, "Next meeting", (), None, "", "2024-04-09"),
     ]
     assert proposal.changes[-1].time == dt.time(18, 0)
-    reserves = proposal.changes[6]
+    reserves = proposal.changes[7]
     assert reserves.unknown_owners == ("AG",)  # kept, and flagged: AG is not a known person
     assert any("AG (Alice Green)" in w for w in proposal.warnings)  # the attendance list names her
     assert [(u.context, u.text) for u in proposal.unplaced] == [
-        ("3. Budget", "The committee discussed the draft budget at length."),
-        ("a decision that changes nothing on the log", "RESOLVED: That the budget be approved.")]
+        ("3. Budget", "The committee discussed the draft budget at length.")]
 
 
 def test_an_action_log_table_matters_arising_and_an_actions_list():
@@ -416,13 +417,13 @@ def test_minutes_numbered_like_refs_are_not_mistaken_for_actions():
     assert [(c.kind, c.ref, c.title, c.owners, c.due, c.text) for c in proposal.changes] == [
         (CLOSE, "12/19", "PL to circulate the workforce plan", (), None, ""),
         (UPDATE, "14/19", "", (), None, "SK will report in May."),
+        (DECISION, None, "The Board approved the capital plan.", (), None, "Decision: The Board approved the capital plan."),
         (NEW, None, "SK to review the estates business case", ("SK",), dt.date(2019, 4, 30),
          "SK to review the estates business case by 30 April 2019."),
     ]
     assert [(u.line, u.context) for u in proposal.unplaced] == [
         (6, "19/041 Apologies for absence"), (9, "19/042 Minutes of the previous meeting"),
-        (16, "19/044 Finance report"), (17, "a decision that changes nothing on the log"),
-        (21, "19/045 Any other business")]
+        (16, "19/044 Finance report"), (21, "19/045 Any other business")]
     assert not proposal.other_board and proposal.refs_matched == ("12/19", "14/19")
 
 
@@ -440,7 +441,10 @@ def test_the_panel_minutes_resolutions_and_dates_of_meetings():
         ("Update on the new model's effectiveness and sustainability", "2015-09"),
         ("Further update on the MTFS position", "2015-09")]  # "a further update be provided" is the same paper
     assert plan[1].lines == (212, 221)
-    assert len(proposal.not_understood) == 1 and "form a report to be submitted" in proposal.not_understood[0].text
+    assert not proposal.not_understood
+    decisions = proposal.of(DECISION)  # the panel's resolutions: listed as its decisions, none an action
+    assert any("form a report to be submitted" in d.text for d in decisions)
+    assert all(not d.owners for d in decisions) and len(decisions) >= 4
 
 
 def test_a_list_of_papers_for_the_next_meeting():

@@ -40,9 +40,11 @@ from collections.abc import Iterable, Mapping
 
 from grammar.minutes import text as mt
 from grammar.minutes.model import (
+    CHANGES,
     CLOSE,
     CLOSE_WHEN,
     CSV_COLUMNS,
+    DECISION,
     KINDS,
     MEETING_ADD,
     NEW,
@@ -61,8 +63,8 @@ from grammar.minutes.rules import meeting_date_in
 MAX_CHARS = 100_000
 
 __all__ = ["read_minutes", "MinutesError", "Change", "Proposal", "Unplaced",
-           "MAX_CHARS", "CSV_COLUMNS", "KINDS", "CLOSE", "CLOSE_WHEN", "UPDATE", "NEW", "PLAN_ADD", "PLAN_DROP",
-           "PLAN_TBC", "MEETING_ADD", "NOT_UNDERSTOOD"]
+           "MAX_CHARS", "CSV_COLUMNS", "KINDS", "CHANGES", "DECISION", "CLOSE", "CLOSE_WHEN", "UPDATE", "NEW",
+           "PLAN_ADD", "PLAN_DROP", "PLAN_TBC", "MEETING_ADD", "NOT_UNDERSTOOD"]
 
 
 class MinutesError(ValueError):

@@ -14,8 +14,10 @@ PLAN_ADD = "plan add"
 PLAN_DROP = "plan drop"
 PLAN_TBC = "plan tbc"
 MEETING_ADD = "meeting add"
+DECISION = "decision"  # a resolution that changes nothing on the log: listed, not applied
 NOT_UNDERSTOOD = "not understood"
-KINDS = (CLOSE, CLOSE_WHEN, UPDATE, NEW, PLAN_ADD, PLAN_DROP, PLAN_TBC, MEETING_ADD, NOT_UNDERSTOOD)
+KINDS = (CLOSE, CLOSE_WHEN, UPDATE, NEW, PLAN_ADD, PLAN_DROP, PLAN_TBC, MEETING_ADD, DECISION, NOT_UNDERSTOOD)
+CHANGES = KINDS[:8]  # the kinds that change the log, the plan or the meetings
 CSV_COLUMNS = ("change", "ref", "title", "owners", "due", "condition", "text")
 
 
@@ -49,6 +51,7 @@ class Change:
     nearest: tuple[str, ...] = ()  # for an unknown ref: the real refs nearest to it, to choose from
     unknown_owners: tuple[str, ...] = ()  # owners not among the known people (kept, never dropped)
     notes: tuple[str, ...] = ()  # what the secretary should check
+    source: str = ""  # the minutes' words it was read from, as written (clipped)
 
     @property
     def line(self) -> int:
@@ -127,13 +130,16 @@ class Proposal:
     def summary(self) -> str:
         """One line: what was read, and what needs the secretary."""
         counts = Counter(c.kind for c in self.changes)
-        parts = [f"{counts[k]} {k}" for k in KINDS if counts[k] and k != NOT_UNDERSTOOD]
+        parts = [f"{counts[k]} {k}" for k in CHANGES if counts[k]]
         date = f"{self.meeting_date:%a} {self.meeting_date.day} {self.meeting_date:%b %Y}" if self.meeting_date \
             else "an unknown date"
         unknown = sum(1 for c in self.changes if not c.known_ref and c.kind != NEW)
-        line = (f"Minutes of {date}: {len(self.changes) - counts[NOT_UNDERSTOOD]} changes proposed"
+        proposed = sum(counts[k] for k in CHANGES)
+        line = (f"Minutes of {date}: {proposed} change{'s' * (proposed != 1)} proposed"
                 + (f" ({', '.join(parts)})" if parts else "")
-                + f"; {counts[NOT_UNDERSTOOD]} not understood; {len(self.unplaced)} paragraphs not placed (quoted)")
+                + (f"; {counts[DECISION]} decision{'s' * (counts[DECISION] != 1)} listed" if counts[DECISION] else "")
+                + f"; {counts[NOT_UNDERSTOOD]} not understood; {len(self.unplaced)} "
+                + f"paragraph{'s' * (len(self.unplaced) != 1)} not placed (quoted)")
         if unknown:
             line += f"; {unknown} ref{'s' if unknown > 1 else ''} not on the log"
         return line + "."

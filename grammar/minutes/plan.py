@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from grammar.minutes import text as mt
 from grammar.minutes.model import (
+    DECISION,
     MEETING_ADD,
     NOT_UNDERSTOOD,
     PLAN_ADD,
@@ -47,6 +48,18 @@ from grammar.minutes.rules import (
     status_of,
 )
 from grammar.minutes.text import MAX_SENTENCE, Para
+
+_RESOLVED_LEAD = re.compile(r"^(?:decisions?\s*[:–—-]\s*|(?:it\s+was\s+)?(?:resolved|agreed|decided))"
+                            r"\s*(?:unanimously\s*)?[:–—-]?\s*(?:that\s*)?[:–—-]?\s*", re.I)
+
+
+def _decision_words(body: str) -> str:
+    """The decision as the minutes word it, without "RESOLVED – that": `The report be noted`."""
+    words = _RESOLVED_LEAD.sub("", body, count=1).strip() or body
+    return words[:1].upper() + words[1:]
+
+
+_INTRO_REST = re.compile(r"^[^:]{3,120}?:\s*(\S.*)$")
 
 
 class PlanReading:
@@ -102,6 +115,15 @@ class PlanReading:
         self.end_block()
         self.seen_structure = True
         self.structural.add(index)
+        rest = _INTRO_REST.search(body)
+        if rest and self.mode in ("plan add", "plan drop", "actions", "resolved", "meetings"):
+            # "Additions for the Forward Plan: Estates strategy – quarterly from March 2019.": the list on one line
+            self.structural.discard(index)
+            for part in re.split(r"\s*;\s*(?:and\s+)?", rest.group(1)):
+                if part.strip(" .") and not self.list_item(index, Para(p.lines, f"- {part.strip()}", "-")):
+                    self.context[index] = self.section
+            if index not in self.placed:
+                self.context.setdefault(index, self.section)
         return True
 
     def list_item(self, index: int, p: Para) -> bool:
@@ -219,12 +241,10 @@ class PlanReading:
             return True
         first = mt.without_speaker(parts[0]) if parts else ""
         if resolution or _DECISION.match(first):
-            if _NO_CHANGE.search(body[:MAX_SENTENCE]):
-                self.context[index] = "a decision that changes nothing on the log"
-                self.no_change.add(index)
-                return True
-            self.add(Change(NOT_UNDERSTOOD, text=p.text, lines=p.lines,
-                            notes=("reads like a decision, but no change to the log or plan is read from it",)))
+            # "RESOLVED – that the report be noted": listed as the board's decision; it names no one to act
+            notes = () if _NO_CHANGE.search(body[:MAX_SENTENCE]) else (
+                "a decision that names no one to act: raise an action if it needs one",)
+            self.add(Change(DECISION, title=_decision_words(body), text=p.text, lines=p.lines, notes=notes))
             self.placed.add(index)
             return True
         return False

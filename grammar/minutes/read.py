@@ -7,8 +7,8 @@ the change; the sentences before it become the update. `Action 90: …`, `Action
 of an action table, "It was agreed that AH would …" raise new actions. The forward plan is read
 from its section ("Additions for the Forward Plan:" and the bullets after it) and from sentences
 anywhere that add, drop or hold a paper "once a date is identified". "Date of next meeting – …"
-offers a meeting. What none of this places is kept, quoted: as a "not understood" change when
-it reads like a decision, else among the paragraphs not placed.
+offers a meeting. "RESOLVED – that …" and "It was agreed that …" with no change to the log are
+listed as decisions. What none of this places is kept, quoted, among the paragraphs not placed.
 """
 from __future__ import annotations
 
@@ -50,6 +50,28 @@ from grammar.minutes.rules import (
 from grammar.minutes.text import Para, Row, Typed
 
 
+def _initials_by_name(people: Mapping[str, str]) -> dict[str, str]:
+    """A registered person's initials by the names minutes call them: the full name, and the first
+    name or surname alone when no one else registered shares it ("Dr Patel", "Priya")."""
+    out: dict[str, str] = {}
+    parts: dict[str, set[str]] = defaultdict(set)
+    for initials, name in people.items():
+        words = name.lower().split()
+        if not words:
+            continue
+        out[" ".join(words)] = initials
+        for word in {words[0], words[-1]}:
+            if len(word) > 2:
+                parts[word].add(initials)
+    for word, who in parts.items():
+        if len(who) == 1:
+            out.setdefault(word, next(iter(who)))
+    return out
+
+
+SOURCE_SHOWN = 400  # characters of the minutes' words a proposal quotes
+
+
 class Reader(PlanReading):
     """One reading of one set of minutes: call read(), then proposal()."""
 
@@ -73,11 +95,11 @@ class Reader(PlanReading):
         self.continuous = bool(self.known) and all("/" not in k for k in self.known)
         self.people = None if people is None else {k.upper(): v for k, v in people.items()}
         self.names = set() if people is None else {v.lower() for v in people.values()}
+        self.initials_of = _initials_by_name(self.people or {})
         self.found: list[_Found] = []
         self.placed: set[int] = set()
         self.structural: set[int] = set()
         self.context: dict[int, str] = {}
-        self.no_change: set[int] = set()
         self.block: _Block | None = None
         self.section = ""
         self.fp_section = False
@@ -91,12 +113,14 @@ class Reader(PlanReading):
         self.attendees: dict[str, str] = {}
         self.spoken: list[tuple[str, bool]] = []  # refs spoken of as the log's: (ref, on the log)
         self.seq = 0
+        self._by_line: dict[int, int] | None = None
 
     # -- output ------------------------------------------------------------------------
 
     def add(self, change: Change, *, rank: int = 0) -> None:
         if change.owners:
-            change = replace(change, unknown_owners=self._unknown(change.owners))
+            owners = tuple(dict.fromkeys(self.initials_of.get(" ".join(o.lower().split()), o) for o in change.owners))
+            change = replace(change, owners=owners, unknown_owners=self._unknown(owners))
         self.seq += 1
         self.found.append(_Found(change, self.seq, rank, self.section))
 
@@ -145,6 +169,7 @@ class Reader(PlanReading):
 
     def paragraph(self, index: int, p: Para) -> None:
         body = p.body
+        self.seen_structure = self.seen_structure or p.in_table
         if mt.FURNITURE.match(body) or (self.after_image and len(body) < 60):
             self.after_image = self.after_image or bool(re.match(r"image\d", body, re.I))
             self.structural.add(index)  # page numbers, pictures and the words in a logo
@@ -189,6 +214,9 @@ class Reader(PlanReading):
                 return
             self.new_action(index, p, rest, typed)
             return
+        said = mt.owner_line(body)
+        if said and self.owners_for_previous(index, p, said[0], due_written=said[1]):
+            return  # "Owner: RM" under the action it owns
         label = mt.action_label(body)
         if label:
             owners = mt.owners_of(label) if len(label) < 60 else None
@@ -352,7 +380,7 @@ class Reader(PlanReading):
 
     # -- new actions -------------------------------------------------------------------
 
-    def owners_for_previous(self, index: int, p: Para, owners: tuple[str, ...]) -> bool:
+    def owners_for_previous(self, index: int, p: Para, owners: tuple[str, ...], *, due_written: str = "") -> bool:
         """`ACTION: TB` on a line of its own: the owners of the action the paragraph before it
         raised, or of that paragraph's last sentence."""
         if index == 0 or not isinstance(self.items[index - 1], Para):
@@ -364,16 +392,20 @@ class Reader(PlanReading):
             notes = tuple(n for n in change.notes if not n.startswith("no owner"))
             if change.owners and set(change.owners) != set(owners):
                 notes += (f"the minutes also say “Action: {' / '.join(owners)}”",)
-            last.change = replace(change, owners=change.owners or owners, lines=change.lines + p.lines,
-                                  unknown_owners=self._unknown(change.owners or owners), notes=notes)
+            due, due_words = change.due, change.due_words
+            if due_written and due is None and not due_words:
+                due, due_words = self.due_of_cell(due_written)
+            last.change = replace(change, owners=change.owners or owners, lines=change.lines + p.lines, due=due,
+                                  due_words=due_words, unknown_owners=self._unknown(change.owners or owners),
+                                  notes=notes)
             self.placed.add(index)
             return True
         previous = self.items[index - 1]
         if index - 1 in self.placed or index - 1 in self.structural or self.block is not None:
             return False
         parts = mt.sentences(previous.body)
-        change = self.action_from(f"{parts[-1] if parts else previous.body} Owners: {' and '.join(owners)}", None,
-                                  previous.lines + p.lines)
+        change = self.action_from(parts[-1] if parts else previous.body, None, previous.lines + p.lines,
+                                  owners_written=" and ".join(owners), due_written=due_written)
         if change is None:
             return False
         self.add(replace(change, text=f"{previous.text}\n{p.text}"))
@@ -398,6 +430,11 @@ class Reader(PlanReading):
         if not body:
             return None
         notes: list[str] = []
+        bracket = mt.bracket_after(body) if not owners_written and not due_written else None
+        if bracket is not None:  # "… (AH and VH, 27 th January 2019)."
+            body = bracket.before
+            owners_written = " and ".join(bracket.owners)
+            due_written = bracket.due_words
         owners, body_without = mt.labelled_owners(body)
         if owners is None:
             owners, _ = mt.leading_owners(_LEAD_IN.sub("", body))
@@ -583,9 +620,20 @@ class Reader(PlanReading):
 
     # -- the end -----------------------------------------------------------------------
 
+    def _with_source(self, change: Change) -> Change:
+        """The change with the minutes' words it was read from: every paragraph or row on its lines."""
+        if self._by_line is None:
+            self._by_line = {}
+            for index, item in enumerate(self.items):
+                for line in item.lines:
+                    self._by_line.setdefault(line, index)
+        indexes = dict.fromkeys(self._by_line[n] for n in change.lines if n in self._by_line)
+        words = " ".join(self.items[i].text if isinstance(self.items[i], Para) else self.items[i].raw for i in indexes)
+        return replace(change, source=words if len(words) <= SOURCE_SHOWN else words[:SOURCE_SHOWN - 1] + "…")
+
     def proposal(self, meeting_date: dt.date | None, source: str, warnings: list[str]) -> Proposal:
         found = _merged_plan(self.found)
-        changes = tuple(f.change for f in sorted(found, key=lambda f: (f.change.line, f.seq)))
+        changes = tuple(self._with_source(f.change) for f in sorted(found, key=lambda f: (f.change.line, f.seq)))
         unplaced = tuple(Unplaced(item.lines, item.text, self.context.get(index, self.section))
                          for index, item in enumerate(self.items)
                          if isinstance(item, Para) and index not in self.placed and index not in self.structural)

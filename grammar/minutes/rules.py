@@ -168,9 +168,9 @@ _TRAILING_WORDS = re.compile(r"(?:[\s,;:–—-]+|\b(?:for|in|on|at|by|from|star
                              r"rolling)\s*)$", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:it\s+was\s+(?:(?:therefore|also|further|then|unanimously|duly|[a-z]+ly)\s+)?)?"
                       r"(?:agreed|resolved|decided|noted|requested|suggested|proposed)\s*(?:that|:)?\s*"
-                      r"|that\s+|(?:the\s+)?(?:board|panel|committee|meeting|group)\s+(?:agreed|resolved|decided|asked|"
-                      r"requested)\s+"
-                      r"(?:that\s+)?|(?:suggested|proposed)\s+)", re.I)
+                      r"|that\s+|(?:the\s+)?(?:board|panel|committee|meeting|group|chair(?:man|woman|person)?|members)\s+"
+                      r"(?:agreed|resolved|decided|asked|requested)\s+"
+                      r"(?:that\s+|for\s+)?|(?:suggested|proposed)\s+)", re.I)
 _ONCE_CLAUSE = re.compile(r"^(?:once|when|as\s+soon\s+as|after)\b[^,]{0,160}?\b(?:is|are|has\s+been|have\s+been)\s+"
                           r"(?:identified|agreed|known|confirmed|set|fixed|available|received)\b,?\s*", re.I)
 

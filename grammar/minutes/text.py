@@ -42,6 +42,7 @@ class Para:
     lines: tuple[int, ...]
     text: str
     mark: str = ""
+    in_table: bool = False  # a paragraph of a table's discussion cell
 
     @property
     def body(self) -> str:
@@ -54,7 +55,8 @@ class Para:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of an action table, its cells by column (ref, title, owners, due, status, update, item)."""
+    """One row of an action table, its cells by column (ref, title, owners, due, status, update, item).
+    A discussion column's cell is not among them: its paragraphs come before the row, as paragraphs."""
 
     lines: tuple[int, ...]
     cells: dict[str, str] = field(default_factory=dict)
@@ -68,13 +70,17 @@ class Row:
 # Header words of action tables in minutes, lower-cased without spaces or punctuation.
 _HEADERS = {
     "ref": {"ref", "refno", "no", "number", "actionno", "actionref", "actionnumber", "id"},
-    "item": {"item", "itemno", "agendaitem", "minute", "minuteno", "minuteref", "para"},
+    "item": {"item", "itemno", "agendaitem", "minuteno", "minuteref", "minutenumber", "para", "agendano"},
+    "discussion": {"minute", "minutes", "discussion", "summary", "summaryofdiscussion", "discussionsummary",
+                   "narrative", "detail", "details", "matter", "matters", "subject", "topic", "itemdescription",
+                   "discussionanddecisions", "keypoints", "minuteofdiscussion", "business"},
     "title": {"action", "actions", "actionagreed", "actionsagreed", "actionrequired", "actionpoint",
               "actionpoints", "description", "actiondescription", "task", "decision", "decisionaction"},
-    "owners": {"owner", "owners", "lead", "leads", "by", "who", "responsible", "actionby", "officer",
+    "owners": {"owner", "owners", "lead", "leads", "by", "who", "responsible", "actionby", "officer", "leadofficer",
                "responsibility", "actionowner", "bywhom", "bywho"},
     "due": {"due", "duedate", "dateforcompletion", "deadline", "targetdate", "date", "bywhen", "when",
-            "completiondate", "timescale", "timescales", "datedue", "completionby", "target"},
+            "completiondate", "timescale", "timescales", "datedue", "completionby", "target", "by",
+            "targetcompletiondate", "completeby", "datetobecompleted", "revisedduedate"},
     "status": {"status", "rag", "ragstatus", "openclosed"},
     "update": {"update", "updates", "progress", "comments", "comment", "commentary", "notes",
                "progressupdate", "latestupdate"},
@@ -86,6 +92,8 @@ def _header_key(text: str) -> str:
 
 
 def _columns(cells: list[str]) -> dict[int, str]:
+    """Which column is which, from a header row in any order: a word that names two columns
+    ("By": who, or by when) is the first of them not yet taken."""
     found: dict[int, str] = {}
     for i, text in enumerate(cells):
         key = _header_key(text)
@@ -97,8 +105,12 @@ def _columns(cells: list[str]) -> dict[int, str]:
 
 
 def _is_action_header(columns: dict[int, str]) -> bool:
+    """A table of actions: an action column and who, when, status or progress; or the minutes kept
+    as a table, a discussion column beside an action column, or beside who and when."""
     names = set(columns.values())
-    return "title" in names and bool(names & {"owners", "due", "status", "update"})
+    if "title" in names:
+        return bool(names & {"owners", "due", "status", "update", "discussion"})
+    return "discussion" in names and bool(names & {"owners", "due"})
 
 
 def _pipe_cells(line: str) -> list[str] | None:
@@ -136,9 +148,11 @@ def normalise(text: str) -> str:
 
 def split(text: str) -> tuple[list[Para | Row], list[Para]]:
     """The paragraphs and action-table rows of the minutes, in order, and the header lines of
-    those tables (placed: they say what the columns are)."""
+    those tables (placed: they say what the columns are). A table is known by its header row, in
+    any column order: `|` rows one a line (a .docx's tables come this way), or tab-separated text
+    as Word copies a table out, where a row's cells may run over several lines."""
     lines = normalise(text).split("\n")
-    items: list[Para | Row] = []
+    items: list[Para | Row | None] = []
     headers: list[Para] = []
     i = 0
     while i < len(lines):
@@ -148,7 +162,10 @@ def split(text: str) -> tuple[list[Para | Row], list[Para]]:
             columns = _columns(cells) if cells else {}
             if cells and _is_action_header(columns):
                 headers.append(Para((i + 1,), " ".join(line.split())))
-                i = _table(lines, i + 1, cut, columns, items)
+                if cut is _tab_cells:
+                    i = _tab_table(lines, i + 1, len(line.split("\t")), columns, items)
+                else:
+                    i = _table(lines, i + 1, cut, columns, items)
                 break
         else:
             _paragraph(lines, i, items)
@@ -167,14 +184,80 @@ def _table(lines: list[str], i: int, cut, columns: dict[int, str], items: list) 
                 return i
             continue
         if not _is_rule(cells):
-            row = {name: _cell(cells[index]) for index, name in columns.items() if index < len(cells)}
-            if any(row.values()):
-                items.append(Row((i + 1,), row, " | ".join(c for c in cells if c)))
+            _row(lines, [[(i + 1, part) for part in _BR.split(cell)] for cell in cells], columns, items)
         i += 1
     return i
 
 
-def _paragraph(lines: list[str], i: int, items: list) -> None:
+def _tab_table(lines: list[str], i: int, width: int, columns: dict[int, str], items: list) -> int:
+    """Rows of a table copied out of Word: cells split by tabs, rows by the end of the line that
+    completes them. A cell of several paragraphs runs over several lines, so a row is the lines up
+    to the one whose tabs bring it to the header's width. Text after the table (no tab ahead
+    before a blank line) ends it."""
+    pending: list[list[tuple[int, str]]] = [[]]
+    while i < len(lines):
+        line = lines[i]
+        empty = pending == [[]]
+        if "\t" not in line:
+            if not line.strip():
+                if not empty and len(pending) == 1 and _tab_ahead(lines, i) is None:
+                    break  # lines that never met a tab: paragraphs after the table
+                i += 1
+                continue
+            if empty and _tab_ahead(lines, i) is None:
+                return i
+            pending[-1].append((i + 1, line))
+            i += 1
+            continue
+        parts = line.split("\t")
+        pending[-1].append((i + 1, parts[0]))
+        pending += [[(i + 1, part)] for part in parts[1:]]
+        i += 1
+        if len(pending) >= width:
+            _row(lines, pending, columns, items)
+            pending = [[]]
+    if pending != [[]]:
+        if len(pending) == 1:  # never met a tab: give its lines back as paragraphs
+            return pending[0][0][0] - 1
+        _row(lines, pending, columns, items)
+    return i
+
+
+def _tab_ahead(lines: list[str], i: int) -> int | None:
+    """The next line with a tab, if one comes before a blank line, a heading or a `|` row."""
+    for j in range(i, min(len(lines), i + 80)):
+        line = lines[j]
+        if "\t" in line:
+            return j
+        if j > i and not line.strip():
+            return None
+        if _MD_HEADING.match(line) or _pipe_cells(line):
+            return None
+    return None
+
+
+def _row(lines: list[str], cells: list[list[tuple[int, str]]], columns: dict[int, str], items: list) -> None:
+    """One table row into the items: its discussion cell's paragraphs, then the row of the rest."""
+    row: dict[str, str] = {}
+    for index, name in columns.items():
+        if index >= len(cells):
+            continue
+        if name == "discussion":
+            for number, text in cells[index]:
+                if text.strip():
+                    _paragraph([text], 0, items, number=number, in_table=True)
+            items.append(None)  # the cell ends its paragraphs
+            continue
+        row[name] = _cell("\n".join(text for _, text in cells[index]))
+    kept = [index for index in range(len(cells)) if columns.get(index) != "discussion"]
+    raw = " | ".join(c for c in (" ".join(" ".join(t for _, t in cells[k]).split()) for k in kept) if c)
+    numbers = sorted({n for k in kept for n, t in cells[k] if t.strip()})
+    said = {k: v for k, v in row.items() if v and k not in ("item", "ref")}
+    if said or (row and not any(name == "discussion" for name in columns.values()) and any(row.values())):
+        items.append(Row(tuple(numbers) or (cells[0][0][0],), row, raw))
+
+
+def _paragraph(lines: list[str], i: int, items: list, *, number: int | None = None, in_table: bool = False) -> None:
     text = " ".join(_EMPHASIS.sub("", lines[i]).split())
     if not text:
         items.append(None)  # a blank line: ends a wrapped paragraph
@@ -187,7 +270,7 @@ def _paragraph(lines: list[str], i: int, items: list) -> None:
             if not m:
                 break
             mark += m.group(0)
-    items.append(Para((i + 1,), text, mark.strip()))
+    items.append(Para((number or i + 1,), text, mark.strip(), in_table))
 
 
 def _joined(items: list) -> list[Para | Row]:
@@ -199,7 +282,8 @@ def _joined(items: list) -> list[Para | Row]:
     def flush() -> None:
         if group:
             out.append(group[0] if len(group) == 1 else
-                       Para(tuple(n for p in group for n in p.lines), " ".join(p.text for p in group), group[0].mark))
+                       Para(tuple(n for p in group for n in p.lines), " ".join(p.text for p in group), group[0].mark,
+                            group[0].in_table))
             group.clear()
 
     for item in items:
@@ -329,6 +413,21 @@ def ref_at_start(text: str) -> tuple[Typed | None, str]:
     return None, text
 
 
+_OWNER_LINE = re.compile(r"^(?:owners?|leads?|lead\s+officer|responsible(?:\s+officer)?|action\s+by|by\s+whom|who)"
+                         r"\s*[:–—-]\s*(?P<who>[^:;]{1,120}?)\s*(?:[.;,]?\s*(?:due|deadline|by\s+when|by|when|date|target"
+                         r"(?:\s+date)?|timescale)\s*[:–—-]?\s*(?P<due>[^:;]{1,60}?))?\s*[.;]?$", re.I)
+
+
+def owner_line(text: str) -> tuple[tuple[str, ...], str] | None:
+    """`Owner: RM`, `Lead: Dr Priya Patel`, `Owner: KB  Due: 15 March`: a line that says who does the
+    action before it (and by when)."""
+    m = _OWNER_LINE.match(text.strip()[:200])
+    if not m:
+        return None
+    owners = owners_of(re.sub(r"^(?:Dr|Mr|Mrs|Ms|Miss|Cllr|Prof)\.?\s+", "", m.group("who")))
+    return (owners, (m.group("due") or "").strip()) if owners else None
+
+
 def action_label(text: str) -> str | None:
     """The text after `Action:` / `ACTION –` / `New action:` at the start of a paragraph, if any."""
     m = _ACTION_LABEL.match(text)
@@ -412,7 +511,9 @@ _LEADING = re.compile(rf"^(?:(?:It\s+was\s+)?[Aa]greed\s*(?:that|:)?\s+)?({_OWNE
                       r"(?!be\b|have\s+been\b)(?=[a-z])")
 _NOT_NAMES = {"the", "this", "that", "these", "those", "it", "there", "a", "an", "all", "each", "members",
               "board", "panel", "committee", "group", "meeting", "officers", "chair", "update", "report",
-              "paper", "papers", "action", "item", "forward", "plan", "minutes", "we", "they"}
+              "paper", "papers", "action", "item", "forward", "plan", "minutes", "we", "they", "part", "see",
+              "appendix", "annex", "minute", "tbc", "ongoing", "complete", "completed", "closed", "open", "agenda",
+              "page", "note", "notes", "confidential", "exempt", "private", "public", "draft", "final"}
 OWNER_LABEL = re.compile(r"\b(?:[Oo]wners?|OWNERS?|[Ll]eads?|LEAD|[Rr]esponsible|[Aa]ction\s+by|ACTION\s+BY|"
                          rf"[Aa]ctions?|ACTIONS?)\s*[:–—-]\s*({_OWNER_LIST})\s*[.;)]{{0,2}}\s*$")
 _OWNER_PAREN = re.compile(rf"\(\s*({_OWNER_LIST})\s*\)\s*[.;]?\s*$")
@@ -450,6 +551,48 @@ def action_form(text: str) -> str:
     if not m or m.group(2) == "to":
         return text
     return f"{m.group(1)} to {text[m.end():]}"
+
+
+_BRACKET_END = re.compile(r"\(([^()]{2,160})\)\s*[.;]?\s*$")
+_DUE_WORD = re.compile(r"\b(?:by|due|deadline|before|for|target|date)\s*:?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """`(AH and VH, 27 th January 2019)`, `(CL – by end of March)`, `(next meeting; KB)`: who and
+    by when, as the minutes put them in brackets after an action."""
+
+    owners: tuple[str, ...]
+    due_words: str
+    before: str  # the action's words before the bracket
+
+
+def bracket_after(text: str) -> Bracket | None:
+    """The owners and due date in brackets at the end of an action, when that is all they hold."""
+    tail = text[-220:]
+    m = _BRACKET_END.search(tail)
+    if not m:
+        return None
+    inside = m.group(1)
+    due_words, rest = "", inside
+    phrases = date_phrases(inside)
+    if phrases:
+        ph = phrases[0]
+        lead = _DUE_WORD.search(inside[:ph.start])
+        start = lead.start() if lead else ph.start
+        due_words = "next meeting" if ph.kind == "next meeting" else ph.words
+        rest = inside[:start] + " " + inside[ph.end:]
+    rest = re.sub(r"^[\s,;:–—-]+|[\s,;:–—-]+$", "", rest)
+    owners: tuple[str, ...] = ()
+    if rest:
+        found = owners_of(re.sub(r"\s*;\s*", ", ", rest))
+        if not found:
+            return None
+        owners = found
+    if not owners and not due_words:
+        return None
+    offset = len(text) - len(tail)
+    return Bracket(owners, due_words, text[:offset + m.start()].rstrip(" ,;:–—-"))
 
 
 def labelled_owners(text: str) -> tuple[tuple[str, ...] | None, str]:
