@@ -723,7 +723,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--board")
     p.add_argument("--as-of", dest="as_of", help="the date the log was written (reads '24 November' against it)")
-    p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some cannot be read")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some cannot be read "
+                   "(minutes: apply the changes the log accepts, and name the ones left out)")
     p.add_argument("--date", help="minutes: the meeting's date, when the minutes do not say it")
     p.add_argument("--format", choices=["text", "csv"], default="text", help="minutes: how the proposal is shown")
     p.add_argument("--apply", action="store_true", help="minutes: make the proposed changes")

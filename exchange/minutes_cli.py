@@ -2,10 +2,12 @@
 
 The file is a meeting's minutes (.txt, .md, .docx): Clerk shows the changes they propose, one
 line a change (or, with --format csv, as `change,ref,title,owners,due,condition,text`), and with
---apply makes them, all in one transaction. A .csv file is such a proposal, perhaps edited (a row
-deleted is a change left out; an owner, date or condition changed is taken as written).
-Exit codes: 0 done (or nothing to do); 1 a change that cannot be applied (nothing applied);
-2 a file or option that cannot be used."""
+--apply makes them, all in one transaction: all or nothing. With --apply --skip-bad, the changes the
+log would refuse as they stand (each named, with its reason, in the proposal) are left out and the
+rest applied. A .csv file is such a proposal, perhaps edited (a row deleted is a change left out; an
+owner, date or condition changed is taken as written).
+Exit codes: 0 done (or nothing to do); 1 a change that cannot be applied (nothing applied; with
+--skip-bad, some left out); 2 a file or option that cannot be used."""
 from __future__ import annotations
 
 import sys
@@ -19,7 +21,7 @@ from exchange.tables import TableError, read_table, write_csv
 from service import minutes
 from service.conversation import Speaker
 from store.boards import board_for
-from store.models import ForwardPlanItem
+from store.models import ForwardPlanItem, Meeting
 from store.terms import Refusal
 
 CONSOLE = Speaker(user_id="console", user_name="console", surface="console")
@@ -47,7 +49,9 @@ def import_minutes(clerk, args) -> int:
             with conversation.read_sessions() as s:
                 board = board_for(s, args.board, None)
                 papers = list(s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.board_id == board.id)))
-                lines = minutes.lines_of_rows(rows, meeting, papers)
+                days = set(s.scalars(select(Meeting.day).where(Meeting.board_id == board.id,
+                                                               Meeting.cancelled.is_(False))))
+                lines = minutes.lines_of_rows(rows, meeting, papers, days)
                 review = minutes.Review(board.name, meeting, minutes.digest_of(board.id, text, meeting), lines, [],
                                         f"{len(lines)} changes from {path.name}", [], [])
         else:
@@ -68,12 +72,16 @@ def import_minutes(clerk, args) -> int:
         return 0
     try:
         done = minutes.apply(conversation, [line.command for line in review.lines], board_name=review.board,
-                             meeting=review.meeting, digest=review.digest, who=CONSOLE)
+                             meeting=review.meeting, digest=review.digest, who=CONSOLE, skip_refused=args.skip_bad)
     except minutes.NotApplied as exc:
         lines = [f"  {n + 1}. {review.lines[n].command}: {message}" for n, message in exc.errors.items()]
         return _fail("Nothing applied; these changes cannot be made as they are:\n" + "\n".join(lines)
-                     + "\nCorrect them (write the proposal with --format csv, edit it, import the csv), then apply.", 1)
+                     + "\nCorrect them (write the proposal with --format csv, edit it, import the csv), then apply; "
+                     "or add --skip-bad to apply the rest without them.", 1)
     except Refusal as exc:
         return _fail(f"Nothing applied: {exc.message}", 1)
     print("\n".join(done.lines))
+    if done.skipped:
+        lines = [f"  {n + 1}. {review.lines[n].command}: {message}" for n, message in done.skipped.items()]
+        return _fail(f"Left out ({len(lines)}), as --skip-bad asked:\n" + "\n".join(lines), 1)
     return 0

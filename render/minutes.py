@@ -39,23 +39,42 @@ def paste(boards: Sequence[str], board: str | None, channel: str | None) -> dict
             ]}
 
 
-def review(summary: str, warnings: Sequence[str], lines: Sequence[tuple[str, str, str]], unplaced: Sequence[str],
-           meta: dict[str, Any]) -> dict[str, Any]:
-    """lines: (label, command, notes). Each command is an editable field; clearing one leaves it out."""
+INCLUDE = "include"  # the tick that puts back a line the log would refuse as it stands
+
+
+def review(summary: str, warnings: Sequence[str], lines: Sequence[tuple[str, str, str, str, str]],
+           unplaced: Sequence[str], meta: dict[str, Any]) -> dict[str, Any]:
+    """lines: (label, command, notes, source words, refusal). Each command is an editable field;
+    clearing one leaves it out. A line the log would refuse as it stands comes unticked, with the
+    reason: the rest can be applied without it, or it can be corrected and ticked."""
     blocks: list[dict[str, Any]] = [section(summary[:MAX_SECTION_TEXT])]
     blocks += [context(w[:MAX_SECTION_TEXT]) for w in warnings[:3]]
     room = MAX_BLOCKS_PER_VIEW - len(blocks) - 2
-    for n, (label, command, notes) in enumerate(lines[:room]):
+    used = 0
+    for n, (label, command, notes, source, refused) in enumerate(lines):
+        cost = 1 + bool(command and refused)
+        if used + cost > room:
+            blocks.append(context(f"… and {len(lines) - n} more changes: read these minutes in two parts, or with "
+                                  "python bot.py import minutes FILE."))
+            break
+        used += cost
+        said = f" — from “{source[:300]}”" if source else ""
         if not command:
-            blocks.append(context(f"{n + 1}. {label}: not applied — {notes}"[:MAX_SECTION_TEXT]))
+            blocks.append(context(f"{n + 1}. {label}: not applied — {notes}{said}"[:MAX_SECTION_TEXT]))
             continue
         block = {"type": "input", "block_id": f"c{n}", "optional": True, "label": _plain(f"{n + 1}. {label}"[:200]),
                  "element": {"type": "plain_text_input", "action_id": "command", "multiline": True,
                              "initial_value": command[:MAX_PASTE], "max_length": MAX_PASTE}}
-        if notes:
-            block["hint"] = _plain(notes[:2000])
+        hint = "; ".join(x for x in (notes, f"from “{source[:400]}”" if source else "") if x)
+        if hint:
+            block["hint"] = _plain(hint[:2000])
         blocks.append(block)
-    if len(lines) > room:
+        if refused:
+            option = {"text": _plain(f"Apply line {n + 1} too"), "value": f"line {n + 1}",
+                      "description": _plain(f"Not applied as it stands: {refused}"[:150])}
+            blocks.append({"type": "input", "block_id": f"k{n}", "optional": True, "label": _plain("Cannot be applied"),
+                           "element": {"type": "checkboxes", "action_id": INCLUDE, "options": [option]}})
+    if unplaced:
         blocks.append(context(f"… and {len(lines) - room} more changes: read these minutes in two parts, or with "
                               "python bot.py import minutes FILE."))
     if unplaced:

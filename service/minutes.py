@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select, update
@@ -19,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from grammar import minutes as reader
-from grammar.commands import Command
+from grammar.commands import Command, NewAction
 from grammar.language import parse
 from grammar.minutes import MinutesError
 from render import minutes as minutes_view
@@ -34,6 +35,7 @@ from store.models import Action, ActionEvent, Board, ForwardPlanItem, Meeting, M
 from store.permissions import Act
 from store.terms import PaperStatus, Refusal, describe, in_words
 
+_STARTS_CONDITION = re.compile(r"when\b", re.I)  # a closing note read as `close <ref> when …` would be a condition
 MAX_LINES = 90  # a review form has room for this many changes (Slack's 100 blocks a view)
 
 
@@ -42,9 +44,11 @@ class Line:
     """One proposed change as the secretary reviews it: what it is, the command, what to check."""
 
     label: str
-    command: str  # empty: the reader could not make a command of it (listed, not applied)
+    command: str  # empty: the reader could not make a command of it, or nothing to change (listed, not applied)
     notes: list[str] = field(default_factory=list)
     private: bool = False
+    source: str = ""  # the minutes' words it was read from
+    refused: str = ""  # why the log would refuse it as it stands (found by trying it, then rolled back)
 
 
 @dataclass
@@ -61,8 +65,12 @@ class Review:
     def text(self) -> list[str]:
         """The proposal as one line per change, for a reply or a terminal."""
         out = [self.summary] + [f"! {w}" for w in self.warnings]
-        out += [f"{n}. {line.command or '(not applied)'}" + (f"   [{'; '.join(line.notes)}]" if line.notes else "")
-                for n, line in enumerate(self.lines, 1)]
+        for n, line in enumerate(self.lines, 1):
+            out.append(f"{n}. {line.command or '(not applied)'}" + (f"   [{'; '.join(line.notes)}]" if line.notes else ""))
+            if line.refused:
+                out.append(f"   ✗ cannot be applied as it stands: {line.refused}")
+            if line.source:
+                out.append(f"   from: “{line.source}”")
         if self.unplaced:
             out.append(f"Not placed ({len(self.unplaced)} paragraphs, quoted):")
             out += [f"  “{p}”" for p in self.unplaced]
@@ -94,12 +102,14 @@ def review(conversation: Conversation, text: str, *, board_name: str | None, cha
         days = set(s.scalars(select(Meeting.day).where(Meeting.board_id == board.id, Meeting.cancelled.is_(False))))
         lines = [_line(change, proposal.meeting_date, papers, days) for change in proposal.changes]
         name, board_id = board.name, board.id
+    for n, message in refusals(conversation, [line.command for line in lines], board_name=name, who=who).items():
+        lines[n].refused = message
     return Review(name, proposal.meeting_date, digest_of(board_id, text, proposal.meeting_date), lines,
                   [u.text for u in proposal.unplaced], proposal.summary(), list(proposal.warnings),
                   proposal.as_csv_rows())
 
 
-def lines_of_rows(rows: list[list[str]], meeting: dt.date | None, papers=()) -> list[Line]:
+def lines_of_rows(rows: list[list[str]], meeting: dt.date | None, papers=(), days=frozenset()) -> list[Line]:
     """A proposal written as csv (change,ref,title,owners,due,condition,text), perhaps edited, as lines
     to apply: a row left out is a change left out."""
     out = []
@@ -120,7 +130,7 @@ def lines_of_rows(rows: list[list[str]], meeting: dt.date | None, papers=()) -> 
                                text=cells.get("text", ""), when=due_cell if plan or kind == reader.MEETING_ADD else "",
                                recurrence=condition if plan else "",
                                provisional=kind == reader.MEETING_ADD and "provisional" in condition)
-        out.append(_line(change, meeting, papers))
+        out.append(_line(change, meeting, papers, days))
     return out
 
 
@@ -138,9 +148,11 @@ def _line(change, meeting: dt.date | None, papers, days=frozenset()) -> Line:
     minutes_of = f"From the minutes of {in_words(meeting)}" if meeting else "From the minutes"
     if change.ref and not change.known_ref and kind not in (reader.NEW,):
         near = f"; nearest: {', '.join(change.nearest)}" if change.nearest else ""
-        notes.insert(0, f"{change.ref} is not on the log{near}: correct the ref")
-    if kind == reader.CLOSE:
-        command = f"action close {change.ref} {minutes_of}"
+        notes = [f"{change.ref} is not on the log{near}: correct the ref"] + [
+            n for n in notes if not n.startswith(f"{change.ref} is not on the log")]
+    if kind == reader.CLOSE:  # the minutes' own words about it are its closing note
+        note = " ".join(change.text.split())
+        command = f"action close {change.ref} {note if note and not _STARTS_CONDITION.match(note) else minutes_of}"
     elif kind == reader.CLOSE_WHEN:
         command = f"action close {change.ref} when {change.condition}"
     elif kind == reader.UPDATE:
@@ -165,21 +177,28 @@ def _line(change, meeting: dt.date | None, papers, days=frozenset()) -> Line:
         command = f"plan drop FP-{item.number} {minutes_of}" if item else ""
         if item is None:
             notes.append(f"no paper like “{change.title}” is on the plan")
+    elif kind == reader.MEETING_ADD and change.when_date in days:  # the next meeting, already on the calendar
+        command = ""
+        notes.append(f"{in_words(change.when_date)} is already a meeting of the board: no change")
     elif kind == reader.MEETING_ADD:
         at = f" {change.time:%H:%M}" if change.time else ""
         command = f"meeting add {change.when_date:%d/%m/%Y}{at}" + (" provisional" if change.provisional else "") \
             if change.when_date else ""
+    elif kind == reader.DECISION:
+        command = ""
+        notes.insert(0, f"the board's decision: “{change.title}”; nothing to change on the log")
     else:
         command = ""
-    label = _label(change)
-    return Line(label, command, notes, change.private)
+    label = _label(change) if not (kind == reader.MEETING_ADD and not command) else "Meeting already scheduled"
+    return Line(label, command, notes, change.private, change.source)
 
 
 def _label(change) -> str:
     ref = f" {change.ref}" if change.ref else ""
     return {reader.CLOSE: f"Close{ref}", reader.CLOSE_WHEN: f"Close{ref} when…", reader.UPDATE: f"Update{ref}",
             reader.NEW: f"New action{ref}", reader.PLAN_ADD: "Add to the plan", reader.PLAN_TBC: "Add to the plan (TBC)",
-            reader.PLAN_DROP: "Drop from the plan", reader.MEETING_ADD: "Add a meeting"}.get(change.kind, "Not understood")
+            reader.PLAN_DROP: "Drop from the plan", reader.MEETING_ADD: "Add a meeting",
+            reader.DECISION: "Decision"}.get(change.kind, "Not understood")
 
 
 def _when_words(when: str, days=frozenset()) -> str:
@@ -218,14 +237,19 @@ class NotApplied(Refusal):
 class Applied:
     lines: list[str]
     already: bool = False
+    skipped: dict[int, str] = field(default_factory=dict)  # lines left out (skip_refused), and why
 
 
-def apply(conversation: Conversation, lines: list[str], *, board_name: str, meeting: dt.date | None, digest: str,
-          who: Speaker) -> Applied:
-    """Apply the kept lines, all or none. Raises NotApplied with each line's problem."""
-    now = conversation.clock()
-    today = conversation.today(now)
-    context = conversation.directory.current().context(today)
+class _Tried(Exception):
+    """A dry run's end: what would be refused, its transaction rolled back."""
+
+    def __init__(self, errors: dict[int, str]):
+        self.errors = errors
+
+
+def _parsed(conversation: Conversation, lines: list[str], board_name: str) -> tuple[list[tuple[int, Command]],
+                                                                                   dict[int, str]]:
+    context = conversation.directory.current().context(conversation.today(conversation.clock()))
     commands: list[tuple[int, Command]] = []
     errors: dict[int, str] = {}
     for n, line in enumerate(lines):
@@ -236,22 +260,67 @@ def apply(conversation: Conversation, lines: list[str], *, board_name: str, meet
         except Refusal as exc:
             errors[n] = exc.message
             continue
-        if command.board is None:
-            command = replace(command, board=board_name)
-        commands.append((n, command))
-    if errors:
+        commands.append((n, replace(command, board=board_name) if command.board is None else command))
+    return commands, errors
+
+
+def refusals(conversation: Conversation, lines: list[str], *, board_name: str, who: Speaker) -> dict[int, str]:
+    """The lines the log would refuse as they stand, and why: each is tried, in the order apply runs
+    them, in one transaction that is then rolled back. Nothing is changed."""
+    commands, errors = _parsed(conversation, lines, board_name)
+    if not commands:
+        return errors
+    now = conversation.clock()
+
+    def attempt(s: Session):
+        turn = conversation._turn(s, who, now)
+        turn.quiet = []
+        raise _Tried(_run(s, turn, commands)[1])
+
+    try:
+        serially(conversation.sessions, attempt)
+    except _Tried as tried:
+        errors.update(tried.errors)
+    except (Refusal, DBAPIError):
+        pass  # the apply itself says so, with its reason
+    return dict(sorted(errors.items()))
+
+
+def apply(conversation: Conversation, lines: list[str], *, board_name: str, meeting: dt.date | None, digest: str,
+          who: Speaker, skip_refused: bool = False) -> Applied:
+    """Apply the kept lines, all or none: raises NotApplied with each line's problem. With
+    skip_refused, the lines the log refuses are left out (and said) and the rest applied."""
+    now = conversation.clock()
+    commands, errors = _parsed(conversation, lines, board_name)
+    if errors and not skip_refused:
         raise NotApplied(errors)
     try:
-        return serially(conversation.sessions, lambda s: _apply(conversation, s, commands, board_name=board_name,
-                                                                 meeting=meeting, digest=digest, who=who, now=now))
+        done = serially(conversation.sessions, lambda s: _apply(conversation, s, commands, board_name=board_name,
+                                                                 meeting=meeting, digest=digest, who=who, now=now,
+                                                                 skip_refused=skip_refused))
     except DBAPIError as exc:
         raise not_stored(exc) from None
+    done.skipped = dict(sorted({**errors, **done.skipped}.items()))
+    return done
+
+
+def _run(s: Session, turn, commands: list[tuple[int, Command]]) -> tuple[list, dict[int, str]]:
+    """Run each command in its own savepoint, so one the log refuses leaves no trace. Actions the
+    minutes number run first: the batch's unnumbered actions then take the refs after them."""
+    said, errors = [], {}
+    first = sorted(commands, key=lambda nc: not (isinstance(nc[1], NewAction) and nc[1].numbered is not None))
+    for n, command in first:
+        try:
+            with s.begin_nested():
+                said.append((n, command, RUNNERS[type(command)](turn, command)))
+        except Refusal as exc:
+            errors[n] = exc.message
+    return [(c, r) for _, c, r in sorted(said, key=lambda x: x[0])], errors
 
 
 def _apply(conversation: Conversation, s: Session, commands: list[tuple[int, Command]], *, board_name: str,
-           meeting: dt.date | None, digest: str, who: Speaker, now: dt.datetime) -> Applied:
+           meeting: dt.date | None, digest: str, who: Speaker, now: dt.datetime, skip_refused: bool) -> Applied:
     """In one serializable transaction (run again if another change wins a race with it)."""
-    errors: dict[int, str] = {}
     turn = conversation._turn(s, who, now)
     board = boards.find_board(s, board_name)
     rules.require(turn.actor, Act.OFFICER_ACTION, board=board, doing="apply minutes to its log")
@@ -264,25 +333,20 @@ def _apply(conversation: Conversation, s: Session, commands: list[tuple[int, Com
     first_event = s.scalar(select(func.max(ActionEvent.id))) or 0
     first_plan_event = s.scalar(select(func.max(PlanEvent.id))) or 0
     turn.quiet = []
-    said = []
-    for n, command in commands:
-        try:
-            said.append((command, RUNNERS[type(command)](turn, command)))
-        except Refusal as exc:
-            errors[n] = exc.message
-    if errors:
+    said, errors = _run(s, turn, commands)
+    if errors and not skip_refused:
         raise NotApplied(errors)
     s.flush()
     marker = f"from the minutes of {in_words(meeting)}" if meeting else "from the minutes"
     _mark(s, ActionEvent, first_event, marker)
     _mark(s, PlanEvent, first_plan_event, marker)
     s.add(MinutesApplied(board_id=board.id, digest=digest, meeting=meeting, applied=now, by_id=turn.actor.id,
-                         changes=len(commands)))
+                         changes=len(said)))
     summary, public = _summary(board, said, meeting, turn, MRKDWN)
     turn.quiet = None
     turn.post(board, summary, public)
     reply, _ = _summary(board, said, meeting, turn, turn.fmt)
-    return Applied(reply.splitlines())
+    return Applied(reply.splitlines(), skipped=errors)
 
 
 def _mark(s: Session, table, after: int, marker: str) -> None:
@@ -362,7 +426,8 @@ def read_pasted(conversation: Conversation, user: str, view: dict) -> dict:
     meta = {"board": found.board, "meeting": found.meeting.isoformat() if found.meeting else None,
             "digest": found.digest, "channel": channel if isinstance(channel, str) else None}
     return {"response_action": "update", "view": minutes_view.review(
-        found.summary, found.warnings, [(line.label, line.command, "; ".join(line.notes)) for line in found.lines],
+        found.summary, found.warnings,
+        [(line.label, line.command, "; ".join(line.notes), line.source, line.refused) for line in found.lines],
         found.unplaced, meta)}
 
 
@@ -376,9 +441,13 @@ def apply_reviewed(conversation: Conversation, user: str, view: dict) -> dict[st
         return {"c0": "This form has lost its minutes; read them again."}
     values = ((view.get("state") or {}).get("values") or {}) if isinstance(view.get("state"), dict) else {}
     lines, ids = [], []
-    for block_id in sorted((b for b in values if isinstance(b, str) and b[1:].isdigit()), key=lambda b: int(b[1:])):
+    for block_id in sorted((b for b in values if isinstance(b, str) and b[:1] == "c" and b[1:].isdigit()),
+                           key=lambda b: int(b[1:])):
         element = (values.get(block_id) or {}).get("command") or {}
         value = element.get("value") if isinstance(element, dict) else None
+        tick = (values.get(f"k{block_id[1:]}") or {}).get(minutes_view.INCLUDE)
+        if isinstance(tick, dict) and not tick.get("selected_options"):
+            value = None  # a line the log refuses, left unticked: left out
         lines.append(value if isinstance(value, str) else "")
         ids.append(block_id)
     channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None

@@ -26,10 +26,10 @@ CLOSED = ["42/18", "51/18", "65/18", "71/18", "72/18", "73/18", "75/18", "76/18"
           "82/18", "83/18", "84/18", "85/18", "87/18", "89/18"]
 
 
-def args(file, apply=False, format="text", date=None):
-    """`python bot.py import minutes FILE --board P&R [--format csv] [--apply]`, run in this process (its clock)."""
+def args(file, apply=False, format="text", date=None, skip_bad=False):
+    """`python bot.py import minutes FILE --board P&R [--format csv] [--apply [--skip-bad]]`, run in this process."""
     return argparse.Namespace(cmd="import", what="minutes", file=str(file), board="P&R", date=date, format=format,
-                              apply=apply)
+                              apply=apply, skip_bad=skip_bad)
 
 
 @pytest.fixture
@@ -61,7 +61,12 @@ def test_the_november_2018_minutes_read_reviewed_and_applied(pr, tmp_path, capsy
     assert import_minutes(pr.clerk, args(MINUTES)) == 0
     shown = capsys.readouterr().out
     assert shown.startswith("Minutes of Thu 29 Nov 2018: 30 changes proposed")
-    assert "action close 84/1 From the minutes of 29 November 2018   [84/1 is not on the log; nearest: 84/18" in shown
+    assert ("action close 84/1 This action is completed and can now close.   [84/1 is not on the log; nearest: 84/18: "
+            "correct the ref]") in shown
+    # the one line the log refuses is named before anything is applied, with the log's reason and its source words
+    assert shown.count("✗ cannot be applied as it stands") == 1
+    assert "✗ cannot be applied as it stands: There is no action 84/1; did you mean 84/18?" in shown
+    assert "   from: “84/1 – EP proposed response to Home Office Serious Violence Strategy. This action" in shown
     assert "Nothing is changed until you apply" in shown and log_of(pr) == before
 
     assert import_minutes(pr.clerk, args(MINUTES, apply=True)) == 1  # the typo stops it: all or nothing
@@ -138,7 +143,7 @@ def test_the_minutes_forms_read_a_table_review_it_and_apply_it_once(pr):
     review = answer["view"]
     fields = {b["block_id"]: b["element"]["initial_value"] for b in review["blocks"] if b.get("type") == "input"}
     assert list(fields.values()) == [
-        "action close 74/18 From the minutes of 29 November 2018",
+        "action close 74/18 This action can now close.",
         "action update 81/18 The contract review is under way with the commissioning group.",
         'action new "SH/VH to discuss the Specials funding with the Chief Constable" owner SH and VH due 22/12/2018 '
         "numbered 93/18",
@@ -161,6 +166,96 @@ def test_the_minutes_forms_read_a_table_review_it_and_apply_it_once(pr):
     told = [json.dumps(c.args) for c in pr.fake.calls_to("chat.postEphemeral")]
     assert any("nothing changed" in t for t in told)
     assert len(pr.posts("CPR")) == 1
+
+
+def test_a_line_the_log_refuses_comes_unticked_with_its_reason_and_the_rest_apply(pr):
+    """Minutes with a mistyped ref (84/1) and a next meeting already on the calendar: the review
+    shows the typo's line unticked with the log's reason, the meeting as no change; Apply makes the
+    rest. Ticked again and still wrong, it is refused on its own line and nothing is applied."""
+    for line in ("/clerk person SH <@USH0001|sh> Sarah Hill", "/clerk person RH Roger Hirst",
+                 "/clerk person CG Chris Garnett", "/meeting add 13/12/2018 10:00"):
+        pr.says("GA", line)
+    minutes = TABLE_MINUTES + "84/1 | This action can now close. | AH |\n\nDate of next meeting – 13 December 2018\n"
+    trigger = pr.fake.trigger()
+    pr.slash("GA", "/action minutes", channel="CPR", trigger_id=trigger)
+    paste = pr.opened()
+    review = view_submission(pr, "GA", paste, {
+        "text": {"value": {"type": "plain_text_input", "value": minutes}},
+        "board": {"value": {"selected_option": {"value": "P&R"}}},
+        "meeting": {"value": {"selected_date": None}}}).json()["view"]
+    blocks = {b.get("block_id"): b for b in review["blocks"] if b.get("block_id")}
+    commands = {k: b["element"]["initial_value"] for k, b in blocks.items() if k.startswith("c")}
+    assert commands["c4"] == "action close 84/1 This action can now close."
+    tick = blocks["k4"]["element"]
+    assert tick["type"] == "checkboxes" and "initial_options" not in tick  # unticked
+    assert "There is no action 84/1" in tick["options"][0]["description"]["text"]
+    assert [k for k in blocks if k.startswith("k")] == ["k4"]  # only the refused line
+    said = json.dumps(review["blocks"])
+    assert "Meeting already scheduled" in said and "no change" in said and "meeting add 13/12/2018" not in said
+    assert "from “74/18 | This action can now close. | AH”" in blocks["c0"]["hint"]["text"]
+
+    values = {k: {"command": {"type": "plain_text_input", "value": v}} for k, v in commands.items()}
+    values["k4"] = {"include": {"type": "checkboxes", "selected_options": tick["options"]}}  # ticked anyway: refused on its line, nothing applied
+    before = log_of(pr)
+    refused = view_submission(pr, "GA", review, values).json()
+    assert refused["response_action"] == "errors" and list(refused["errors"]) == ["c4"]
+    assert "There is no action 84/1" in refused["errors"]["c4"] and log_of(pr) == before
+
+    values["k4"] = {"include": {"type": "checkboxes", "selected_options": []}}  # left unticked: the rest apply
+    done = view_submission(pr, "GA", review, values)
+    assert done.status_code == 200 and done.text == ""
+    after = log_of(pr)
+    assert after["74/18"][0] == "closed" and "93/18" in after and "94/18" in after
+    posts = [post_text(p) for p in pr.posts("CPR")]
+    assert len(posts) == 1 and "4 changes" in posts[0]
+
+
+BATCH_MINUTES = """P&R Board — minutes of the meeting held on 29 November 2018
+
+1. Action log
+
+74/18 – The paper was circulated. This action can now close.
+84/1 – This action can now close.
+
+2. New actions
+
+ACTION: VH to circulate the estates paper by 14 December.
+
+Action 90: A timeline for the DVPO study to be provided to the Board (AH and VH, 27 th January 2019).
+
+ACTION: AH to write to the Chief Constable about Specials funding.
+
+Date of next meeting – 13 December 2018 at 10.00 am
+"""
+
+
+def test_the_refs_a_batch_takes_are_its_own_and_refused_lines_can_be_skipped(pr, tmp_path, capsys):
+    """`Action 90` and two unnumbered actions around it, on a log whose next ref is 90/18: the
+    numbered one keeps 90/18 and the others take 91/18 and 92/18 (no untrue "already on the log").
+    The mistyped 84/1 stops an all-or-nothing apply; --skip-bad applies the rest and names it.
+    The next meeting, already on the calendar, is no change."""
+    pr.says("GA", "/meeting add 13/12/2018 10:00")
+    path = tmp_path / "minutes.txt"
+    path.write_text(BATCH_MINUTES, encoding="utf-8")
+    before = log_of(pr)
+    assert import_minutes(pr.clerk, args(path, apply=True)) == 1
+    err = capsys.readouterr().err
+    assert "Nothing applied" in err and "84/1" in err and "--skip-bad" in err and "already on the log" not in err
+    assert log_of(pr) == before
+    assert import_minutes(pr.clerk, args(path, apply=True, skip_bad=True)) == 1
+    out, err = capsys.readouterr()
+    assert "Left out (1), as --skip-bad asked:" in err and "action close 84/1" in err and "There is no action 84/1" in err
+    assert "Meeting already scheduled" not in err and "already meets" not in err
+    after = log_of(pr)
+    assert after["74/18"][0] == "closed"
+    assert after["90/18"][2] == "A timeline for the DVPO study to be provided to the Board"
+    assert after["90/18"][3:] == (["AH", "VH"], __import__("datetime").date(2019, 1, 27))
+    assert after["91/18"][2].startswith("VH to circulate the estates paper") and after["91/18"][3] == ["VH"]
+    assert after["92/18"][2].startswith("AH to write to the Chief Constable") and after["92/18"][3] == ["AH"]
+    with pr.clerk.sessions() as s:
+        closing = s.scalars(select(ActionEvent.text).join(Action).where(Action.number == 74, ActionEvent.at == pr.clock(),
+                                                                        ActionEvent.kind == "status")).all()
+    assert closing == ["The paper was circulated. This action can now close. (from the minutes of 29 November 2018)"]
 
 
 @pytest.mark.parametrize("name, content, says", [

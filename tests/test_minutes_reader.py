@@ -30,6 +30,7 @@ from grammar.minutes import (
     read_minutes,
 )
 from grammar.minutes import text as minutes_text
+from grammar.minutes.rules import status_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "tests" / "data" / "domain"  # copies of ../shared/domain, so a clone alone runs every test
@@ -138,8 +139,9 @@ def test_the_november_2018_minutes_propose_the_hand_counted_decisions(november):
 
 def test_updates_are_the_items_substance_without_their_status_sentence(november):
     by_ref = {c.ref: c for c in november.changes if c.ref}
+    # a closure keeps the minutes' own words, its status sentence too: they become the closing note
     assert by_ref["42/18"].text == ("Gareth Nicholson sent the Communications plan to Darren Horsman and Emma Thomas "
-                                    "on 30th October 2018.")  # as the replay typed it
+                                    "on 30th October 2018. This action can now close.")
     assert by_ref["68/18"].text == "AG updated that the decision sheet for virements has been received but has not been signed yet."
     assert by_ref["74/18"].text.startswith("AH updated that a paper has been prepared to answer queries around the "
                                            "cashable and non-cashable savings against the original business case.")
@@ -151,9 +153,9 @@ def test_updates_are_the_items_substance_without_their_status_sentence(november)
     assert "can close" not in by_ref["66/18"].text
     # 71/18's update is its paragraphs without Action 90, which is a change of its own
     assert "Action 90" not in by_ref["71/18"].text and "An analysis" not in by_ref["71/18"].text
-    assert by_ref["71/18"].text.endswith("MH and VH agreed with this approach.")
-    for ref in ("75/18", "76/18", "85/18", "89/18", "84/1"):
-        assert by_ref[ref].text == "", ref  # "This action can now close." says nothing else
+    assert by_ref["71/18"].text.endswith("MH and VH agreed with this approach. The original action can now close.")
+    for ref in ("75/18", "76/18", "85/18", "89/18", "84/1"):  # "This action can now close." and nothing else
+        assert by_ref[ref].kind == CLOSE and status_of(by_ref[ref].text).kind == CLOSE and len(by_ref[ref].text) < 60, ref
     assert by_ref["90/18"].text.startswith("An analysis of anticipated impact") and "This should link" in by_ref["90/18"].text
     assert by_ref["90/18"].notes == ("no owner given (the person who raises it will own it)",)
 
@@ -283,7 +285,7 @@ def check_table_minutes(proposal):
     assert proposal.meeting_date == dt.date(2016, 10, 27)
     assert proposal.not_understood == () and not proposal.other_board
     by_ref = {c.ref: c for c in proposal.changes}
-    assert by_ref["58/16"].text == "The decision sheet for the virements has been signed."
+    assert by_ref["58/16"].text == "The decision sheet for the virements has been signed. This action can now close."
     assert by_ref["61/16"].text == "Recruitment to the analyst posts continues"
     assert (by_ref["68/16"].due_words.lower(), by_ref["68/16"].notes) == ("next meeting", ("due at the next meeting",))
     assert [c.unknown_owners for c in proposal.of(NEW)] == [()] * 5
@@ -382,13 +384,13 @@ def test_an_action_log_table_matters_arising_and_an_actions_list():
     assert [(c.kind, c.ref, c.title, c.owners, c.due, c.due_words, c.condition, c.when, c.text) for c in proposal.changes] == [
         (UPDATE, "74/18", "Mobile Policing paper", (), dt.date(2019, 1, 3), "03/01/2019", "", "",
          "Paper went to the January meeting; follow-up in March"),
-        (CLOSE, "75/18", "Independent assessment", (), None, "", "", "", "Report received"),
+        (CLOSE, "75/18", "Independent assessment", (), None, "", "", "", "Report received. Closed"),
         (CLOSE, "76/18", "CSAS outcomes", (), None, "", "", "", ""),
         (CLOSE_WHEN, "78/18", "Investment timelines", (), None, "", "the timetable is published", "", ""),
         (NEW, "93/19", "VH to brief the Board on the new scorecard", ("VH",), dt.date(2019, 3, 4), "w/c 4 March", "", "",
          "VH to brief the Board on the new scorecard"),
-        (CLOSE, "79/18", "Operational transformation reserve", (), None, "", "", "", ""),
-        (CLOSE, "80/18", "Fusion bid", (), None, "", "", "", ""),
+        (CLOSE, "79/18", "Operational transformation reserve", (), None, "", "", "", "Closed"),
+        (CLOSE, "80/18", "Fusion bid", (), None, "", "", "", "complete"),
         (CLOSE, "81/18", "", (), None, "", "", "", ""),  # "The Board agreed that action 81/18 be proposed for closure."
         (UPDATE, "82/18", "Medical contract", (), None, "", "", "", "Deferred to the March meeting."),
         (NEW, None, "The committee discussed the internal audit plan", ("AH",), None, "", "", "",
@@ -415,7 +417,7 @@ def test_minutes_numbered_like_refs_are_not_mistaken_for_actions():
     proposal = read_minutes_file(DATA / "trust-board-2019-04.txt", refs=["12/19", "13/19", "14/19"],
                                  people={"HW": "Helen Ward", "PL": "Peter Lee", "SK": "Sara Khan"})
     assert [(c.kind, c.ref, c.title, c.owners, c.due, c.text) for c in proposal.changes] == [
-        (CLOSE, "12/19", "PL to circulate the workforce plan", (), None, ""),
+        (CLOSE, "12/19", "PL to circulate the workforce plan", (), None, "Complete."),
         (UPDATE, "14/19", "", (), None, "SK will report in May."),
         (DECISION, None, "The Board approved the capital plan.", (), None, "Decision: The Board approved the capital plan."),
         (NEW, None, "SK to review the estates business case", ("SK",), dt.date(2019, 4, 30),

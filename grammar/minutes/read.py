@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from grammar.minutes import text as mt
 from grammar.minutes.model import (
+    CLOSE,
     NEW,
     NOT_UNDERSTOOD,
     UPDATE,
@@ -69,6 +70,7 @@ def _initials_by_name(people: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+_SAID = re.compile(r"\b(?:was|were|has|have|had|is|are|been)\b", re.I)  # a heading that is a sentence, not a title
 SOURCE_SHOWN = 400  # characters of the minutes' words a proposal quotes
 
 
@@ -304,9 +306,12 @@ class Reader(PlanReading):
             if status.note:
                 notes.append(status.note)
             status_at = dict(statuses)
-            kept = (_UPDATE_LABEL.sub("", substance(s, status_at[i]) if i in status_at else s)
+            closing = status.kind == CLOSE  # a closure keeps the minutes' words, its status too: its closing note
+            kept = (_UPDATE_LABEL.sub("", substance(s, status_at[i]) if i in status_at and not closing else s)
                     for i, (para, s) in enumerate(units) if self._upto(block, para, last_para))
             text = " ".join(t for t in kept if t)
+            if closing and block.title and _SAID.search(block.title):  # "74/18 – The paper was circulated. …"
+                text = f"{block.title.rstrip('.')}. {text}".strip()
             if not text and status.kind == UPDATE and not re.search(r"\bopen\b", units[last_at][1], re.I):
                 text = _UPDATE_LABEL.sub("", units[last_at][1])  # "Deferred to the March meeting." is the update
             for index, p in block.paras:
@@ -605,8 +610,11 @@ class Reader(PlanReading):
             notes.append("the row gives no status: it stays open, with this update")
         text = update
         said = [(s, status_of(s)) for s in mt.sentences(rest)]
+        closing = kind == CLOSE
         if not text and any(st for _, st in said):  # the action cell tells the news: "58/16 – … can now close."
-            text = " ".join(t for t in (s if st is None else substance(s, st) for s, st in said) if t)
+            text = " ".join(t for t in (s if st is None or closing else substance(s, st) for s, st in said) if t)
+        elif closing and status is not None and text and status_of(text) is None:
+            text = f"{text.rstrip('.')}. {' '.join(row.cells.get('status', '').split())}".strip(". ") or text
         title = rest if len(rest) <= 160 and not any(st for _, st in said) else ""
         self.spoken.append((ref or written, ref is not None))
         if kind == UPDATE and not text and not due_words and ref is not None:
