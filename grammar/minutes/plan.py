@@ -59,6 +59,13 @@ def _decision_words(body: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+_MEETING_HELD = re.compile(r"\b(?:(?:will|shall)\s+(?:next\s+)?meet\s+(?:again\s+)?on\b|"
+                           r"meeting\b[^.;]{0,80}?\b(?:will\s+be\s+held|"
+                           r"is\s+to\s+be\s+held|has\s+been\s+(?:arranged|scheduled|called|convened)|will\s+take\s+place)"
+                           r"\s+(?:on|for)\b)", re.I)
+_MEETING_DATES = re.compile(r"\bdates?\b[^.;:]{0,80}?\b(?:approved|agreed|confirmed|"
+                            r"set)\s+for\s+(?:the\s+)?(?:[\w&'’-]+\s+){0,3}?"
+                            r"meetings\b", re.I)
 _INTRO_REST = re.compile(r"^[^:]{3,120}?:\s*(\S.*)$")
 
 
@@ -252,9 +259,9 @@ class PlanReading:
     def sentence(self, s: str, p: Para) -> list[Change]:
         """The changes one sentence outside an item asks for."""
         text = s[:MAX_SENTENCE]
-        meeting = self.meeting_in_sentence(text, p)
-        if meeting:
-            return [meeting]
+        meetings = self.meetings_in_sentence(text, p)
+        if meetings:
+            return meetings
         verb = _ADD_VERB.search(text)
         if verb:
             change = self.plan_add(text, verb, p, pronoun_title="")
@@ -277,7 +284,7 @@ class PlanReading:
             out = []
             for typed in mt.refs_in(text):
                 ref = self.resolve(typed)
-                if ref is None and typed.year is None:
+                if ref is None and (typed.year is None or mt.financial_year(typed.number, typed.yy)):
                     continue
                 written = typed.raw()
                 nearest = () if ref else mt.nearest_refs(written, self.known_set)
@@ -346,7 +353,9 @@ class PlanReading:
         after = text[verb.end():]
         place = re.search(r"\b(?:from|off)\s+(?:the\s+)?", after)
         plan_named = bool(re.search(_PLACE, text, re.I))
-        when, _, notes = self.when_in(after[place.end():] if place else "", 0) if place else ("", None, [])
+        when, _, notes = self.when_in(after, place.start()) if place else ("", None, [])
+        if when and place and mt.date_phrases(after[:place.start()]) and not mt.date_phrases(after[place.start():]):
+            when = ""  # the date was before "from": not the meeting it leaves
         if not (plan_named or (self.fp_section and (when or place))):
             return None
         if place and verb.group(0).lower().startswith(("remov", "drop", "delet", "withdr", "tak")) and \
@@ -368,25 +377,37 @@ class PlanReading:
 
     def meetings_in(self, index: int, p: Para) -> None:
         """A heading that gives the next meeting's date: `10. Date of next meeting – 24 th November 2016`."""
-        change = self.meeting_in_sentence(p.body[:MAX_SENTENCE], p)
-        if change:
+        found = [c for sentence in mt.sentences(p.body) for c in self.meetings_in_sentence(sentence[:MAX_SENTENCE], p)]
+        for change in found:
             self.add(change)
+        if found:
             self.placed.add(index)
 
-    def meeting_in_sentence(self, text: str, p: Para) -> Change | None:
+    def meetings_in_sentence(self, text: str, p: Para) -> list[Change]:
         """`Date of next meeting – 24 th November 2016`, `The next meeting … will be held on 16
-        December at 1.00pm`."""
-        m = _NEXT_MEETING.search(text)
+        December at 1.00pm`, `The Board will next meet on …`, `An extra meeting … has been arranged
+        for …`, `the following dates be approved for meetings …: 23 September 2027, 9 December 2027`."""
+        m = _NEXT_MEETING.search(text) or _MEETING_HELD.search(text)
+        listed = _MEETING_DATES.search(text)
+        if listed:
+            m = listed
         if not m or _REPORT_VERB.search(text) or _ADD_VERB.search(text) or re.search(r"\bminutes\b", text[:m.start()], re.I):
-            return None
+            return []
         if re.search(r"\b(?:bring|come\s+back|report|update|present)\w*\b", text[:m.start()], re.I):
-            return None
-        days = [ph for ph in mt.date_phrases(text) if ph.kind == "day" and ph.start >= m.end()]
+            return []
+        days = [ph for ph in mt.date_phrases(text) if ph.kind == "day" and ph.end > m.start()]
         if not days:
-            return None
-        day = mt.day_of(days[0].words, self.base)
-        if day is None:
-            return Change(NOT_UNDERSTOOD, title="Next meeting", text=p.text, lines=p.lines,
-                          notes=(f"the next meeting's date “{days[0].words}” is not read",))
-        return Change(MEETING_ADD, title="Next meeting", when=day.isoformat(), time=_time_in(text[days[0].end:]),
-                      provisional=bool(_PROVISIONAL.search(text)), text=p.text, lines=p.lines)
+            return []
+        out = []
+        for phrase in days if listed else days[:1]:
+            day = mt.day_of(phrase.words, self.base)
+            if day is None:
+                out.append(Change(NOT_UNDERSTOOD, title="Next meeting", text=p.text, lines=p.lines,
+                                  notes=(f"the meeting's date “{phrase.words}” is not read",)))
+                continue
+            after = text[phrase.end:phrase.end + 60]
+            out.append(Change(MEETING_ADD, title="Next meeting" if not listed else "Meeting", when=day.isoformat(),
+                              time=_time_in(after) or (_time_in(text[m.start():days[0].start]) if listed else None),
+                              provisional=bool(_PROVISIONAL.search(after if listed else text)), text=p.text,
+                              lines=p.lines))
+        return out

@@ -21,6 +21,7 @@ from dataclasses import replace
 from grammar.minutes import text as mt
 from grammar.minutes.model import (
     CLOSE,
+    CLOSE_WHEN,
     NEW,
     NOT_UNDERSTOOD,
     UPDATE,
@@ -57,7 +58,7 @@ def _initials_by_name(people: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     parts: dict[str, set[str]] = defaultdict(set)
     for initials, name in people.items():
-        words = name.lower().split()
+        words = mt.without_title(name).lower().split()
         if not words:
             continue
         out[" ".join(words)] = initials
@@ -71,6 +72,12 @@ def _initials_by_name(people: Mapping[str, str]) -> dict[str, str]:
 
 
 _SAID = re.compile(r"\b(?:was|were|has|have|had|is|are|been)\b", re.I)  # a heading that is a sentence, not a title
+_NO_NEWS = re.compile(r"\b(?:no\s+(?:further\s+)?(?:update|change|progress|news)|nothing\s+(?:new|further)(?:\s+to\s+report)?|"
+                      r"not\s+yet\s+due)\b", re.I)
+_BARE_STATUS = re.compile(r"(?:still\s+)?(?:open|ongoing|on-going|on\s+track|in\s+progress|not\s+yet\s+due|outstanding|"
+                          r"pending|green|amber|red|no\s+(?:further\s+)?update|no\s+change)", re.I)
+_NAMED_FIRST = re.compile(r"\((?P<title>[^()]{2,120})\)\s*[:.–—-]?\s+(?=\S)|(?P<title2>[^.:;()]{2,100}?)\s*:\s+(?=[a-z])")
+_STATUS_THEN_NEWS = re.compile(r"([A-Za-z][A-Za-z /-]{1,30}?)\s*[–—:;.-]\s+(\S.*)$")
 SOURCE_SHOWN = 400  # characters of the minutes' words a proposal quotes
 
 
@@ -121,7 +128,8 @@ class Reader(PlanReading):
 
     def add(self, change: Change, *, rank: int = 0) -> None:
         if change.owners:
-            owners = tuple(dict.fromkeys(self.initials_of.get(" ".join(o.lower().split()), o) for o in change.owners))
+            owners = tuple(dict.fromkeys(self.initials_of.get(" ".join(mt.without_title(o).lower().split()), o)
+                                         for o in change.owners))
             change = replace(change, owners=owners, unknown_owners=self._unknown(owners))
         self.seq += 1
         self.found.append(_Found(change, self.seq, rank, self.section))
@@ -270,7 +278,13 @@ class Reader(PlanReading):
         trailing = _TRAILING_STATUS.search(parts[0][:300]) if parts else None
         if trailing and trailing.start() > 0:  # "75/18 – Mobile Policing – Closed"
             parts = [parts[0][:trailing.start()], trailing.group(1)] + parts[1:]
-        if parts and status_of(parts[0]) is None and len(parts[0]) <= 160:
+        named = _NAMED_FIRST.match(rest)  # "(knife crime sessions): six schools …", "Speed cameras: the last site …"
+        name = named and (named.group("title") or named.group("title2"))
+        if name and not _SAID.search(name):
+            title, head_rest = _tidy_title(name), rest[named.end():]
+        elif parts and _SAID.search(parts[0]) and len(parts[0]) > 60:
+            head_rest = rest  # the item opens with news, not a title
+        elif parts and status_of(parts[0]) is None and len(parts[0]) <= 160:
             title = _tidy_title(re.sub(r"^(?:on|re|about|regarding)\b[\s:–-]*", "", parts[0].rstrip("."), flags=re.I))
             head_rest = " ".join(parts[1:])
         else:
@@ -312,7 +326,8 @@ class Reader(PlanReading):
             text = " ".join(t for t in kept if t)
             if closing and block.title and _SAID.search(block.title):  # "74/18 – The paper was circulated. …"
                 text = f"{block.title.rstrip('.')}. {text}".strip()
-            if not text and status.kind == UPDATE and not re.search(r"\bopen\b", units[last_at][1], re.I):
+            if not text and status.kind == UPDATE and not re.search(
+                    r"\b(?:open|on\s+the\s+(?:action\s+)?log|outstanding|ongoing|on-going|live)\b", units[last_at][1], re.I):
                 text = _UPDATE_LABEL.sub("", units[last_at][1])  # "Deferred to the March meeting." is the update
             for index, p in block.paras:
                 if index in block.consumed:
@@ -348,6 +363,11 @@ class Reader(PlanReading):
                                                               "; no ref near it"))
         if statuses or block.ref is not None:
             self.spoken.append((block.ref or written, block.ref is not None))
+        if statuses and kind == UPDATE and block.ref is not None and not _NO_NEWS.sub("", text).strip(" .;,–-"):
+            for index in [block.index] + [i for i, _ in block.paras if i not in block.consumed]:
+                self.placed.discard(index)  # "3/27 – No update.": it stays open; quoted, nothing to change
+                self.context[index] = f"{written} stays open; the minutes say nothing new of it"
+            return
         self.add(Change(kind, block.ref or written, block.title, condition=status.condition if statuses else "",
                         text=text.strip() if kind != NOT_UNDERSTOOD else self._quote(block),
                         lines=tuple(sorted(set(lines))), known_ref=block.ref is not None, nearest=nearest,
@@ -541,6 +561,12 @@ class Reader(PlanReading):
         owner_cells = [x for x in cells.get("owners", "").split("\n") if x.strip()]
         due_cells = [x for x in cells.get("due", "").split("\n") if x.strip()]
         status_cell = " ".join(cells.get("status", "").split())
+        worded = _STATUS_THEN_NEWS.match(status_cell)  # "Open – 68 of 110 supervisors trained"
+        if worded and status_of(worded.group(1)) is not None and not cells.get("update", "").strip():
+            status_cell, cells = worded.group(1), {**cells, "update": worded.group(2)}
+        rag = " ".join(cells.get("rag", "").split()).lower()
+        if not status_cell and rag in ("blue", "b", "complete", "completed", "closed"):
+            status_cell = "Complete"  # BRAG: blue is done
         update_cell = " ".join(cells.get("update", "").split())
         for k, chunk in enumerate(chunks):
             typed, rest = mt.ref_at_start(chunk)
@@ -550,9 +576,10 @@ class Reader(PlanReading):
             due_written = self._pick(due_cells, k, len(chunks), None)
             ref = self.resolve(typed) if typed is not None else None
             status = status_of(status_cell) if status_cell else None
-            if status is None and update_cell:
+            if (status is None or status.kind == UPDATE) and update_cell:
                 found = [st for st in map(status_of, mt.sentences(update_cell)) if st]
-                status = found[-1] if found else None
+                if found and (status is None or found[-1].kind in (CLOSE, CLOSE_WHEN)):
+                    status = found[-1]  # "Open" in the status column, "can close once …" in the update
             if status is None and typed is not None:
                 found = [st for st in map(status_of, mt.sentences(rest)) if st]
                 status = found[-1] if found else None
@@ -595,8 +622,13 @@ class Reader(PlanReading):
         written = typed.raw()
         notes: list[str] = []
         due, due_words = self.due_of_cell(due_written) if due_written else (None, "")
+        if due is None and status_of(due_words) is not None:
+            due_words = ""  # "Ongoing" in the date column: a status, not a date
         if due_words:
             notes.append(f"the minutes give it the date “{due_words}”; the log's due date may differ")
+        if update and status is not None and status.kind == UPDATE and not substance(update, status) \
+                and _BARE_STATUS.fullmatch(update.strip(" .")):
+            update = ""  # "Ongoing", "On track": the status only, no news
         nearest: tuple[str, ...] = ()
         if ref is None:
             nearest = mt.nearest_refs(written, self.known_set)
@@ -617,7 +649,7 @@ class Reader(PlanReading):
             text = f"{text.rstrip('.')}. {' '.join(row.cells.get('status', '').split())}".strip(". ") or text
         title = rest if len(rest) <= 160 and not any(st for _, st in said) else ""
         self.spoken.append((ref or written, ref is not None))
-        if kind == UPDATE and not text and not due_words and ref is not None:
+        if kind == UPDATE and not _NO_NEWS.sub("", text).strip(" .;,–-") and ref is not None:
             # "Open", or the action as it stands, and nothing else: nothing changes
             self.quiet_rows.append((row, "a row that changes nothing: it stays open"))
             return
@@ -631,12 +663,20 @@ class Reader(PlanReading):
     def _with_source(self, change: Change) -> Change:
         """The change with the minutes' words it was read from: every paragraph or row on its lines."""
         if self._by_line is None:
-            self._by_line = {}
+            self._by_line = defaultdict(list)
             for index, item in enumerate(self.items):
                 for line in item.lines:
-                    self._by_line.setdefault(line, index)
-        indexes = dict.fromkeys(self._by_line[n] for n in change.lines if n in self._by_line)
-        words = " ".join(self.items[i].text if isinstance(self.items[i], Para) else self.items[i].raw for i in indexes)
+                    self._by_line[line].append(index)
+
+        def words_of(i: int) -> str:
+            return self.items[i].text if isinstance(self.items[i], Para) else self.items[i].raw
+
+        indexes = list(dict.fromkeys(i for n in change.lines for i in self._by_line.get(n, ())))
+        if len(indexes) > 1:  # a table's cell: several paragraphs on one line; the ones that speak of it
+            key = (change.ref or change.title or change.text)[:40].lower()
+            named = [i for i in indexes if key and key in words_of(i).lower()]
+            indexes = named or indexes
+        words = " ".join(words_of(i) for i in indexes)
         return replace(change, source=words if len(words) <= SOURCE_SHOWN else words[:SOURCE_SHOWN - 1] + "…")
 
     def proposal(self, meeting_date: dt.date | None, source: str, warnings: list[str]) -> Proposal:

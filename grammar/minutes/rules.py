@@ -19,35 +19,50 @@ from grammar.minutes.text import MAX_SENTENCE, Para, Row, Typed
 
 _NEG_CLOSE = re.compile(r"\b(?:cannot|can\s?not|can't|could\s+not|should\s+not|will\s+not|won't|must\s+not|not\s+yet)"
                         r"\s+(?:yet\s+)?(?:be\s+)?(?:closed?|discharged|signed\s+off)\b", re.I)
+_OFF_THE_LOG = r"(?:removed|taken|struck|come|came)\s+off\s+the\s+(?:action\s+)?log|removed\s+from\s+the\s+(?:action\s+)?log"
 _CLOSE = re.compile(r"\b(?:can|could|may|will|shall|should|would|to|must)\s+(?:(?:now|then|therefore|also|thus|be)\s+){0,3}"
-                    r"(?:closed?|discharged|signed\s+off|removed\s+from\s+the\s+(?:action\s+)?log)\b"
+                    r"(?:closed?|discharged|signed\s+off|ticked\s+off|" + _OFF_THE_LOG + r")\b"
                     r"(?!\s+(?:the|a|an|its|their|this|that|these|those|down|out|off|of|gap|loop)\b)", re.I)
 _CLOSE_OBJECT = re.compile(r"\b(?:to|can|could|may|will|should|would)\s+(?:now\s+)?close\s+(?:(?:the|this)\s+(?:original\s+)?"
                            r"(?:actions?|items?)|it|them|actions?\s+\d)\b|\bbe\s+(?:now\s+)?(?:closed|discharged|signed\s+off)\b",
                            re.I)
 _NOT_DONE = re.compile(r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:complete|completed|done|closed|finished)\b"
-                       r"|\bremains?\s+on\s+the\s+(?:action\s+)?log\b|\bincomplete\b", re.I)
+                       r"|\b(?:remains?|stays?|be\s+kept|kept|be\s+left|left)\s+on\s+the\s+(?:action\s+)?log\b"
+                       r"|\bincomplete\b", re.I)
+_HOLD_UNTIL = re.compile(r"\b(?:leave|keep|park|hold|remain|stay)s?\s+(?:(?:this|the|it)\s+)?(?:action\s+|item\s+|one\s+)?"
+                         r"(?:open\s+|on\s+the\s+(?:action\s+)?log\s+)?until\s+(.{3,300}?)\s*(?:[;.]|$)", re.I)
+_PROPOSE_CLOSURE_WHEN = re.compile(r"\b(?:propose[sd]?|recommend(?:s|ed)?)\s+(?:for\s+)?closure\s+(?:once|when|after|upon|on|"
+                                   r"following|subject\s+to|as\s+soon\s+as)\s+(.{3,300})$", re.I)
 _CLOSURE = re.compile(r"\b(?:proposed|recommended|agreed|approved|put\s+forward|ready)\s+for\s+closure\b|\bclosure\s+(?:was\s+)?"
                       r"(?:agreed|approved|confirmed)\b|\b(?:superseded|no\s+longer\s+(?:required|needed|relevant))\b", re.I)
 _CLOSED_WHEN = re.compile(r"^(?:status\s*[:–-]\s*)?(?:to\s+(?:be\s+)?)?close[ds]?\s+(?:(?:up)?on|once|when|after|following|"
                           r"subject\s+to|pending|as\s+soon\s+as)\s+(.{3,300})$", re.I)
-_DONE = re.compile(r"^(?:the\s+|this\s+)?(?:original\s+)?(?:action\s+|item\s+)?(?:is|was|has\s+been|is\s+now|has\s+now\s+been)\s+"
-                   r"(?:now\s+)?(?:complete|completed|closed|done|discharged|achieved|finished)\b", re.I)
-_DONE_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:action\s+)?(?:now\s+)?(?:closed|complete|completed|done|discharged|achieved)"
-                        r"(?:\s*[:–-].{0,200})?[.;:,]?$", re.I)
-_OPEN = re.compile(r"\b(?:remains?|remaining|stays?|kept|keep|be\s+left|left|leave|continues?\s+to\s+be)\s+open\b"
+_DONE = re.compile(r"(?:^|[;:–—]\s*|,\s*(?:and\s+|so\s+)?|\b(?:and|so)\s+)(?:the\s+|"
+                   r"this\s+)?(?:original\s+)?(?:action\s+|item\s+)?"
+                   r"(?:is|was|has\s+been|is\s+now|has\s+now\s+been)\s+"
+                   r"(?:now\s+)?(?:complete|completed|closed|done|discharged|achieved|finished)\b(?!\s+(?:by|on)\b)", re.I)
+_DONE_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:action\s+|item\s+)?(?:now\s+)?(?:closed|complete|completed|done|"
+                        r"discharged|achieved"
+                        r"|signed\s+off|ticked\s+off|no\s+further\s+action(?:\s+(?:needed|required))?|close(?:\s+it)?)"
+                        r"(?:\s*[:–-].{0,200}|\s+(?:at|on|in|by|following|after|with)\s.{0,200})?[.;:,]?$", re.I)
+_OPEN = re.compile(r"\b(?:remains?|remaining|stays?|kept|keep|be\s+left|left|leave|continues?\s+to\s+be)\s+"
+                   r"(?:open|outstanding|ongoing|on-going|in\s+progress|live)\b"
                    r"|\bcarr(?:y|ied)\s+(?:forward|over)\b|\b(?:rolled|roll)\s+(?:forward|over)\b"
                    r"|^(?:this\s+|the\s+)?(?:action\s+|item\s+)?(?:is\s+|was\s+|has\s+been\s+)?deferred\b", re.I)
+_DASH_DONE = re.compile(r"\s[–—-]\s*(?:now\s+)?(?:close|closed|complete|completed|done|discharged|"
+                        r"signed\s+off)\s*[.!]?\s*$", re.I)
 _OPEN_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:still\s+)?(?:open|ongoing|on-going|in\s+progress|carried\s+forward|c/f|"
                         r"outstanding"
-                        r"|not\s+started|pending|amber|red|green)[.;:,]?$", re.I)
+                        r"|not\s+started|pending|amber|red|green|on\s+track|not\s+yet\s+due|no\s+(?:further\s+)?update)[.;:,]?$",
+                        re.I)
 _ONGOING = re.compile(r"^(?:the\s+|this\s+)(?:original\s+)?(?:action|item)\s+(?:is|remains)\s+(?:still\s+)?"
                       r"(?:ongoing|on-going|in\s+progress|outstanding|open)\b", re.I)
 _REOPEN = re.compile(r"\bre-?open(?:ed|s|ing)?\b", re.I)
 _CONDITION_AFTER = re.compile(r"^\s*,?\s*(?:(?:up)?on\s+(?!\d)|when\s|once\s|after\s|following\s|subject\s+to\s|pending\s"
                               r"|as\s+soon\s+as\s|if\s|provided(?:\s+that)?\s)", re.I)
 _CONDITION_BEFORE = re.compile(r"^(?:once|when|after|following|subject\s+to|upon|on|as\s+soon\s+as)\s+(.{3,300}?),\s", re.I)
-_TRAILING_STATUS = re.compile(r"\s*(?:[–—:-]|\(|\[)\s*((?:action\s+)?(?:now\s+)?(?:closed|complete|completed|done|discharged|open"
+_TRAILING_STATUS = re.compile(r"\s*(?:[–—:-]|\(|\[)\s*((?:action\s+)?(?:now\s+)?(?:closed?|complete|completed|done|"
+                              r"discharged|open"
                               r"|ongoing|on-going|in\s+progress|carried\s+forward))\s*[)\].]?\s*$", re.I)
 _UPDATE_LABEL = re.compile(r"^(?:update|updates|progress|comment|comments|response|status)\s*[:–-]\s*", re.I)
 
@@ -58,6 +73,7 @@ class Status:
     condition: str = ""
     note: str = ""
     at: int = 0  # where the status words start in the sentence
+    end: int = 0  # where they end, when news may follow them ("Remains open – the audit has been done …")
 
 
 def substance(sentence: str, status: Status) -> str:
@@ -66,12 +82,15 @@ def substance(sentence: str, status: Status) -> str:
     s = mt.without_speaker(sentence)
     head = s[:status.at]
     cut = max(head.rfind(";"), head.rfind(". "))
-    return head[:cut].strip(" ,;") if cut > 0 else ""
+    said = head[:cut].strip(" ,;") if cut > 0 else ""
+    after = re.match(r"\s*[–—:;-]\s*(\S.{10,})$", s[status.end:]) if status.end else None
+    return f"{said}; {after.group(1)}".strip("; ") if after else said
 
 
 _SUBJECT_WORDS = frozenset("""this the that these original action actions item items it which now also therefore then thus
     so agreed proposed decided requested recommended asked able board panel committee members meeting was were is are
-    has have been""".split())
+    has have been one""".split())
+_ABOUT_IT = re.compile(r"\b(?:(?:this|the|that)\s+(?:original\s+)?(?:action|item|one)|it)$", re.I)
 _CLAUSE_BREAK = re.compile(r"(?:[,;:–—]|[.!?]\s|\b(?:and|but|that|so|therefore|which)\b)", re.I)
 
 
@@ -80,6 +99,8 @@ def _closes_the_action(before: str) -> bool:
     `This action`, `The original action`, `It`, `action 81/18`, `The Board agreed to`."""
     clause = _CLAUSE_BREAK.split(before[-120:])[-1]
     words = clause.split()
+    if len(words) <= 8 and _ABOUT_IT.search(clause.strip()):
+        return True  # "Members were content for this action (to be closed)"
     return len(words) <= 5 and all(w.lower().strip("().") in _SUBJECT_WORDS or mt.REF_IN_TEXT.fullmatch(w)
                                    or re.fullmatch(r"#?\d{1,5}", w) for w in words)
 
@@ -99,6 +120,12 @@ def status_of(sentence: str) -> Status | None:
     not_done = _NOT_DONE.search(s)
     if not_done:
         return Status(UPDATE, at=not_done.start())
+    hold = _HOLD_UNTIL.search(s)  # "Leave open until the leaflets are in custody suites"
+    if hold and _clause(hold.group(1)):
+        return Status(CLOSE_WHEN, _clause(hold.group(1)), at=hold.start())
+    proposed = _PROPOSE_CLOSURE_WHEN.search(s)  # "propose closure once the LMNS has validated it"
+    if proposed and _clause(proposed.group(1)):
+        return Status(CLOSE_WHEN, _clause(proposed.group(1)), at=proposed.start())
     m = _CLOSE.search(s) or _CLOSE_OBJECT.search(s)
     if m and not _closes_the_action(s[:m.start()]):
         m = None  # "The consultation will close on 30 June" is not the action closing
@@ -114,7 +141,7 @@ def status_of(sentence: str) -> Status | None:
     when = _CLOSED_WHEN.match(s)
     if when and _clause(when.group(1)):
         return Status(CLOSE_WHEN, _clause(when.group(1)))
-    if _DONE.match(s) or _DONE_WORD.match(s):
+    if _DONE.search(s) or _DONE_WORD.match(s) or _DASH_DONE.search(s):
         return Status(CLOSE)
     closure = _CLOSURE.search(s)
     if closure:
@@ -125,7 +152,7 @@ def status_of(sentence: str) -> Status | None:
                       at=reopen.start())
     o = _OPEN.search(s)
     if o:
-        return Status(UPDATE, at=o.start())
+        return Status(UPDATE, at=o.start(), end=o.end())
     if _OPEN_WORD.match(s) or _ONGOING.match(s):
         return Status(UPDATE)
     return None

@@ -81,9 +81,11 @@ _HEADERS = {
     "due": {"due", "duedate", "dateforcompletion", "deadline", "targetdate", "date", "bywhen", "when",
             "completiondate", "timescale", "timescales", "datedue", "completionby", "target", "by",
             "targetcompletiondate", "completeby", "datetobecompleted", "revisedduedate"},
-    "status": {"status", "rag", "ragstatus", "openclosed"},
+    "status": {"status", "openclosed", "currentstatus", "actionstatus"},
+    "rag": {"rag", "ragstatus", "brag", "ragrating", "bragrating", "rating"},
     "update": {"update", "updates", "progress", "comments", "comment", "commentary", "notes",
-               "progressupdate", "latestupdate"},
+               "progressupdate", "latestupdate", "statusupdate", "updatestatus", "statusandupdate", "statuscomments",
+              "statusandprogress", "progressstatus", "statusprogress", "updatecomments", "outcome"},
 }
 
 
@@ -165,7 +167,7 @@ def split(text: str) -> tuple[list[Para | Row], list[Para]]:
                 if cut is _tab_cells:
                     i = _tab_table(lines, i + 1, len(line.split("\t")), columns, items)
                 else:
-                    i = _table(lines, i + 1, cut, columns, items)
+                    i = _table(lines, i + 1, cut, columns, items, headers)
                 break
         else:
             _paragraph(lines, i, items)
@@ -173,7 +175,7 @@ def split(text: str) -> tuple[list[Para | Row], list[Para]]:
     return _joined(items), headers
 
 
-def _table(lines: list[str], i: int, cut, columns: dict[int, str], items: list) -> int:
+def _table(lines: list[str], i: int, cut, columns: dict[int, str], items: list, rules: list[Para]) -> int:
     while i < len(lines):
         cells = cut(lines[i])
         if cells is None:
@@ -183,7 +185,9 @@ def _table(lines: list[str], i: int, cut, columns: dict[int, str], items: list) 
             if i < len(lines) and cut(lines[i]) is None:
                 return i
             continue
-        if not _is_rule(cells):
+        if _is_rule(cells):
+            rules.append(Para((i + 1,), lines[i].strip()))  # `|---|---|`: the table's furniture
+        else:
             _row(lines, [[(i + 1, part) for part in _BR.split(cell)] for cell in cells], columns, items)
         i += 1
     return i
@@ -192,15 +196,17 @@ def _table(lines: list[str], i: int, cut, columns: dict[int, str], items: list) 
 def _tab_table(lines: list[str], i: int, width: int, columns: dict[int, str], items: list) -> int:
     """Rows of a table copied out of Word: cells split by tabs, rows by the end of the line that
     completes them. A cell of several paragraphs runs over several lines, so a row is the lines up
-    to the one whose tabs bring it to the header's width. Text after the table (no tab ahead
-    before a blank line) ends it."""
+    to the one whose tabs bring it to the header's width. A blank line between rows, or text with
+    no tab ahead before a blank line, ends the table."""
     pending: list[list[tuple[int, str]]] = [[]]
     while i < len(lines):
         line = lines[i]
         empty = pending == [[]]
         if "\t" not in line:
             if not line.strip():
-                if not empty and len(pending) == 1 and _tab_ahead(lines, i) is None:
+                if empty:
+                    return i  # a blank line between rows: Word copies a table without them, so the table ended
+                if len(pending) == 1 and _tab_ahead(lines, i) is None:
                     break  # lines that never met a tab: paragraphs after the table
                 i += 1
                 continue
@@ -369,12 +375,13 @@ def without_speaker(sentence: str) -> str:
 
 # -- refs ---------------------------------------------------------------------------------
 
-_SLASH_REF_START = re.compile(r"^\s*(?:(?:[Aa]ction|ACTION|[Rr]ef\.?|REF)\s*(?:[Nn]o\.?\s*)?:?\s*|"
+_SLASH_REF_START = re.compile(r"^\s*(?:(?:[Aa]ction|ACTION|[Rr]ef\.?|REF|[Mm]inute|MINUTE|[Mm]in\.)\s*(?:[Nn]o\.?\s*)?:?\s*|"
                               r"#)?(\d{1,5})/(\d{1,4})(?![\d/])")
 _ACTION_N = re.compile(r"^\s*(?:[Nn]ew\s+)?(?:[Aa]ction|ACTION)\s+(?:[Nn]o\.?\s*|"
                        r"[Nn]umber\s+)?#?(\d{1,5})(?:/(\d{1,4}))?(?![\d/])\s*(?:[:.)–—-]\s*|\s+|$)")
 _ACTION_LABEL = re.compile(r"^\s*(?:[Nn]ew\s+action|[Aa]ction\s+point|[Aa]greed\s+action|[Aa]ctions?|ACTIONS?)\s*[:–—-]\s*")
-REF_IN_TEXT = re.compile(r"(?<![\w/£$.,-])(?:(?:[Aa]ctions?|ACTIONS?)\s+(?:[Nn]o\.?\s*)?)?(\d{1,4})/(\d{2})(?![\d/%])")
+REF_IN_TEXT = re.compile(r"(?<![\w/£$.,-])(?:(?:[Aa]ctions?|ACTIONS?|"
+                         r"[Mm]inutes?)\s+(?:[Nn]o\.?\s*)?)?(\d{1,4})/(\d{2})(?![\d/%])")
 _ACTION_BARE = re.compile(r"\b(?:[Aa]ction|ACTION)s?\s+(?:[Nn]o\.?\s*)?#?(\d{1,5})(?![\d/])")
 
 
@@ -418,13 +425,22 @@ _OWNER_LINE = re.compile(r"^(?:owners?|leads?|lead\s+officer|responsible(?:\s+of
                          r"(?:\s+date)?|timescale)\s*[:–—-]?\s*(?P<due>[^:;]{1,60}?))?\s*[.;]?$", re.I)
 
 
+_TITLE = re.compile(r"^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Prof|Professor|Sir|Dame|Rev|Revd|Lord|Lady|Supt|"
+                    r"Ch\s+Supt|Insp|DCC|ACC|CC)\.?\s+)+", re.I)
+
+
+def without_title(name: str) -> str:
+    """`Dr Rhys Morgan` -> `Rhys Morgan`, `Cllr Dean` -> `Dean`: a name as people are registered."""
+    return _TITLE.sub("", name.strip())
+
+
 def owner_line(text: str) -> tuple[tuple[str, ...], str] | None:
     """`Owner: RM`, `Lead: Dr Priya Patel`, `Owner: KB  Due: 15 March`: a line that says who does the
     action before it (and by when)."""
     m = _OWNER_LINE.match(text.strip()[:200])
     if not m:
         return None
-    owners = owners_of(re.sub(r"^(?:Dr|Mr|Mrs|Ms|Miss|Cllr|Prof)\.?\s+", "", m.group("who")))
+    owners = owners_of(m.group("who"))
     return (owners, (m.group("due") or "").strip()) if owners else None
 
 
@@ -434,13 +450,20 @@ def action_label(text: str) -> str | None:
     return text[m.end():].strip() if m else None
 
 
+def financial_year(number: int, yy: int | None) -> bool:
+    """`2027/28`, `19/20`: a year and the next, as budgets are written, not an action's ref."""
+    return yy is not None and (number >= 1900 or number < 100) and yy == (number + 1) % 100
+
+
 def refs_in(sentence: str) -> list[Typed]:
-    out = [Typed(int(m.group(1)), m.group(2), m.group(0)) for m in REF_IN_TEXT.finditer(sentence[:MAX_SENTENCE])]
+    out = [Typed(int(m.group(1)), m.group(2), m.group(0)) for m in REF_IN_TEXT.finditer(sentence[:MAX_SENTENCE])
+           if not (int(m.group(1)) >= 1900 and financial_year(int(m.group(1)), int(m.group(2))))]
     out += [Typed(int(m.group(1)), None, m.group(0), True) for m in _ACTION_BARE.finditer(sentence[:MAX_SENTENCE])]
     return out
 
 
-_REF_CHUNK = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=[.;]))\s*(?=(?:[Aa]ction\s+)?\d{1,5}/\d{2,4}\s*[–—:-])")
+_REF_CHUNK = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=[.;]))\s*(?=(?:[Aa]ction\s+)?\d{1,5}/\d{2,4}\s*[–—:-])"
+                        r"|(?<=[a-z)])\s+(?=\d{1,5}/\d{2,4}\s*[–—:-]\s*[A-Z][A-Za-z]{0,3}(?:\s*[/,&]\s*[A-Z][A-Za-z]{0,3})*\s+to\s)")
 
 
 def action_chunks(cell: str) -> list[str]:
