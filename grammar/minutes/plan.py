@@ -28,6 +28,7 @@ from grammar.minutes.rules import (
     _DROP_VERB,
     _FP_HEADING,
     _LEAD_IN,
+    _LIST_INTRO,
     _MEETINGS_INTRO,
     _MOVE_VERB,
     _NEXT_ITEMS_INTRO,
@@ -66,6 +67,13 @@ _MEETING_HELD = re.compile(r"\b(?:(?:will|shall)\s+(?:next\s+)?meet\s+(?:again\s
 _MEETING_DATES = re.compile(r"\bdates?\b[^.;:]{0,80}?\b(?:approved|agreed|confirmed|"
                             r"set)\s+for\s+(?:the\s+)?(?:[\w&'’-]+\s+){0,3}?"
                             r"meetings\b", re.I)
+_CLAUSE_MARK = re.compile(r"(?:^|(?<=[\s;:,]))\((?:[a-h]|[ivx]{1,4})\)\s+")
+_PROCEDURAL = re.compile(r"\bminutes\b.{0,200}?\b(?:correct|accurate|true)\s+record\b|^(?:(?:it\s+was\s+)?(?:agreed|approved|"
+                         r"accepted|confirmed)\s+as\s+(?:an?\s+)?(?:correct|accurate|true)\b)", re.I)
+_PLAN_LIST = re.compile(r"^(?P<intro>[^:]{0,160}?\b(?P<what>additions?|added|items?|papers?|removals?|removed|deletions?|"
+                        r"withdrawals?)\b[^:]{0,80}?\b" + _PLACE + r"\b[^:]{0,40}?):\s*(?P<list>\S.{2,})$", re.I)
+_LIST_SPLIT = re.compile(r";\s*(?:and\s+)?|,?\s+and\s+(?=(?:the|a|an)\s)", re.I)
+_ASK_TO = re.compile(r"^(?:to\s+)?(?:ask|request|instruct|invite|direct)s?\s+(?:the\s+)?(.{1,60}?),?\s+to\s+(?=[a-z])", re.I)
 _INTRO_REST = re.compile(r"^[^:]{3,120}?:\s*(\S.*)$")
 
 
@@ -97,7 +105,9 @@ class PlanReading:
         if _NEXT_ITEMS_INTRO.match(body):  # "Items for the next meeting:" and a list
             self.mode, self.mode_when = "plan add", "next meeting"
         elif body.endswith(":") or plan_words:
-            if _ADD_INTRO.match(body) and plan_words:
+            if _LIST_INTRO.search(body):  # "The Board agreed the following changes:"
+                self.mode = "plan" if plan_words else "resolved"
+            elif _ADD_INTRO.match(body) and plan_words:
                 self.mode = "plan add"
             elif _DROP_INTRO.match(body) and plan_words:
                 self.mode = "plan drop"
@@ -123,7 +133,7 @@ class PlanReading:
         self.seen_structure = True
         self.structural.add(index)
         rest = _INTRO_REST.search(body)
-        if rest and self.mode in ("plan add", "plan drop", "actions", "resolved", "meetings"):
+        if rest and self.mode in ("plan add", "plan drop", "plan", "actions", "resolved", "meetings"):
             # "Additions for the Forward Plan: Estates strategy – quarterly from March 2019.": the list on one line
             self.structural.discard(index)
             for part in re.split(r"\s*;\s*(?:and\s+)?", rest.group(1)):
@@ -151,8 +161,14 @@ class PlanReading:
                                 provisional=bool(_PROVISIONAL.search(body)), text=p.text, lines=p.lines))
             self.placed.add(index)
             return True
-        if not p.mark and self.mode in ("plan add", "plan drop", "resolved"):
+        if not p.mark and self.mode in ("plan add", "plan drop", "resolved", "plan"):
             return False
+        if self.mode == "plan":  # a list of changes to the plan: each says whether it adds or drops
+            drop = _DROP_VERB.search(body[:MAX_SENTENCE])
+            change = (self.plan_drop(body, drop, p) if drop else None) or self.plan_listed(body, p)
+            self.add(change, rank=2)
+            self.placed.add(index)
+            return True
         if self.mode == "actions":
             if not (p.mark or mt.leading_owners(body)[0]):
                 return False
@@ -186,7 +202,10 @@ class PlanReading:
         when, when_start, notes = self.when_in(body, 0)
         recurrence, note, recurrence_start = _recurrence(body)
         cuts = [c for c in (when_start, recurrence_start) if c is not None and c > 0]  # "Monthly report" keeps its word
-        title = _cut_title(body, min(cuts) if cuts else None, drop_verb_clause=bool(cuts))
+        title = _cut_title(re.sub(r"^(?:the|a|an)\s+(?=\w)", "", body, flags=re.I), None, drop_verb_clause=False) \
+            if not cuts else _cut_title(body, min(cuts), drop_verb_clause=True)
+        title = re.sub(r"^(?:the|a|an)\s+(?=\w)", "", title, flags=re.I)
+        title = title[:1].upper() + title[1:]
         if note:
             notes.append(note)
         kind = PLAN_ADD
@@ -214,15 +233,28 @@ class PlanReading:
         for s in parts:
             s0 = mt.without_speaker(s)
             found += self.sentence(s0, p)
-        if not found and parts:
-            # "It was agreed that AH would …" / "Agreed: AH to …" / a paragraph "SH/VH to discuss …"
-            spoken = mt.without_speaker(parts[0])
-            decided = bool(resolution or _DECISION.match(spoken))
-            owners, _ = mt.leading_owners(_LEAD_IN.sub("", spoken) if decided else spoken, strict=not decided)
-            if owners:
-                change = self.action_from(body, None, p.lines)
-                if change:
-                    found.append(change)
+        decided = bool(parts) and bool(resolution or _DECISION.match(mt.without_speaker(parts[0])))
+        clauses = _CLAUSE_MARK.split(body) if decided else []
+        if not found and decided and (len(clauses) > 2 or resolution):
+            # "RESOLVED: That (a) the report be noted; (b) Louise Farrow circulate …", or a listed clause: each on its own
+            parts_of = [c for c in clauses[1:] if c.strip(" ;,.")] if len(clauses) > 2 else [body]
+            found += [self.resolution_clause(c, p) for c in parts_of]
+        elif not found and parts:
+            # "It was agreed that AH would …" / "Agreed: AH to …" / "SH/VH to discuss …", in any sentence
+            for k, sentence in enumerate(parts):
+                spoken = mt.without_speaker(sentence)
+                lead = _LEAD_IN.sub("", spoken) if decided and k == 0 else spoken
+                owners, _ = mt.leading_owners(lead, strict=not (decided and k == 0))
+                if owners:
+                    change = self.action_from(body if len(parts) == 1 else sentence, None, p.lines)
+                    if change:
+                        found.append(replace(change, text=body))
+            if not found and decided:
+                owners = self.named_in(_LEAD_IN.sub("", parts[0])[:120])
+                if owners:  # "It was agreed that the Treasurer, Yasmin Cole, report on …"
+                    change = self.action_from(_LEAD_IN.sub("", body), None, p.lines, owners_written=" and ".join(owners))
+                    if change:
+                        found.append(replace(change, text=body))
         if not found:
             owners, before = mt.labelled_owners(body)
             if owners and re.search(r"\b(?:[Aa]ctions?|ACTIONS?)\s*[:–—-]\s*[^:]{1,80}$", body):
@@ -247,6 +279,14 @@ class PlanReading:
             self.placed.add(index)
             return True
         first = mt.without_speaker(parts[0]) if parts else ""
+        if _PROCEDURAL.search(body[:MAX_SENTENCE]):
+            self.context[index] = "the minutes of the last meeting: nothing to change"
+            return True
+        later = next((s for s in parts[1:] if _DECISION.match(mt.without_speaker(s))), None)
+        if later and not resolution and not _DECISION.match(first):  # "(b) 27/00171/FUL … Resolved to object …"
+            self.add(Change(DECISION, title=_decision_words(mt.without_speaker(later)), text=p.text, lines=p.lines))
+            self.placed.add(index)
+            return True
         if resolution or _DECISION.match(first):
             # "RESOLVED – that the report be noted": listed as the board's decision; it names no one to act
             notes = () if _NO_CHANGE.search(body[:MAX_SENTENCE]) else (
@@ -256,9 +296,35 @@ class PlanReading:
             return True
         return False
 
+    def resolution_clause(self, clause: str, p: Para) -> Change:
+        """One lettered clause of a resolution: an action when it names a registered person (or their
+        initials) to act, else the board's decision."""
+        words = re.sub(r"^(?:that\s+)", "", clause.strip(" ;,."), flags=re.I)
+        asked = _ASK_TO.match(words)  # "(ii) ask KB to publish …", "request the Clerk, Jo Pike, to write …"
+        if asked:
+            who = mt.owners_of(asked.group(1)) or self.named_in(asked.group(1))
+            if who:
+                words = f"{' and '.join(who)} to {words[asked.end():]}"
+        owners, _ = mt.leading_owners(words)
+        owners = owners if owners else self.named_in(words[:120])
+        if owners:
+            change = self.action_from(words, None, p.lines, owners_written=" and ".join(owners))
+            if change:
+                return replace(change, text=p.text)
+        return Change(DECISION, title=words[:1].upper() + words[1:], text=p.text, lines=p.lines)
+
     def sentence(self, s: str, p: Para) -> list[Change]:
         """The changes one sentence outside an item asks for."""
         text = s[:MAX_SENTENCE]
+        listed = _PLAN_LIST.match(text)
+        if listed:  # "The Board agreed two additions to its forward plan: the X (July 2027) and the Y (September 2027)."
+            dropping = bool(re.match(r"remov|delet|drop|withdr", listed.group("what"), re.I))
+            out = []
+            for part in _LIST_SPLIT.split(listed.group("list").strip().rstrip(".")):
+                if part.strip(" ,.;"):
+                    item = Para(p.lines, f"- {part.strip()}", "-")
+                    out.append(self.plan_drop_listed(part.strip(), item) if dropping else self.plan_listed(part.strip(), item))
+            return out
         meetings = self.meetings_in_sentence(text, p)
         if meetings:
             return meetings

@@ -22,7 +22,9 @@ from grammar.minutes import text as mt
 from grammar.minutes.model import (
     CLOSE,
     CLOSE_WHEN,
+    DECISION,
     NEW,
+    PLAN_TBC,
     NOT_UNDERSTOOD,
     UPDATE,
     Change,
@@ -78,6 +80,9 @@ _BARE_STATUS = re.compile(r"(?:still\s+)?(?:open|ongoing|on-going|on\s+track|in\
                           r"pending|green|amber|red|no\s+(?:further\s+)?update|no\s+change)", re.I)
 _NAMED_FIRST = re.compile(r"\((?P<title>[^()]{2,120})\)\s*[:.–—-]?\s+(?=\S)|(?P<title2>[^.:;()]{2,100}?)\s*:\s+(?=[a-z])")
 _STATUS_THEN_NEWS = re.compile(r"([A-Za-z][A-Za-z /-]{1,30}?)\s*[–—:;.-]\s+(\S.*)$")
+_ASKS = re.compile(r"\bto\s+be\s+[a-z]+(?:ed|en|wn)\b|\b(?:asked|agreed|requested|resolved)\b|\bto\s+(?:come|return|report|"
+                   r"bring|provide|produce|prepare|circulate|review|draft|write|arrange)\b", re.I)
+_DASH_DUE = re.compile(r"\s[–—-]\s*(?:by\s+|due\s+)?(?P<words>[A-Za-z0-9][\w /.]{1,30}?)\s*[.;]?\s*$")
 SOURCE_SHOWN = 400  # characters of the minutes' words a proposal quotes
 
 
@@ -133,6 +138,15 @@ class Reader(PlanReading):
             change = replace(change, owners=owners, unknown_owners=self._unknown(owners))
         self.seq += 1
         self.found.append(_Found(change, self.seq, rank, self.section))
+
+    def named_in(self, text: str) -> tuple[str, ...]:
+        """The registered people a clause names by their full name ("the Treasurer, Yasmin Cole, report
+        on …"), as initials; titles and surnames alone are too loose to act on here."""
+        if not self.people:
+            return ()
+        lower = " ".join(text.lower().split())
+        return tuple(initials for initials, name in self.people.items()
+                     if len(name.split()) > 1 and re.search(rf"\b{re.escape(' '.join(name.lower().split()))}\b", lower))
 
     def _unknown(self, owners: tuple[str, ...]) -> tuple[str, ...]:
         if self.people is None:
@@ -484,6 +498,16 @@ class Reader(PlanReading):
                 notes.append(f"due date “{due_written}” is not read; give it")
         else:
             due, due_words, cut = self.due_in(title_source)
+            dash = _DASH_DUE.search(title_source) if due is None and not due_words else None
+            if dash:  # "… and report on their timeliness – May meeting.", "… – end of May."
+                words = dash.group("words")
+                month_meeting = re.fullmatch(rf"(?:the\s+)?({mt.MONTH_WORD})\s+meeting", words, re.I)
+                value, _ = self.due_of_cell(words) if not month_meeting else (None, "")
+                if value is not None or month_meeting or re.fullmatch(r"(?:the\s+)?next\s+meeting", words, re.I):
+                    due = value
+                    due_words = f"the {month_meeting.group(1)} meeting" if month_meeting else (
+                        "next meeting" if value is None else words)
+                    cut = dash.start()
         if due_words.lower().endswith("meeting"):
             notes.append(f"due at {due_words if due_words.startswith('the ') else 'the ' + due_words}")
         title = _cut_title(title_source, cut, drop_verb_clause=cut is not None)
@@ -543,13 +567,16 @@ class Reader(PlanReading):
 
     def row(self, index: int, row: Row) -> None:
         before = len(self.found), len(self.quiet_rows)
-        self._row(index, row)
-        if (len(self.found), len(self.quiet_rows)) == before and row.raw.strip():
+        accounted = self._row(index, row)
+        if (len(self.found), len(self.quiet_rows)) == before and row.raw.strip() and not accounted:
             self.quiet_rows.append((row, "a table row with no action in it"))  # quoted, not dropped
 
-    def _row(self, index: int, row: Row) -> None:
+    def _row(self, index: int, row: Row) -> bool:
+        """Read one row; True when its discussion accounts for it (no change of its own needed)."""
         cells = row.cells
         self.placed.add(index)
+        if "title" not in cells:
+            return self.discussed(index, row)
         title_cell = cells.get("title", "")
         ref_cell = cells.get("ref", "") or cells.get("item", "")
         row_ref, _ = mt.ref_at_start(ref_cell) if ref_cell else (None, "")
@@ -599,6 +626,49 @@ class Reader(PlanReading):
                     change = replace(change, notes=change.notes + (
                         f"the date cell has {len(due_cells)} lines for {len(chunks)} actions; give this one's due date",))
                 self.add(change, rank=2)
+        return False
+
+    def discussed(self, index: int, row: Row) -> bool:
+        """A row of minutes kept as a table with no action column (Ref | Discussion | Lead | By): its
+        Lead and By are the owners and date of the action its discussion asks for. A row whose
+        discussion spoke of the log or the plan needs nothing more; a decision it listed, or its
+        last paragraph when that asks for something, becomes the action."""
+        owners, due = row.cells.get("owners", "").strip(), row.cells.get("due", "").strip()
+        if not owners:
+            return False
+        said = set(row.discussion)
+        related = [f for f in self.found if set(f.change.lines) & said]
+        if any(f.change.kind not in (NEW, DECISION, NOT_UNDERSTOOD, PLAN_TBC) for f in related):
+            return True
+        news = [f for f in related if f.change.kind == NEW]
+        if news:
+            change = news[-1].change
+            if not change.owners or (change.due is None and not change.due_words and due):
+                fresh = self.action_from(change.text, None, change.lines, owners_written=owners, due_written=due)
+                if fresh is not None:
+                    news[-1].change = replace(fresh, ref=change.ref, owners=change.owners or fresh.owners,
+                                              unknown_owners=self._unknown(change.owners or fresh.owners))
+            return True
+        asked = [f for f in related if f.change.kind in (DECISION, NOT_UNDERSTOOD, PLAN_TBC)]  # "… to come back": by whom
+        if asked:
+            source = asked[-1].change.text
+            where = asked[-1].change.lines
+        else:
+            paragraphs = [(i, self.items[i]) for i in range(max(0, index - 40), index)
+                          if isinstance(self.items[i], Para) and set(self.items[i].lines) & said and i not in self.placed]
+            if not paragraphs or not _ASKS.search(paragraphs[-1][1].body):
+                return False
+            at, paragraph = paragraphs[-1]
+            source, where = paragraph.body, paragraph.lines
+            self.placed.add(at)
+            self.context.pop(at, None)
+        change = self.action_from(_LEAD_IN.sub("", source), None, where, owners_written=owners, due_written=due)
+        if change is None:
+            return False
+        if asked:
+            self.found.remove(asked[-1])
+        self.add(replace(change, text=source), rank=2)
+        return True
 
     @staticmethod
     def _pick(cells: list[str], k: int, n: int, rest: str | None) -> str | None:

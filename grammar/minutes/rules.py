@@ -160,15 +160,17 @@ def status_of(sentence: str) -> Status | None:
 
 # -- the forward plan and meetings --------------------------------------------------------
 
-_PLACE = r"(?:forward\s+(?:work\s+)?plan|forward\s+agenda|work\s*programme|work\s*plan|agenda)"
+_PLACE = r"(?:forward\s+(?:work\s+)?plan|forward\s+agenda|work\s*programme|work\s*plan|cycle\s+of\s+business|agenda)"
 _ADD_VERB = re.compile(r"\b(?:to\s+be|will\s+be|would\s+be|should\s+be|shall\s+be|is\s+to\s+be|are\s+to\s+be|be|was|were|been)\s+"
                        r"(?:added|included|placed|put|scheduled|listed)\s+(?:back\s+)?(?:on|onto|to|in|into|for)\s+(?:the\s+)?"
                        r"(?:[\w&'’().-]+\s+){0,8}?" + _PLACE + r"\b", re.I)
 _ADD_ACTIVE = re.compile(r"\b(?:add|adding|include|including)\s+(?P<obj>[^.;]{3,200}?)\s+(?:to|on|in)\s+(?:the\s+)?"
                          r"(?:[\w&'’-]+\s+){0,4}?" + _PLACE + r"\b", re.I)
 _REPORT_VERB = re.compile(r"\b(?:be|to\s+be|will\s+be|would\s+be|should\s+be|is\s+to\s+be|are\s+to\s+be)\s+"
-                          r"(?:reported|presented|brought(?:\s+back)?|submitted|provided|tabled|considered|received)\s+"
-                          r"(?:back\s+)?(?:to|at|before)\s+(?:the\s+|a\s+)?(?:[\w&'’-]+\s+){0,4}?meetings?\b", re.I)
+                          r"(?:reported|presented|brought(?:\s+back)?|submitted|provided|tabled|considered|received|taken)\s+"
+                          r"(?:back\s+)?(?:to|at|before)\s+(?:the\s+|a\s+)?(?:[\w&'’-]+\s+){0,4}?meetings?\b"
+                          r"|\b(?:will|to|should|would|shall)\s+(?:come|return)\s+(?:back\s+)?to\s+(?:the|a)\s+(?:[\w&'’-]+\s+){0,3}?"
+                          r"(?:board|panel|committee|group|authority|meetings?)\b", re.I)
 _TBC = re.compile(r"\b(?:once|when|as\s+soon\s+as|after)\s+(?:a|the)\s+(?:\w+\s+){0,3}?date\b|"
                   r"\bdate\s+(?:to\s+be\s+confirmed|tbc)\b"
                   r"|\(tbc\)|\btbc\b|\bto\s+be\s+confirmed\b", re.I)
@@ -222,7 +224,7 @@ def _tidy_title(text: str) -> str:
         if trimmed == title:
             break
         title = trimmed
-    title = title.strip(" ,;:–—-")
+    title = title.strip(" ,;:–—-(")
     return title[:1].upper() + title[1:] if title else ""
 
 
@@ -249,19 +251,22 @@ _HEADING_WORDS = re.compile(
 _ATTENDANCE = re.compile(r"^(?:present|apologies(?:\s+for\s+absence)?|in\s+attendance|attendees|attending|members\s+present|"
                          r"also\s+present|absent|membership|officers\s+present|distribution|members)\s*(?:[:–-]|$)", re.I)
 _ATTENDEE = re.compile(r"([A-Z][\w'’.-]{0,30}(?:[ -][A-Z][\w'’.-]{0,30}){0,3})\s*\(([A-Z][A-Za-z]{1,4})\)")
-_FP_HEADING = re.compile(r"\b(?:forward\s+(?:work\s+)?plan|work\s*programme|forward\s+agenda)\b", re.I)
+_FP_HEADING = re.compile(r"\b(?:forward\s+(?:work\s+)?plan|work\s*programme|forward\s+agenda|cycle\s+of\s+business)\b", re.I)
 _ADD_INTRO = re.compile(r"^(?:additions?|items?\s+(?:to\s+be\s+)?added|new\s+items?|to\s+(?:be\s+)?add(?:ed)?|add|"
+                        r"items?\s+for\s+(?:the\s+)?|"
                         r"the\s+following\s+"
                         r"(?:items?\s+)?(?:were|was|will\s+be|are|to\s+be)\s+added)\b", re.I)
 _DROP_INTRO = re.compile(r"^(?:removals?|items?\s+(?:to\s+be\s+)?removed|to\s+(?:be\s+)?remove[d]?|remove|deletions?|"
                          r"the\s+following"
                          r"\s+(?:items?\s+)?(?:were|was|will\s+be|are|to\s+be)\s+removed)\b", re.I)
-_NEXT_ITEMS_INTRO = re.compile(r"^(?:(?:agenda\s+)?items?|papers?|reports?|topics?)\s+(?:for|to\s+be\s+(?:brought|taken)\s+to)\s+"
-                               r"(?:the\s+)?next\s+meeting\s*:?$", re.I)
+_NEXT_ITEMS_INTRO = re.compile(r"^(?:[\d/.]{1,8}\s+)?(?:(?:agenda\s+)?items?|papers?|reports?|topics?)\s+(?:for|to\s+be\s+"
+                               r"(?:brought|taken)\s+to)\s+(?:the\s+)?next\s+(?:meeting|agenda)\s*:?$", re.I)
+_LIST_INTRO = re.compile(r"\b(?:agreed|resolved|decided|approved|made)\b.{0,60}\bfollowing\b.{0,40}:$", re.I)
 _ACTIONS_INTRO = re.compile(r"^(?:(?:new|agreed)\s+actions?|actions?(?:\s+(?:points?|agreed|arising(?:\s+from\s+the\s+meeting)?|"
                             r"from\s+the\s+meeting|summary))?)\s*:?$", re.I)
-_RESOLVED_INTRO = re.compile(r"^(?:resolved|agreed|decisions?(?:\s+(?:made|taken|agreed))?|decided|it\s+was\s+resolved|"
-                             r"recommendations?\s+agreed)\s*:?$", re.I)
+_RESOLVED_INTRO = re.compile(r"^(?:(?:it\s+was|members|the\s+(?:board|panel|committee|authority|council|group))\s+"
+                             r"(?:unanimously\s+)?)?(?:resolved|agreed|decisions?(?:\s+(?:made|taken|agreed))?|decided|"
+                             r"recommendations?\s+agreed)(?:\s+(?:to|that))?\s*:?$", re.I)
 _MEETINGS_INTRO = re.compile(r"\bmeetings\b.{0,120}?\b(?:as\s+follows|will\s+(?:take\s+place|be\s+held)\s+on|dates?\s*:)", re.I)
 _DECISION = re.compile(r"^(?:it\s+was\s+(?:agreed|resolved|decided)|(?:the\s+)?(?:board|panel|committee|meeting|group|members)\s+"
                        r"(?:agreed|resolved|decided)|agreed\b|resolved\b|decisions?\s*[:–-]|decided\b|actions?\s*[:–-])", re.I)

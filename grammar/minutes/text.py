@@ -61,6 +61,7 @@ class Row:
     lines: tuple[int, ...]
     cells: dict[str, str] = field(default_factory=dict)
     raw: str = ""
+    discussion: tuple[int, ...] = ()  # the lines of its discussion cell, read as paragraphs before it
 
     @property
     def first(self) -> int:
@@ -245,14 +246,16 @@ def _tab_ahead(lines: list[str], i: int) -> int | None:
 def _row(lines: list[str], cells: list[list[tuple[int, str]]], columns: dict[int, str], items: list) -> None:
     """One table row into the items: its discussion cell's paragraphs, then the row of the rest."""
     row: dict[str, str] = {}
+    discussion: list[int] = []
     for index, name in columns.items():
         if index >= len(cells):
             continue
         if name == "discussion":
             for number, text in cells[index]:
-                if text.strip():
+                if text.strip():  # each line of a cell is a paragraph of its own: Word does not wrap them
                     _paragraph([text], 0, items, number=number, in_table=True)
-            items.append(None)  # the cell ends its paragraphs
+                    items.append(None)
+                    discussion.append(number)
             continue
         row[name] = _cell("\n".join(text for _, text in cells[index]))
     kept = [index for index in range(len(cells)) if columns.get(index) != "discussion"]
@@ -260,7 +263,7 @@ def _row(lines: list[str], cells: list[list[tuple[int, str]]], columns: dict[int
     numbers = sorted({n for k in kept for n, t in cells[k] if t.strip()})
     said = {k: v for k, v in row.items() if v and k not in ("item", "ref")}
     if said or (row and not any(name == "discussion" for name in columns.values()) and any(row.values())):
-        items.append(Row(tuple(numbers) or (cells[0][0][0],), row, raw))
+        items.append(Row(tuple(numbers) or (cells[0][0][0],), row, raw, tuple(discussion)))
 
 
 def _paragraph(lines: list[str], i: int, items: list, *, number: int | None = None, in_table: bool = False) -> None:
@@ -635,6 +638,7 @@ def labelled_owners(text: str) -> tuple[tuple[str, ...] | None, str]:
 
 _M = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
       r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+MONTH_WORD = _M
 _MONTH_NUMBER = {name: i for i, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _DATE_PHRASE = re.compile(
@@ -647,7 +651,7 @@ _DATE_PHRASE = re.compile(
     r"|(?P<num>(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.](?:20)?\d{2}(?![\d/.]))"
     r"|(?P<iso>\b(?:20|19)\d{2}-\d{2}-\d{2}\b)"
     r"|(?P<next>\b(?:the\s+)?next\s+(?:[\w&'’]+\s+){0,2}?meeting\b)", re.I)
-_MONTH_PREPOSITION = re.compile(r"(?:\b(?:in|for|from|by|until|till|before|during|of|to|at|the)\s+)$", re.I)
+_MONTH_PREPOSITION = re.compile(r"(?:\b(?:in|for|from|by|until|till|before|during|of|to|at|the)\s+|\()$", re.I)
 
 
 @dataclass(frozen=True)
@@ -670,8 +674,8 @@ def date_phrases(sentence: str) -> list[DatePhrase]:
             has_year = bool(re.search(r"\d{4}", words))
             if not name[0].isupper() or (not has_year and not _MONTH_PREPOSITION.search(text[max(0, m.start() - 12):m.start()])):
                 continue
-            if name.lower().rstrip(".") == "may" and not has_year:
-                continue
+            if name.lower().rstrip(".") == "may" and not has_year and not re.match(r"\s+meeting\b", text[m.end():m.end() + 9]):
+                continue  # "may" the verb; "the May meeting" is the month
             out.append(DatePhrase(m.start(), m.end(), words, "month"))
         elif m.lastgroup == "next":
             out.append(DatePhrase(m.start(), m.end(), words, "next meeting"))
