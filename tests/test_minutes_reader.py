@@ -424,7 +424,7 @@ def test_minutes_numbered_like_refs_are_not_mistaken_for_actions():
          "SK to review the estates business case by 30 April 2019."),
     ]
     assert [(u.line, u.context) for u in proposal.unplaced] == [
-        (6, "19/041 Apologies for absence"), (9, "19/042 Minutes of the previous meeting"),
+        (6, "19/041 Apologies for absence"), (9, "the minutes of the last meeting: nothing to change"),
         (16, "19/044 Finance report"), (21, "19/045 Any other business")]
     assert not proposal.other_board and proposal.refs_matched == ("12/19", "14/19")
 
