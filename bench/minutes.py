@@ -8,6 +8,9 @@ spread (target: median under 200 ms). The first run is shown apart: it includes 
 dateparser's English data, which `python bot.py` does at start-up (grammar.dates.warm()).
 Also times the reader on a 100,000-character paste (the limit) made of the same minutes repeated.
 Each run clears the reader's cache of dates read, so every run calls dateparser afresh.
+Then the corpus (tests/data/minutes/corpus: minutes in ten shapes, each with its decisions counted
+by hand): precision and recall per shape, and the time to read each shape's minutes repeated to
+100,000 characters (target: under 200 ms).
 Then, for each pathological text of tests/test_minutes_reader.py (PATHOLOGICAL: texts earlier
 readers took seconds to minutes over), the time to read 12,500, 25,000, 50,000 and 100,000
 characters of it and the ratio at each doubling: linear is near 2, quadratic near 4.
@@ -71,8 +74,35 @@ def main() -> int:
     _, times, proposal = _time(big, refs, max(3, args.runs // 4))
     print(f"a {len(big):,}-character paste (the limit): median {statistics.median(times):.1f} ms, "
           f"{len(proposal.changes)} changes")
+    _corpus(args.runs)
     _linearity(refs)
     return 0
+
+
+def _corpus(runs: int) -> None:
+    from tests.minutes_corpus import by_shape, samples, score
+
+    corpus = samples()
+    scores = [score(s) for s in corpus]
+    print(f"\nthe corpus: {len(corpus)} sets of minutes, {sum(s.expected for s in scores)} decisions counted by hand")
+    print(f"{'shape':<18}{'sets':>5}{'right':>7}{'proposed':>10}{'counted':>9}{'precision':>11}{'recall':>8}"
+          f"{'100k chars':>12}")
+    per_shape = by_shape(scores)
+    for shape, (right, proposed, expected) in per_shape.items():
+        sets = [s for s in corpus if s.shape == shape]
+        text = "\n\n".join(s.text for s in sets)
+        big = ((text + "\n\n") * (MAX_CHARS // (len(text) + 2) + 1))[:MAX_CHARS]
+        times = []
+        for _ in range(max(3, runs // 4)):
+            minutes_text._read_day.cache_clear()
+            start = time.perf_counter()
+            read_minutes(big, refs=sets[0].refs, people=sets[0].people)
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"{shape:<18}{len(sets):>5}{right:>7}{proposed:>10}{expected:>9}{right / proposed:>11.2f}"
+              f"{right / expected:>8.2f}{statistics.median(times):>10.0f}ms")
+    right, proposed, expected = (sum(v[i] for v in per_shape.values()) for i in range(3))
+    print(f"{'all':<18}{len(corpus):>5}{right:>7}{proposed:>10}{expected:>9}{right / proposed:>11.2f}"
+          f"{right / expected:>8.2f}")
 
 
 def _linearity(refs: list[str]) -> None:

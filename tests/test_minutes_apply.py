@@ -66,7 +66,7 @@ def test_the_november_2018_minutes_read_reviewed_and_applied(pr, tmp_path, capsy
     # the one line the log refuses is named before anything is applied, with the log's reason and its source words
     assert shown.count("✗ cannot be applied as it stands") == 1
     assert "✗ cannot be applied as it stands: There is no action 84/1; did you mean 84/18?" in shown
-    assert "   from: “84/1 – EP proposed response to Home Office Serious Violence Strategy. This action" in shown
+    assert "   from: “84/1 – EP proposed response to Home Office Serious Violence Strategy. This action" in shown, shown
     assert "Nothing is changed until you apply" in shown and log_of(pr) == before
 
     assert import_minutes(pr.clerk, args(MINUTES, apply=True)) == 1  # the typo stops it: all or nothing

@@ -178,3 +178,20 @@ def test_the_minutes_of_the_last_meeting_confirmed_are_no_decision():
                   "Agreed as accurate.", "The minutes were accepted as an accurate record."):
         proposal = read_minutes(HEAD.replace("1. Action log", "2. Minutes") + words, refs=LOG, people=PEOPLE)
         assert not proposal.changes and proposal.unplaced, words
+
+
+def test_the_readmes_example_is_read_with_its_owners_dates_and_forward_plan():
+    """README, "Writing minutes Clerk reads well": the example it gives is read whole."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**Writing minutes Clerk reads well**", 1)[1].split("```", 2)[1]
+    proposal = read_minutes(block, refs=["42/18", "66/18", "74/18"], people={"AH": "Anna Hook", "VH": "Vicky Hall"})
+    assert [(c.kind, c.ref) for c in proposal.changes] == [
+        (CLOSE, "42/18"), (CLOSE_WHEN, "66/18"), (UPDATE, "74/18"), (NEW, "91/18"), (PLAN_ADD, None), ("meeting add", None)]
+    new = proposal.of(NEW)[0]
+    assert (new.title, new.owners, new.due) == ("A timeline for the DVPO study to be identified", ("AH", "VH"),
+                                                 dt.date(2019, 1, 27))
+    plan = proposal.of(PLAN_ADD)[0]
+    assert (plan.title, plan.when, plan.recurrence) == ("Crime Prevention Strategy Action Plan", "2019-03", "quarterly")
+    assert not proposal.unplaced

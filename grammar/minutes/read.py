@@ -128,6 +128,7 @@ class Reader(PlanReading):
         self.spoken: list[tuple[str, bool]] = []  # refs spoken of as the log's: (ref, on the log)
         self.seq = 0
         self._by_line: dict[int, int] | None = None
+        self._full_names: tuple[dict[str, str], re.Pattern | None] | None = None
 
     # -- output ------------------------------------------------------------------------
 
@@ -142,11 +143,15 @@ class Reader(PlanReading):
     def named_in(self, text: str) -> tuple[str, ...]:
         """The registered people a clause names by their full name ("the Treasurer, Yasmin Cole, report
         on …"), as initials; titles and surnames alone are too loose to act on here."""
-        if not self.people:
+        if self._full_names is None:
+            names = {" ".join(mt.without_title(name).lower().split()): initials
+                     for initials, name in (self.people or {}).items() if len(mt.without_title(name).split()) > 1}
+            self._full_names = (names, re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                                                  + r")\b") if names else None)
+        names, pattern = self._full_names
+        if pattern is None:
             return ()
-        lower = " ".join(text.lower().split())
-        return tuple(initials for initials, name in self.people.items()
-                     if len(name.split()) > 1 and re.search(rf"\b{re.escape(' '.join(name.lower().split()))}\b", lower))
+        return tuple(dict.fromkeys(names[m.group(0)] for m in pattern.finditer(" ".join(text.lower().split()))))
 
     def _unknown(self, owners: tuple[str, ...]) -> tuple[str, ...]:
         if self.people is None:
@@ -741,11 +746,13 @@ class Reader(PlanReading):
         def words_of(i: int) -> str:
             return self.items[i].text if isinstance(self.items[i], Para) else self.items[i].raw
 
-        indexes = list(dict.fromkeys(i for n in change.lines for i in self._by_line.get(n, ())))
-        if len(indexes) > 1:  # a table's cell: several paragraphs on one line; the ones that speak of it
-            key = (change.ref or change.title or change.text)[:40].lower()
-            named = [i for i in indexes if key and key in words_of(i).lower()]
-            indexes = named or indexes
+        key = (change.ref or change.title or change.text)[:40].lower()
+        indexes: dict[int, None] = {}
+        for n in change.lines:
+            on_line = self._by_line.get(n, [])
+            if len(on_line) > 1:  # a table's cell: several paragraphs on one line; the ones that speak of it
+                on_line = [i for i in on_line if key and key in words_of(i).lower()] or on_line
+            indexes.update(dict.fromkeys(on_line))
         words = " ".join(words_of(i) for i in indexes)
         return replace(change, source=words if len(words) <= SOURCE_SHOWN else words[:SOURCE_SHOWN - 1] + "…")
 

@@ -7,6 +7,7 @@ pass at most MAX_SENTENCE characters of a sentence."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -351,8 +352,12 @@ def _time_in(text: str) -> dt.time | None:
     return None
 
 
-def _words(title: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]{3,}", title.lower()) if w not in _STOPWORDS}
+@functools.lru_cache(maxsize=4096)
+def _words(title: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(title.lower()) if w not in _STOPWORDS)
+
+
+_WORD = re.compile(r"[a-z0-9]{3,}")
 
 
 def _same_paper(a: _Found, b: _Found) -> bool:

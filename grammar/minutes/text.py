@@ -506,6 +506,7 @@ def _edits(word: str) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=512)
 def nearest_refs(typed: str, known: frozenset[str], n: int = 3) -> tuple[str, ...]:
     """The real refs one edit from `typed` (then two), closest number first: 84/1 -> 84/18,
     47/18 -> 74/18. Never one chosen: all of the nearest are offered."""
