@@ -93,7 +93,11 @@ def review(conversation: Conversation, text: str, *, board_name: str | None, cha
                           doing=f"read minutes into {board.name}'s log")
         refs = [a.ref for a in s.scalars(select(Action).where(Action.board_id == board.id))]
         known = {p.initials: p.name for p in people.members_of(board) if p.initials}
-        proposal = reader.read_minutes(text, meeting_date=meeting, today=today, refs=refs, people=known)
+        chair, secretaries = people.chair_of(board), people.secretaries_of(board)
+        offices = {"chair": chair.initials if chair else None,
+                   "secretary": secretaries[0].initials if len(secretaries) == 1 else None}
+        proposal = reader.read_minutes(text, meeting_date=meeting, today=today, refs=refs, people=known,
+                                       roles=offices)
         if proposal.other_board:
             raise MinutesError(f"These minutes do not look like {board.name}'s: none of the actions they speak of "
                                f"is on its log. Choose the board they belong to.")

@@ -72,7 +72,8 @@ class MinutesError(ValueError):
 
 
 def read_minutes(text: str, *, meeting_date: dt.date | None = None, today: dt.date | None = None,
-                 refs: Iterable[str] = (), people: Mapping[str, str] | None = None) -> Proposal:
+                 refs: Iterable[str] = (), people: Mapping[str, str] | None = None,
+                 roles: Mapping[str, str] | None = None) -> Proposal:
     """The changes a meeting's minutes propose.
 
     meeting_date: the meeting's date if the caller knows it (`--date`, the modal's field); else it
@@ -80,6 +81,10 @@ def read_minutes(text: str, *, meeting_date: dt.date | None = None, today: dt.da
     today: the clock's date, to read dates against when the meeting's date is not known.
     refs: the board's refs before the meeting ("74/18"), to tell existing actions from new ones.
     people: initials -> name of the known people; owners not among them are flagged, never dropped.
+    roles: the board's offices as minutes name them -> the initials of the one person who holds
+    each ("chair", "secretary"; "clerk" is the secretary, as parish councils call theirs), so
+    "Clerk to write to Highways" is owned by the secretary. An office no one (or more than one)
+    holds is left out, and a sentence naming it is quoted, not guessed.
     """
     if not isinstance(text, str):
         raise MinutesError("The minutes must be text.")
@@ -100,7 +105,7 @@ def read_minutes(text: str, *, meeting_date: dt.date | None = None, today: dt.da
         meeting_date, source = found[0], f"line {found[1][0]}"
     else:
         source = "not found"
-    reader = Reader(items, base=meeting_date or today, refs=refs, people=people, headers=headers)
+    reader = Reader(items, base=meeting_date or today, refs=refs, people=people, headers=headers, roles=roles)
     reader.read()
     return reader.proposal(meeting_date, source, warnings)
 

@@ -74,6 +74,8 @@ _PLAN_LIST = re.compile(r"^(?P<intro>[^:]{0,160}?\b(?P<what>additions?|added|ite
                         r"withdrawals?)\b[^:]{0,80}?\b" + _PLACE + r"\b[^:]{0,40}?):\s*(?P<list>\S.{2,})$", re.I)
 _LIST_SPLIT = re.compile(r";\s*(?:and\s+)?|,?\s+and\s+(?=(?:the|a|an)\s)", re.I)
 _ASK_TO = re.compile(r"^(?:to\s+)?(?:ask|request|instruct|invite|direct)s?\s+(?:the\s+)?(.{1,60}?),?\s+to\s+(?=[a-z])", re.I)
+_PASSIVE_DECISION = re.compile(r"\bbe\s+(?:re-?)?(?:appointed|elected|thanked|congratulated|welcomed|co-opted|nominated|"
+                               r"confirmed\s+as|designated|authorised\s+to\s+sign)\b", re.I)
 _INTRO_REST = re.compile(r"^[^:]{3,120}?:\s*(\S.*)$")
 
 
@@ -105,7 +107,8 @@ class PlanReading:
         if _NEXT_ITEMS_INTRO.match(body):  # "Items for the next meeting:" and a list
             self.mode, self.mode_when = "plan add", "next meeting"
         elif body.endswith(":") or plan_words:
-            if _LIST_INTRO.search(body):  # "The Board agreed the following changes:"
+            if _LIST_INTRO.search(body) or (plan_words and re.search(r"\bfollowing\b[^:]{0,100}:$", body, re.I)):
+                # "The Board agreed the following changes:", "Members asked for the following to be added to …:"
                 self.mode = "plan" if plan_words else "resolved"
             elif _ADD_INTRO.match(body) and plan_words:
                 self.mode = "plan add"
@@ -245,11 +248,17 @@ class PlanReading:
                 spoken = mt.without_speaker(sentence)
                 lead = _LEAD_IN.sub("", spoken) if decided and k == 0 else spoken
                 owners, _ = mt.leading_owners(lead, strict=not (decided and k == 0))
+                office = self.office_holder(lead) if owners is None else None
+                if office:  # "Clerk to write to Highways re the pothole …": the board's secretary
+                    change = self.action_from(lead, None, p.lines, owners_written=" and ".join(office[0]))
+                    if change:
+                        found.append(replace(change, text=body))
+                    continue
                 if owners:
                     change = self.action_from(body if len(parts) == 1 else sentence, None, p.lines)
                     if change:
                         found.append(replace(change, text=body))
-            if not found and decided:
+            if not found and decided and not _PASSIVE_DECISION.search(parts[0]):
                 owners = self.named_in(_LEAD_IN.sub("", parts[0])[:120])
                 if owners:  # "It was agreed that the Treasurer, Yasmin Cole, report on …"
                     change = self.action_from(_LEAD_IN.sub("", body), None, p.lines, owners_written=" and ".join(owners))
@@ -300,11 +309,17 @@ class PlanReading:
         """One lettered clause of a resolution: an action when it names a registered person (or their
         initials) to act, else the board's decision."""
         words = re.sub(r"^(?:that\s+)", "", clause.strip(" ;,."), flags=re.I)
+        if _PASSIVE_DECISION.search(words):  # "Councillor Rachel Adebayo be appointed Vice-Chair": decided, not to do
+            return Change(DECISION, title=words[:1].upper() + words[1:], text=p.text, lines=p.lines)
         asked = _ASK_TO.match(words)  # "(ii) ask KB to publish …", "request the Clerk, Jo Pike, to write …"
         if asked:
-            who = mt.owners_of(asked.group(1)) or self.named_in(asked.group(1))
+            initials = mt.owners_of(asked.group(1)) or ()
+            who = initials if initials and all(o.upper() in (self.people or {}) for o in initials) \
+                else self.named_in(asked.group(1))
             if who:
                 words = f"{' and '.join(who)} to {words[asked.end():]}"
+            else:  # "ask the Chief Fire Officer to …": an office, not a registered person; not guessed
+                return Change(DECISION, title=words[:1].upper() + words[1:], text=p.text, lines=p.lines)
         owners, _ = mt.leading_owners(words)
         owners = owners if owners else self.named_in(words[:120])
         if owners:

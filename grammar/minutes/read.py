@@ -78,11 +78,14 @@ _NO_NEWS = re.compile(r"\b(?:no\s+(?:further\s+)?(?:update|change|progress|news)
                       r"not\s+yet\s+due)\b", re.I)
 _BARE_STATUS = re.compile(r"(?:still\s+)?(?:open|ongoing|on-going|on\s+track|in\s+progress|not\s+yet\s+due|outstanding|"
                           r"pending|green|amber|red|no\s+(?:further\s+)?update|no\s+change)", re.I)
-_NAMED_FIRST = re.compile(r"\((?P<title>[^()]{2,120})\)\s*[:.–—-]?\s+(?=\S)|(?P<title2>[^.:;()]{2,100}?)\s*:\s+(?=[a-z])")
+_NAMED_FIRST = re.compile(r"(?:\((?P<title>[^()]{2,120})\)\s*[:.–—-]?\s+(?=\S)|(?P<title2>[^.:;()]{2,100}?)\s*:\s+(?=[a-z])"
+                          r"|(?P<title3>[^.:;()–—]{2,100}?)\s+[–—-]\s+(?=[a-z]))")
 _STATUS_THEN_NEWS = re.compile(r"([A-Za-z][A-Za-z /-]{1,30}?)\s*[–—:;.-]\s+(\S.*)$")
 _ASKS = re.compile(r"\bto\s+be\s+[a-z]+(?:ed|en|wn)\b|\b(?:asked|agreed|requested|resolved)\b|\bto\s+(?:come|return|report|"
                    r"bring|provide|produce|prepare|circulate|review|draft|write|arrange)\b", re.I)
 _DASH_DUE = re.compile(r"\s[–—-]\s*(?:by\s+|due\s+)?(?P<words>[A-Za-z0-9][\w /.]{1,30}?)\s*[.;]?\s*$")
+_OFFICE_TO = re.compile(r"^(?:the\s+)?(clerk|secretary|chair(?:man|woman|person)?)\s+to\s+(?=[a-z])", re.I)
+_NEXT_ITEMS = re.compile(r"\b(?:items?|papers?|reports?|topics?)\s+for\s+(?:the\s+)?next\s+(?:agenda|meeting)\s*:?\s*$", re.I)
 SOURCE_SHOWN = 400  # characters of the minutes' words a proposal quotes
 
 
@@ -90,7 +93,7 @@ class Reader(PlanReading):
     """One reading of one set of minutes: call read(), then proposal()."""
 
     def __init__(self, items: list[Para | Row], *, base: dt.date | None, refs: Iterable[str],
-                 people: Mapping[str, str] | None, headers: Iterable[Para] = ()):
+                 people: Mapping[str, str] | None, headers: Iterable[Para] = (), roles: Mapping[str, str] | None = None):
         self.items = items
         self.headers = list(headers)
         self.base = base
@@ -110,6 +113,7 @@ class Reader(PlanReading):
         self.people = None if people is None else {k.upper(): v for k, v in people.items()}
         self.names = set() if people is None else {v.lower() for v in people.values()}
         self.initials_of = _initials_by_name(self.people or {})
+        self.roles = {k.lower(): v for k, v in (roles or {}).items() if v}
         self.found: list[_Found] = []
         self.placed: set[int] = set()
         self.structural: set[int] = set()
@@ -139,6 +143,17 @@ class Reader(PlanReading):
             change = replace(change, owners=owners, unknown_owners=self._unknown(owners))
         self.seq += 1
         self.found.append(_Found(change, self.seq, rank, self.section))
+
+    def office_holder(self, text: str) -> tuple[tuple[str, ...], str] | None:
+        """`Clerk to place the order.`, `The Chair to write to the Commissioner`: the one person who
+        holds that office on the board, and the words after "to"."""
+        m = _OFFICE_TO.match(text)
+        if not m:
+            return None
+        office = m.group(1).lower()
+        office = "chair" if office.startswith("chair") else office
+        held = self.roles.get(office) or (self.roles.get("secretary") if office == "clerk" else None)
+        return ((held,), text[m.end():]) if held else None
 
     def named_in(self, text: str) -> tuple[str, ...]:
         """The registered people a clause names by their full name ("the Treasurer, Yasmin Cole, report
@@ -231,7 +246,7 @@ class Reader(PlanReading):
             self.mode = None
         typed, rest = mt.ref_at_start(body)
         if typed is not None and not typed.labelled and typed.yy == (typed.number + 1) % 100 \
-                and self.resolve(typed) is None:
+                and self.resolve(typed) is None and not self.numbered_minutes:
             typed = None  # "19/20 budget …": a financial year, not an action
         if typed is not None:
             ref = self.resolve(typed)
@@ -298,7 +313,9 @@ class Reader(PlanReading):
         if trailing and trailing.start() > 0:  # "75/18 – Mobile Policing – Closed"
             parts = [parts[0][:trailing.start()], trailing.group(1)] + parts[1:]
         named = _NAMED_FIRST.match(rest)  # "(knife crime sessions): six schools …", "Speed cameras: the last site …"
-        name = named and (named.group("title") or named.group("title2"))
+        name = named and (named.group("title") or named.group("title2") or named.group("title3"))
+        if name and named.group("title3") and len(re.split(r"[.;]", rest[named.end():], maxsplit=1)[0].split()) < 4:
+            name = None  # "Finance – monthly report": the title goes on after the dash
         if name and not _SAID.search(name):
             title, head_rest = _tidy_title(name), rest[named.end():]
         elif parts and _SAID.search(parts[0]) and len(parts[0]) > 60:
@@ -409,10 +426,18 @@ class Reader(PlanReading):
         self.fp_section = bool(_FP_HEADING.search(block.head.text))
         if block.head_rest:
             self.context[block.index] = self.section
+        listing = _NEXT_ITEMS.search(block.head.text)  # "31/27 Items for next agenda": the papers it lists
         for index, p in block.paras:
             if index in block.consumed or index in self.placed:
                 continue
-            if not self.prose(index, p):
+            if listing and len(p.body) < 400:
+                self.mode, self.mode_when = "plan add", "next meeting"
+                for part in re.split(r"\s*;\s*(?:and\s+)?", p.body):
+                    if part.strip(" .;"):
+                        self.add(self.plan_listed(part.strip(" ."), Para(p.lines, f"- {part.strip()}", "-")), rank=2)
+                self.mode = None
+                self.placed.add(index)
+            elif not self.prose(index, p):
                 self.context[index] = self.section
 
     @staticmethod

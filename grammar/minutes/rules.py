@@ -58,7 +58,8 @@ _OPEN_WORD = re.compile(r"^(?:status\s*[:–-]\s*)?(?:still\s+)?(?:open|ongoing|
                         re.I)
 _ONGOING = re.compile(r"^(?:the\s+|this\s+)(?:original\s+)?(?:action|item)\s+(?:is|remains)\s+(?:still\s+)?"
                       r"(?:ongoing|on-going|in\s+progress|outstanding|open)\b", re.I)
-_REOPEN = re.compile(r"\bre-?open(?:ed|s|ing)?\b", re.I)
+_REOPEN = re.compile(r"\b(?:be|is|was|been|being|to)\s+re-?opened\b|\bre-?open(?:ed|s|ing)?\s+(?:the\s+|this\s+|that\s+)?"
+                     r"(?:original\s+)?(?:action|item)\b|\bre-?open(?:ed|s|ing)?\s+(?:it|\d{1,5}/\d{2})\b", re.I)
 _CONDITION_AFTER = re.compile(r"^\s*,?\s*(?:(?:up)?on\s+(?!\d)|when\s|once\s|after\s|following\s|subject\s+to\s|pending\s"
                               r"|as\s+soon\s+as\s|if\s|provided(?:\s+that)?\s)", re.I)
 _CONDITION_BEFORE = re.compile(r"^(?:once|when|after|following|subject\s+to|upon|on|as\s+soon\s+as)\s+(.{3,300}?),\s", re.I)
@@ -247,7 +248,8 @@ _HEADING_WORDS = re.compile(
     r"any\s+other\s+business|a\.?o\.?b\.?|date\s+of\s+(?:the\s+)?next\s+meeting|minutes\s+of\s+(?:the\s+)?(?:last|"
     r"previous)\s+meeting|"
     r"apologies(?:\s+for\s+absence)?|declarations?\s+of\s+interests?|welcome(?:\s+and\s+introductions?)?|introductions?|"
-    r"part\s+b\b|work\s*programme|chair'?s\s+(?:announcements?|business)|urgent\s+items?|public\s+question\s+time))\b"
+    r"part\s+b\b|work\s*programme|chair'?s\s+(?:announcements?|business)|urgent\s+items?|public\s+question\s+time|"
+    r"public\s+participation|public\s+forum|questions\s+from\s+the\s+public|correspondence))\b"
     r"(?=\s*(?:$|[:.–—(-]|\d|and\b|&|for\b))", re.I)
 _ATTENDANCE = re.compile(r"^(?:present|apologies(?:\s+for\s+absence)?|in\s+attendance|attendees|attending|members\s+present|"
                          r"also\s+present|absent|membership|officers\s+present|distribution|members)\s*(?:[:–-]|$)", re.I)

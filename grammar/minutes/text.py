@@ -314,6 +314,8 @@ FURNITURE = re.compile(r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|image\d{0,4}\.(?
                        r"\[(?:image|picture|logo)[^\]]{0,80}\]|-\s*\d{1,4}\s*-)$", re.I)
 
 
+_LABEL_START = re.compile(r"^(?:present|apologies(?:\s+for\s+absence)?|in\s+attendance|attendees|also\s+present|absent|"
+                          r"date|time|venue|location|officers\s+present|members\s+present)\s*[:–-]", re.I)
 _REF_IN_FLOW = re.compile(r"^\d{1,5}/\d{1,4}(?:[.,;:)]|\s+(?!on\b|re\b)[a-z])")
 
 
@@ -321,7 +323,7 @@ def _continues(first: Para, previous: Para, line: Para) -> bool:
     """Whether `line` goes on from `previous`, the last line of a paragraph that began with `first`."""
     if _REF_IN_FLOW.match(line.text) and len(previous.text) >= 65 and not _TERMINAL.search(previous.text[-4:]):
         return True  # "… cashable savings for" / "19/20. The non-cashable …": a wrapped line, not an item
-    if line.mark or _STARTS_REF.match(line.text) or _HEADING_NUMBER.match(line.text):
+    if line.mark or _STARTS_REF.match(line.text) or _HEADING_NUMBER.match(line.text) or _LABEL_START.match(line.text):
         return False
     if FURNITURE.match(previous.text) or FURNITURE.match(line.text):
         return False
@@ -648,6 +650,7 @@ _DATE_PHRASE = re.compile(
     + _M + r"\b\.?(?:,?\s+(?:20|19)\d{2}\b)?)"
     r"|(?P<mdy>\b" + _M + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:20|19)\d{2}\b)"
     r"|(?P<end>\b(?:the\s+)?end\s+of\s+(?:the\s+)?" + _M + r"\b(?:\s+(?:20|19)\d{2}\b)?)"
+    r"|(?P<endm>\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?month\b)"
     r"|(?P<month>\b" + _M + r"\b\.?(?:\s+(?:20|19)\d{2}\b)?)"
     r"|(?P<num>(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.](?:20)?\d{2}(?![\d/.]))"
     r"|(?P<iso>\b(?:20|19)\d{2}-\d{2}-\d{2}\b)"
@@ -717,6 +720,13 @@ def day_of(words: str, base: dt.date | None) -> dt.date | None:
     """A day as the minutes write it, read against the meeting's date (dates without a year are the
     next such day from the meeting). With no meeting date only a date with its year can be read."""
     words = re.sub(r"^the\s+", "", words.strip(), flags=re.I)
+    month_end = re.fullmatch(r"end\s+of\s+(?:the\s+|this\s+|(next)\s+)?month", words, re.I)
+    if month_end:  # "by end of month": the end of the meeting's month (or the next)
+        if base is None:
+            return None
+        ahead = 2 if month_end.group(1) else 1
+        first = dt.date(base.year + (base.month + ahead - 1) // 12, (base.month + ahead - 1) % 12 + 1, 1)
+        return first - dt.timedelta(days=1)
     end = _END_OF.match(words)
     if end:  # "end of February" read in February is this February's end (read_date makes it next year's)
         month = month_of(end.group(1), base)
