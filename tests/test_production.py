@@ -217,3 +217,18 @@ def test_the_log_masks_what_looks_like_a_secret():
 
     assert mask("token xoxb-123-abc refused") == "token xoxb-*** refused"
     assert mask("postgresql+psycopg://clerk:hunter2@db/clerk") == "postgresql+psycopg://clerk:***@db/clerk"
+
+
+def test_an_export_to_a_folder_it_may_not_write_says_so(tmp_path):
+    folder = tmp_path / "app"
+    folder.mkdir()
+    assert bot("db", "upgrade", database_url=f"sqlite:///{tmp_path}/c.db").returncode == 0
+    if not _immutable(folder, True):
+        pytest.skip("chattr +i is not available here")
+    try:
+        done = bot("export", "backup", "--output", "clerk-backup.xlsx", database_url=f"sqlite:///{tmp_path}/c.db",
+                   cwd=folder)
+    finally:
+        _immutable(folder, False)
+    line = one_line(done, "cannot write clerk-backup.xlsx")
+    assert f"(the folder {folder} is read-only for this user): write to a folder you may write" in line
