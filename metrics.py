@@ -119,7 +119,8 @@ def timed(dispatch):
 
 def render(clerk) -> tuple[bytes, str]:
     """The exposition: the counters of every process of this server, and what the database says."""
-    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+    from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4  # what every Prometheus 2 and 3 reads
 
     if os.environ.get(ENV):
         from prometheus_client import multiprocess
@@ -131,7 +132,7 @@ def render(clerk) -> tuple[bytes, str]:
         for collector in list(REGISTRY._collector_to_names):  # noqa: SLF001 - this process's own metrics
             registry.register(collector)
     registry.register(_FromDatabase(clerk))
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(registry), CONTENT_TYPE_PLAIN_0_0_4
 
 
 class _FromDatabase:
