@@ -503,7 +503,7 @@ def serve(settings: Settings) -> int:
     from grammar.dates import warm
 
     warm()
-    _metrics_dir()
+    counts = _metrics_dir()
     import logs
 
     try:
@@ -543,6 +543,10 @@ def serve(settings: Settings) -> int:
         if socket_handler is not None:
             socket_handler.close()
         clerk.stop()
+        if counts is not None:  # a folder of its own, made for this run
+            import shutil
+
+            shutil.rmtree(counts, ignore_errors=True)
         log.info("Clerk stopped")
     return 0
 
@@ -568,19 +572,20 @@ def _slack_refused(exc: Exception, settings: Settings) -> str:
             f"{reason}): check the network, DNS, a proxy (HTTPS_PROXY) or the firewall")
 
 
-def _metrics_dir() -> str:
+def _metrics_dir() -> str | None:
     """prometheus_client's multiprocess mode, for this server and its sender process: a folder named
-    before anything imports it (PROMETHEUS_MULTIPROC_DIR, or a fresh one), emptied of stale counts."""
-    import os
+    before anything imports it (PROMETHEUS_MULTIPROC_DIR, emptied of stale counts, or a fresh one,
+    which is returned to be removed at the end)."""
     import tempfile
     from pathlib import Path
 
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="clerk-metrics-")
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    folder = given or tempfile.mkdtemp(prefix="clerk-metrics-")
     Path(folder).mkdir(parents=True, exist_ok=True)
     for stale in Path(folder).glob("*.db"):
         stale.unlink(missing_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-    return folder
+    return None if given else folder
 
 
 def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:

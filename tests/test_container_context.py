@@ -3,6 +3,7 @@ every file the app needs is in, everything else (tests, bench, CI, docs, exports
 folder, secrets) is out, and the app runs from what is in: every module imports, migrations apply,
 a command is answered and a backup is written, in a copy holding only the build context."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,3 +85,26 @@ def test_the_app_runs_from_the_build_context_alone(ignored, tmp_path):
         assert done.returncode == 0 and says in done.stdout, (argv, done.stdout[-500:], done.stderr[-1500:])
     assert not any(p.name == "tests" for p in context.iterdir())
     assert os.path.getsize(tmp_path / "b.xlsx") > 0
+
+
+def test_the_image_is_pinned_local_and_quiet():
+    """No remote frontend (`# syntax=` makes BuildKit fetch one), a base pinned to a Debian release,
+    an ordinary account (useradd --system with uid 10001 warns)."""
+    from tests.test_dockerfile import parse_dockerfile
+
+    text = (ROOT / "Dockerfile").read_text()
+    assert not re.search(r"^\s*#\s*syntax\s*=", text, re.M | re.I), "a remote BuildKit frontend"
+    stages, _ = parse_dockerfile(text)
+    for stage in stages:
+        if stage.base in {s.name for s in stages}:  # FROM an earlier stage
+            continue
+        assert re.search(r"-slim-(bookworm|trixie|forky)$", stage.base), f"FROM {stage.base}: pin a Debian release"
+    assert "useradd --system" not in text and "--uid 10001" in text
+
+
+def test_every_documented_run_keeps_its_data_on_a_named_volume():
+    readme = (ROOT / "README.md").read_text()
+    runs = [line for line in readme.splitlines() if re.search(r"(docker|podman) run\b", line)]
+    assert runs and all("-v clerk-data:/data" in line for line in runs if " -d " in line or "-p 3000" in line), runs
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "clerk-data:/data" in compose
