@@ -6,6 +6,7 @@ them sent; a failed post is released for a later attempt, never dropped and neve
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,8 @@ from sqlalchemy import bindparam, exists, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from store.models import OutboxMessage
+
+log = logging.getLogger("clerk.outbox")
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 LATER = ("digest",)  # kinds the sender puts together into messages (owe_later)
@@ -25,12 +28,15 @@ def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: li
             ephemeral_to: str | None = None, key: str | None = None,
             fallback_to: list[str] | None = None) -> int:
     """Owe Slack a message; returns the row's id. A Core INSERT in the session's transaction (the
-    ORM's flush of the row cost more than the statement)."""
-    return s.connection().execute(_ENQUEUE, {
+    ORM's flush of the row cost more than the statement). Logged with the row's id, on a line that
+    carries the key of the request that owes it (logs.KEY), so a request can be followed to its sends."""
+    msg_id = s.connection().execute(_ENQUEUE, {
         "channel": channel, "text": text, "blocks": blocks, "public_text": public_text,
         "public_blocks": public_blocks, "ephemeral_to": ephemeral_to, "key": key,
         "fallback_to": ",".join(fallback_to) if fallback_to else None, "status": PENDING, "attempts": 0,
         "not_before": now, "created": now}).scalar_one()
+    log.info("outbox %s owed to %s", msg_id, channel)
+    return msg_id
 
 
 def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, *,

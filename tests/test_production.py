@@ -189,26 +189,40 @@ def test_the_health_of_a_serving_clerk_names_its_sender_and_outbox(tmp_path):
             proc.wait(timeout=15)
 
 
-def test_logs_can_be_json_lines_with_no_secret(tmp_path):
+def test_logs_can_be_json_lines_with_no_secret_and_follow_a_request_to_its_send(tmp_path):
     import json
 
     from tests import slackreq
     from tests.test_serving import serve, wait_healthy
 
+    url = None
     with FakeSlack() as fake:
         port, proc = serve(tmp_path, fake, CLERK_LOG_FORMAT="json")
         try:
             wait_healthy(port, proc)
-            resp = slackreq.slash(f"http://127.0.0.1:{port}/slack/events", "test-signing-secret", "/clerk",
-                                  "board P&R", trigger_id="trig.follow.me")
+            url = f"http://127.0.0.1:{port}/slack/events"
+            resp = slackreq.slash(url, "test-signing-secret", "/clerk", "board P&R secretary <@UGA0001|ga> channel "
+                                  "<#CPR|pr>", user_id="UGA0001", trigger_id="trig.set.up")
             assert resp.status_code == 200
+            resp = slackreq.slash(url, "test-signing-secret", "/action", "new Follow me owner <@UGA0001|ga>",
+                                  user_id="UGA0001", channel_id="CPR", trigger_id="trig.follow.me")
+            assert resp.status_code == 200 and "Raised" in resp.text
+            deadline = time.time() + 20
+            while time.time() < deadline and not fake.posts("CPR"):
+                time.sleep(0.1)
+            time.sleep(0.3)
         finally:
             proc.terminate()
             proc.wait(timeout=15)
         lines = [json.loads(line) for line in proc.stderr.read().splitlines() if line.strip()]
     assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
-    answered = [line for line in lines if line["logger"] == "clerk.requests"]
-    assert answered and answered[0]["key"] == "trig.follow.me" and "slash clerk board" in answered[0]["message"]
+    followed = [line for line in lines if line.get("key") == "trig.follow.me"]
+    assert any(line["logger"] == "clerk.requests" and "slash action new answered 200" in line["message"]
+               for line in followed), followed
+    owed = [line["message"].split()[1] for line in followed if line["message"].endswith("owed to CPR")]
+    assert len(owed) == 1, followed
+    sent = [line for line in lines if line.get("key") == f"outbox-{owed[0]}"]
+    assert any(line["message"].startswith(f"outbox {owed[0]} sent to CPR") for line in sent), sent
     assert not any("xoxb-test" in json.dumps(line) or "test-signing-secret" in json.dumps(line) for line in lines)
 
 
