@@ -365,8 +365,9 @@ class SenderProcess:
         self._send(b"w")
 
     def alive(self) -> bool:
-        """Running, or about to be started again by the watch thread (within RESTART_AFTER)."""
-        return self.process is not None and (self.process.is_alive() or not self._stopping.is_set())
+        """Running, or about to be started again by its watch thread (within RESTART_AFTER)."""
+        watching = self._watch is not None and self._watch.is_alive() and not self._stopping.is_set()
+        return self.process is not None and (self.process.is_alive() or watching)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -246,3 +246,28 @@ def test_an_export_to_a_folder_it_may_not_write_says_so(tmp_path):
         _immutable(folder, False)
     line = one_line(done, "cannot write clerk-backup.xlsx")
     assert f"(the folder {folder} is read-only for this user): write to a folder you may write" in line
+
+
+def test_health_fails_when_the_sender_stops_or_falls_behind(tmp_path):
+    import datetime as dt
+
+    from store.db import unit_of_work
+    from store.outbox import enqueue
+
+    with FakeSlack() as fake, ClerkUnderTest(f"sqlite:///{tmp_path}/c.db", fake) as running:
+        clerk = running.clerk
+        clerk.settings = clerk.settings.model_copy(update={"CLERK_SENDER": "thread"})
+        clerk.start_background()  # the sender as a thread, as serving starts it
+        said = requests.get(running.url + "/healthz", timeout=5)
+        assert said.status_code == 200 and said.json()["sender"] == "alive"
+        clerk.sender.stop()
+        said = requests.get(running.url + "/healthz", timeout=5)
+        assert said.status_code == 503 and said.json()["sender"] == "stopped"
+        assert "the outbox sender is not running: nothing is being sent to Slack" in said.json()["problems"]
+
+        clerk.sender_alive = lambda: True  # a sender that runs but sends nothing: a row waits past its time
+        with unit_of_work(clerk.sessions) as s:
+            enqueue(s, "CPR", "late", clerk.clock() - dt.timedelta(seconds=300))
+        said = requests.get(running.url + "/healthz", timeout=5).json()
+        assert said["outbox"]["pending"] == 1 and said["outbox"]["longest_due_seconds"] >= 300
+        assert any("has waited 300 s for the sender" in p for p in said["problems"]), said
