@@ -71,7 +71,7 @@ def ensure_base(engine: str) -> str:
     """The official base if it is here or can be pulled; else a stand-in made with debootstrap."""
     if run(engine, "image", "inspect", BASE, timeout=60).returncode == 0:
         return "present"
-    if run(engine, "pull", BASE, timeout=600).returncode == 0:
+    if run(engine, "pull", BASE, timeout=300).returncode == 0:
         return "pulled"
     if engine != "podman" or not shutil.which("debootstrap"):
         raise SystemExit(f"[container] no {BASE} and no registry to pull it from; with podman, "
