@@ -139,7 +139,7 @@ class Container:
     def __init__(self, engine: str, name: str, fake_url: str, database_url: str | None, volume: str | None,
                  **env: str):
         self.engine, self.name, self.port = engine, name, free_port()
-        run(engine, "rm", "-f", name, timeout=60)
+        run(engine, "rm", "-f", "-v", name, timeout=60)
         argv = [engine, "run", "-d", "--name", name, "--network=host", "--no-healthcheck",
                 "-e", f"SLACK_BOT_TOKEN={TOKEN}", "-e", f"SLACK_SIGNING_SECRET={SECRET}",
                 "-e", f"SLACK_API_URL={fake_url}", "-e", f"PORT={self.port}"]
@@ -179,7 +179,7 @@ class Container:
         return run(self.engine, "exec", self.name, *argv, timeout=120)
 
     def remove(self) -> None:
-        run(self.engine, "rm", "-f", self.name, timeout=60)
+        run(self.engine, "rm", "-f", "-v", self.name, timeout=60)  # and its anonymous /data
 
 
 def slash(container: Container, command: str, text: str, user: str = "USMOKE01", channel: str = "CSMOKE"):
