@@ -9,16 +9,23 @@
 """
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import json
-import logging
+import os
 import signal
 import sys
-import threading
-from collections.abc import Callable
 
-from settings import Settings, SettingsError, load
+if __name__ == "__main__":  # first: as PID 1 in a container a signal with no handler is ignored, and `docker
+    # stop` during start-up would wait for SIGKILL. Until serving starts, TERM ends the process at once, as it
+    # does outside a container (nothing is half-done: migrations roll back, the sender goes with its pipe).
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(143))
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from settings import Settings, SettingsError, load  # noqa: E402
 
 log = logging.getLogger("clerk")
 
@@ -66,6 +73,7 @@ class Clerk:
         self.token_fp: str | None = None  # which bot token (store.faults.fingerprint), once Slack is built
         self.faults = None  # slackweb.FaultView of that token's faults, once Slack is built
         self._forgot = float("-inf")
+        self._sending = False  # start_background started the sender
 
     def upgrade(self) -> None:
         from store.db import upgrade
@@ -75,6 +83,16 @@ class Clerk:
     def wake_sender(self) -> None:
         if self.sender is not None:
             self.sender.wake()
+
+    def sender_alive(self) -> bool | None:
+        """Whether the sender started by start_background still runs; None when none was started
+        (a test, a job run at the terminal: their outbox is sent by hand)."""
+        return self.sender.alive() if self.sender is not None and self._sending else None
+
+    def job_ran(self, name: str, seconds: float, ok: bool) -> None:
+        import metrics
+
+        metrics.job_ran(name, seconds, ok)
 
     def housekeeping(self) -> None:
         """When the sender has nothing to send: fold SQLite's WAL back, and now and then forget
@@ -154,6 +172,9 @@ class Clerk:
         secret = self.settings.SLACK_SIGNING_SECRET
         self.app = App(client=client, signing_secret=secret.get_secret_value() if secret else "socket-mode",
                        process_before_response=True)
+        import metrics
+
+        self.app.dispatch = metrics.timed(self.app.dispatch)  # each request timed, and logged with its key
 
         self.home = _installed_as(self.app, client)
 
@@ -207,27 +228,25 @@ class Clerk:
                 pass
 
     def wsgi(self):
-        """POST /slack/events to Bolt; GET /healthz answers whether the database does."""
-        from sqlalchemy import text
-
+        """POST /slack/events to Bolt; GET /healthz says whether Clerk can work (health.py), GET
+        /metrics what it counts (metrics.py)."""
         http_mode = self.app is not None and self.settings.SLACK_APP_TOKEN is None
         bolt = _bolt_adapter(self.app) if http_mode else None
 
         def app(environ, start_response):
-            if environ.get("PATH_INFO") == "/healthz":
-                try:
-                    with self.engine.connect() as conn:
-                        conn.execute(text("SELECT 1"))
-                    status, body = "200 OK", {"ok": True}
-                    slack = _slack_health(self.slack_faults())
-                    if slack is not None:
-                        body["slack"] = slack
-                    if self.socket_mode is not None:  # reported, not failed: slack-sdk reconnects by itself
-                        body["socket_mode"] = "connected" if self.socket_mode.client.is_connected() else "connecting"
-                except Exception as exc:  # noqa: BLE001 - health reports, never raises
-                    status, body = "503 Service Unavailable", {"ok": False, "error": type(exc).__name__}
-                payload = json.dumps(body).encode()
-                start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+            path = environ.get("PATH_INFO")
+            if path in ("/healthz", "/metrics"):
+                if path == "/healthz":
+                    import health
+
+                    code, said = health.report(self)
+                    status, kind, payload = f"{code} {'OK' if code == 200 else 'Service Unavailable'}", \
+                        "application/json", json.dumps(said).encode()
+                else:
+                    import metrics
+
+                    status, (payload, kind) = "200 OK", metrics.render(self)
+                start_response(status, [("Content-Type", kind), ("Content-Length", str(len(payload)))])
                 return [payload]
             if bolt is None:
                 start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -243,6 +262,7 @@ class Clerk:
             self.sender = SenderProcess(self.settings)
         if self.sender is not None:
             self.sender.start()
+            self._sending = True
 
     def stop(self) -> None:
         if self.sender is not None:
@@ -344,6 +364,11 @@ class SenderProcess:
     def wake(self) -> None:
         self._send(b"w")
 
+    def alive(self) -> bool:
+        """Running, or about to be started again by its watch thread (within RESTART_AFTER)."""
+        watching = self._watch is not None and self._watch.is_alive() and not self._stopping.is_set()
+        return self.process is not None and (self.process.is_alive() or watching)
+
     def stop(self) -> None:
         self._stopping.set()
         self._send(b"s")
@@ -365,7 +390,7 @@ def run_sender_process(settings: Settings, pipe) -> None:
     server says stop, or goes."""
     import os
 
-    _configure_logging()
+    _configure_logging(settings.CLERK_LOG_FORMAT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops this process
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # as a kill: leases settle what was mid-post
     _yield_to_requests()  # before any thread starts: on Linux each thread has its own priority, and inherits it
@@ -479,15 +504,14 @@ def serve(settings: Settings) -> int:
     from grammar.dates import warm
 
     warm()
-    try:
-        clerk.build_slack()
-    except Exception as exc:  # noqa: BLE001 - Bolt checks the token with auth.test at start
-        from slack_sdk.errors import SlackApiError
+    counts = _metrics_dir()
+    import logs
 
-        if isinstance(exc, SlackApiError):
-            raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')}): "
-                                "reinstall the app and copy its Bot User OAuth Token") from None
-        raise
+    try:
+        with logs.quiet("slack_sdk", "slack_bolt"):
+            clerk.build_slack()
+    except Exception as exc:  # noqa: BLE001 - Bolt checks the token with auth.test at start
+        raise SettingsError(_slack_refused(exc, settings)) from None
     _tune_for_serving()
     clerk.start_background()
     scheduler = None
@@ -520,12 +544,49 @@ def serve(settings: Settings) -> int:
         if socket_handler is not None:
             socket_handler.close()
         clerk.stop()
+        if counts is not None:  # a folder of its own, made for this run
+            import shutil
+
+            shutil.rmtree(counts, ignore_errors=True)
         log.info("Clerk stopped")
     return 0
 
 
 def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
+
+
+def _slack_refused(exc: Exception, settings: Settings) -> str:
+    """One line for a start-up whose auth.test failed: Slack refused the token, or could not be reached."""
+    from slack_sdk.errors import SlackApiError
+
+    chain = [exc]
+    while len(chain) < 6 and (chain[-1].__cause__ or chain[-1].__context__) is not None:  # Bolt wraps them
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)
+    refused = next((e for e in chain if isinstance(e, SlackApiError)), None)
+    if refused is not None and refused.response is not None and refused.response.status_code == 200:
+        return (f"SLACK_BOT_TOKEN was refused by Slack ({refused.response.get('error')}): reinstall the app and "
+                "copy its Bot User OAuth Token")
+    cause = chain[-1]
+    reason = " ".join(str(getattr(cause, "reason", None) or cause).split())[:120]
+    return (f"SLACK_API_URL: Slack cannot be reached at {settings.SLACK_API_URL} ({type(cause).__name__}: "
+            f"{reason}): check the network, DNS, a proxy (HTTPS_PROXY) or the firewall")
+
+
+def _metrics_dir() -> str | None:
+    """prometheus_client's multiprocess mode, for this server and its sender process: a folder named
+    before anything imports it (PROMETHEUS_MULTIPROC_DIR, emptied of stale counts, or a fresh one,
+    which is returned to be removed at the end)."""
+    import tempfile
+    from pathlib import Path
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    folder = given or tempfile.mkdtemp(prefix="clerk-metrics-")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for stale in Path(folder).glob("*.db"):
+        stale.unlink(missing_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return None if given else folder
 
 
 def _connect_socket_mode(handler, retry_every: float = 10.0) -> None:
@@ -597,16 +658,23 @@ def _upgrade_or_exit(clerk: Clerk) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
-    from store.db import UnsuitableDatabase, unit_of_work
+    from store.db import UnsuitableDatabase, check_place, read_only, unit_of_work, write_problem
     from store.imports import undo_stale
 
     try:
+        check_place(clerk.settings.DATABASE_URL)
         clerk.upgrade()
+        if write_problem(clerk.engine, wait=10) == "read-only":
+            raise UnsuitableDatabase("the database is read-only: Clerk could not record anything. Make the file and "
+                                     "its folder writable for this user, or point DATABASE_URL at the primary")
         with unit_of_work(clerk.sessions) as s:  # an import whose process died leaves nothing half-shown
             undo_stale(s, utc_now())
     except UnsuitableDatabase as exc:
         raise SettingsError(f"DATABASE_URL: {exc}") from None
     except OperationalError as exc:
+        if read_only(exc):
+            raise SettingsError("DATABASE_URL: the database is read-only: make it (and its folder) writable for "
+                                "this user, or point DATABASE_URL at the primary") from None
         where = make_url(clerk.settings.DATABASE_URL).render_as_string(hide_password=True)
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise SettingsError(f"DATABASE_URL: cannot use {where} ({reason}): check the URL and that the "
@@ -704,10 +772,10 @@ def _anyone_on_slack(clerk: Clerk) -> bool:
                         .limit(1)) is not None
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def _configure_logging(fmt: str = "text") -> None:
+    import logs
+
+    logs.configure(fmt)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -745,6 +813,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging()
     try:
         settings = load()
+        _configure_logging(settings.CLERK_LOG_FORMAT)
         if args.cmd is None:
             return serve(settings)
         if args.cmd == "console":

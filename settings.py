@@ -24,6 +24,8 @@ HOW_TO_FIX = {
     "CLERK_SCHEDULER": "set it to on or off",
     "CLERK_SENDER": "set it to process or thread",
     "PORT": "set it to a TCP port number between 1 and 65535",
+    "CLERK_LOG_FORMAT": "set it to text (one line an event) or json (one JSON object a line)",
+    "CLERK_OUTBOX_LATE": "set it to a number of seconds, e.g. 120",
     "CLERK_NOW": "set it to an ISO time such as 2026-12-01T09:00, or unset it to use the real clock",
 }
 
@@ -46,6 +48,10 @@ class Settings(BaseSettings):
     CLERK_SCHEDULER: Literal["on", "off"] = "on"
     CLERK_SENDER: Literal["process", "thread"] = "process"
     PORT: int = Field(default=3000, ge=1, le=65535)
+    CLERK_LOG_FORMAT: Literal["text", "json"] = "text"
+    # /healthz answers 503 when a message due to Slack has waited this long for a sender (not
+    # counting rows held back on purpose: Slack refusing the token, a missing scope, a retry's back-off)
+    CLERK_OUTBOX_LATE: float = Field(default=120.0, gt=0)
     # Rehearsals and tests: Clerk's clock starts at this time (CLERK_TIMEZONE unless it has an
     # offset) and runs on from it, so a console session or a test's subprocess never reads the
     # real date. Unset in production.
@@ -82,8 +88,14 @@ class Settings(BaseSettings):
 
         try:
             url = make_url(v)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise ValueError("is not a database URL") from None
+        if url.get_backend_name() == "sqlite" and (url.host or url.port or url.username):
+            raise ValueError(f"reads {url.host!r} as a host, which SQLite has not got: write sqlite:///{url.host}"
+                             f"{'/' + url.database if url.database else ''} (three slashes) for a file in the "
+                             "working folder, or sqlite:////data/clerk.db (four) for a full path") from None
+        if url.get_backend_name() == "postgresql" and not url.database:
+            raise ValueError("names no database: end it with /clerk (the database's name)") from None
         if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
             raise ValueError(f"names the driver {url.drivername}; for PostgreSQL write postgresql+psycopg://…") from None
         try:

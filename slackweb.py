@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from render.blocks import section
 from store import faults, outbox
-from store.db import reading, unit_of_work
+from store.db import read_only, reading, unit_of_work
 from store.models import OutboxMessage, SlackFault
 
 log = logging.getLogger("clerk.sender")
@@ -188,6 +188,7 @@ class OutboxSender:
         self.token = faults.fingerprint(client.token or "")  # which token: faults are kept per token
         self.faults = FaultView(self.read_sessions, self.token, FAULTS_TTL)
         self._token_checked = float("-inf")
+        self._said_read_only = float("-inf")
 
     # -- thread -------------------------------------------------------------------------------
 
@@ -224,6 +225,9 @@ class OutboxSender:
     def wake(self) -> None:
         self._wake.set()
 
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(self.interval)
@@ -235,8 +239,12 @@ class OutboxSender:
                     self.on_idle()
             except FatalSlackError:
                 self._stop.wait(self.interval)  # said once when recorded; until then nothing is sent
-            except Exception:  # noqa: BLE001 - the sender must outlive any one bad row
-                log.exception("outbox sender round failed; retrying")
+            except Exception as exc:  # noqa: BLE001 - the sender must outlive any one bad row
+                if not read_only(exc):
+                    log.exception("outbox sender round failed; retrying")
+                elif time.monotonic() - self._said_read_only > FAULT_RECHECK:  # one line, not a traceback a round
+                    self._said_read_only = time.monotonic()
+                    log.error("the database is read-only: nothing can be sent or marked sent until it is writable")
 
     # -- the token, and what Slack's set-up lacks ------------------------------------------------
 
@@ -331,9 +339,22 @@ class OutboxSender:
         return len(rows)
 
     def _send_one(self, row: OutboxMessage) -> None:
+        """One row, its key on every line logged meanwhile (logs.KEY), counted by outcome (metrics)."""
+        import logs
+
+        token = logs.KEY.set(outbox.key_of(row))
+        try:
+            self._send_counted(row)
+        finally:
+            logs.KEY.reset(token)
+
+    def _send_counted(self, row: OutboxMessage) -> None:
+        import metrics
+
         if row.kind in outbox.LATER:
             self._put_together(row)
             return
+        started = time.perf_counter()
         try:
             ts = self._post(row)
         except TakenOver:
@@ -348,6 +369,7 @@ class OutboxSender:
                 self._token_refused(error)
                 raise FatalSlackError(error) from None
             if error == SCOPE:  # `needed` may name several scopes, any one of which would do
+                metrics.sent("waiting", error)
                 self._scope_missing(row, str(exc.response.get("needed") or "unknown").replace(" ", ""))
             elif error in GONE or error in INVALID:
                 log.warning("outbox %s to %s not sent: %s", row.id, row.channel, error)
@@ -366,6 +388,8 @@ class OutboxSender:
                 if faults.clear(s, faults.SCOPE, self.token, scope):
                     log.warning("Clerk's Slack app has the scope %s now; what waited for it is being sent", scope)
                 self.faults.changed()
+        metrics.sent("sent", seconds=time.perf_counter() - started)
+        log.info("outbox %s sent to %s (%s, attempt %s)", row.id, row.channel, row.kind, row.attempts)
 
     def _give_up(self, s, row: OutboxMessage, error: str) -> None:
         """Kept as failed; whoever should know is told a true sentence, once. A refused message is
@@ -391,6 +415,9 @@ class OutboxSender:
         if not tell and row.channel[:1] in ("C", "G"):  # a board post nobody made (a job's): its secretaries
             tell = faults.secretaries_of_channel(s, row.channel)
         outbox.give_up(s, row, error, self.clock(), tell=tell, note=note, forward=not invalid)
+        import metrics
+
+        metrics.sent("failed", error)
 
     def _fence(self, row: OutboxMessage) -> None:
         """A fencing check just before a message goes: the claim is still this sender's, its lease
@@ -412,6 +439,9 @@ class OutboxSender:
     def _release(self, row: OutboxMessage, error: str) -> None:
         delay = min(300, 5 * 2 ** min(row.attempts, 6))
         log.info("outbox %s to %s will be retried in %ss: %s", row.id, row.channel, delay, error)
+        import metrics
+
+        metrics.sent("retried", error)
         with unit_of_work(self.sessions) as s:
             outbox.release(s, row.id, self.clock() + dt.timedelta(seconds=delay), error, holder=self.holder)
 

@@ -3,8 +3,10 @@
 
     python3 tasks.py console [args...]   run the bot's local console
     python3 tasks.py test [pytest args...]  check the code (ruff, import-linter's layers), then run the test suite
+    python3 tasks.py container           build the image with podman or docker and run it as an operator
+                                         would (SQLite on a volume, PostgreSQL, stop, restart); not in CI
 
-Both commands create ./.venv with ``python3 -m venv`` when it is missing and
+Every command creates ./.venv with ``python3 -m venv`` when it is missing and
 install the pinned requirements into it.  The install is skipped when the hash
 of requirements*.txt recorded inside .venv still matches.
 
@@ -284,7 +286,15 @@ def cmd_test(args: list[str]) -> None:
     sys.exit(rc)
 
 
-COMMANDS = {"console": cmd_console, "test": cmd_test}
+def cmd_container(args: list[str]) -> None:
+    """Build the image and run it as an operator would (tests/container_smoke.py says what is checked)."""
+    ensure_venv("requirements-dev.txt")
+    os.chdir(ROOT)
+    sys.exit(subprocess.run([str(VENV_PYTHON), "-m", "tests.container_smoke", *args], cwd=ROOT,
+                            env=venv_env()).returncode)
+
+
+COMMANDS = {"console": cmd_console, "test": cmd_test, "container": cmd_container}
 
 
 def main(argv: list[str]) -> None:

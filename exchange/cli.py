@@ -7,6 +7,7 @@ without --output, to standard output.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def export_backup(clerk, args) -> int:
     try:
         counts = write(clerk.read_sessions, path, clerk.clock())
     except OSError as exc:
-        return _fail(f"cannot write {path}: {exc.strerror or exc}", 2)
+        return _fail(cannot_write(path, exc), 2)
     print(f"Wrote a backup of everything to {path}: " + ", ".join(
         f"{counts[k]} {k.replace('_', ' ')}" for k in ("board", "person", "action", "action_event", "meeting",
                                                         "plan_item")) + ".")
@@ -71,6 +72,18 @@ def import_backup(clerk, args) -> int:
 
 def _today(clerk) -> dt.date:
     return clerk.clock().astimezone(clerk.settings.tz).date()
+
+
+def cannot_write(path: Path, exc: OSError) -> str:
+    """Why an export could not be written, and where it could: in Clerk's container the code's
+    folder (/app, the working folder) is read-only, and /data (the volume) is writable."""
+    said = f"cannot write {path}: {exc.strerror or exc}"
+    folder = path.absolute().parent
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        data = Path("/data")  # the container's volume
+        hint = f", e.g. --output {data / path.name}" if data.is_dir() and os.access(data, os.W_OK) else ""
+        said += f" (the folder {folder} is read-only for this user): write to a folder you may write{hint}"
+    return said
 
 
 def _fail(message: str, code: int) -> int:
@@ -196,6 +209,6 @@ def export_actions(clerk, args) -> int:
             with path.open("w", encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="") as out:
                 WRITERS[args.format](rows, out, columns)
     except OSError as exc:
-        return _fail(f"cannot write {path}: {exc.strerror or exc}", 2)
+        return _fail(cannot_write(path, exc), 2)
     print(f"Wrote {len(rows)} {what}{'s' * (len(rows) != 1)} of {name}'s {'forward plan' if is_plan else 'log'} to {path}.")
     return 0

@@ -77,14 +77,21 @@ def make_scheduler(clerk):
 
 def _guarded(clerk, name: str) -> None:
     """A job that raises is logged with its name; the next scheduled run happens as planned."""
+    import time
+
     from slackweb import FatalSlackError
 
+    started, ok = time.perf_counter(), False
     try:
         run_job(clerk, name)
+        ok = True
     except FatalSlackError as exc:  # the sender said so once, at error level, when the token was first refused
         log.info("%s: what it owes waits in the outbox while Slack refuses Clerk's token (%s)", name, exc)
     except Exception:  # noqa: BLE001
         log.exception("job %s failed; it runs again at its next time", name)
+    finally:
+        if hasattr(clerk, "job_ran"):  # counted for /metrics: runs, failures, how long
+            clerk.job_ran(name, time.perf_counter() - started, ok)
 
 
 def describe_jobs(clerk, now: dt.datetime) -> list[str]:

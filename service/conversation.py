@@ -31,7 +31,7 @@ from service.turn import Reply, Said, Speaker, Turn
 from store import outbox, people
 from store import permissions as rules
 from store.calendar import WorkingCalendar
-from store.db import reading, serially, unit_of_work, unstorable
+from store.db import read_only, reading, serially, unit_of_work, unstorable
 from store.models import Board, Person, SlackDelivery
 from store.permissions import Act
 from store.terms import Refusal
@@ -45,12 +45,14 @@ UNSTORABLE = ("Something in that request is a value Clerk can't store (a NUL byt
               "was changed. Type it again without it.")
 NOT_SAVED = ("The database did not take that change, so nothing was changed. Try again in a moment; if it keeps "
              "happening, tell whoever runs Clerk.")
+READ_ONLY = ("Clerk's database is read-only just now, so nothing was changed and trying again will not help: "
+             "please tell whoever runs Clerk (its /healthz says what is wrong).")
 log = logging.getLogger("clerk.conversation")
 
 
 def not_stored(exc: DBAPIError) -> Refusal:
     """What a person is told when the database did not take their request: a sentence, never an error."""
-    return Refusal(UNSTORABLE if unstorable(exc) else NOT_SAVED)
+    return Refusal(UNSTORABLE if unstorable(exc) else READ_ONLY if read_only(exc) else NOT_SAVED)
 
 
 class Conversation:

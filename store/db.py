@@ -8,6 +8,7 @@ do not race.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import sqlite3
 import threading
@@ -300,6 +301,7 @@ def upgrade(engine: Engine, to: str = "head") -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
             try:
+                _refuse_newer(conn)
                 cfg = alembic_config(engine)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, to)
@@ -313,6 +315,112 @@ def upgrade(engine: Engine, to: str = "head") -> None:
         # starting at the same time wait, then find the database up to date.
         with engine.begin() as conn:
             check_sqlite(sqlite3.sqlite_version_info, conn)
+            _refuse_newer(conn)
             cfg = alembic_config(engine)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, to)
+
+
+# -- where the database lives, and whether it can be written (start-up and /healthz) -----------
+
+READ_ONLY_STATES = frozenset(("25006",))  # PostgreSQL: read_only_sql_transaction (a standby, a read-only default)
+
+
+def read_only(exc: BaseException) -> bool:
+    """The database refused a write because it is read-only (SQLite's SQLITE_READONLY family, a
+    PostgreSQL standby or read-only transaction), not because it was busy or the value was bad."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.Error):
+        return (getattr(orig, "sqlite_errorname", "") or "").startswith("SQLITE_READONLY") \
+            or "readonly database" in str(orig)
+    return (sqlstate(exc) or "") in READ_ONLY_STATES
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names (None for memory, or another database)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:" or \
+            u.database.startswith("file:"):
+        return None
+    return Path(u.database)
+
+
+def check_place(url: str) -> None:
+    """Before the first connection: the folder of an SQLite file exists and may be written (SQLite
+    writes its -wal and -shm files beside the database), and so may the file. One line when not."""
+    path = sqlite_file(url)
+    if path is None:
+        return
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise UnsuitableDatabase(f"the folder {folder} does not exist: create it, or mount a volume there, "
+                                 "or point DATABASE_URL at another file")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UnsuitableDatabase(f"the database file {path} is read-only for this user (uid {os.getuid()}): "
+                                 "make it writable, or run Clerk as its owner")
+    if not os.access(folder, os.W_OK):
+        raise UnsuitableDatabase(f"the folder {folder} is read-only for this user (uid {os.getuid()}): SQLite "
+                                 "writes its journal beside the database, so the folder must be writable")
+
+
+def write_problem(engine: Engine, wait: float = 2.0) -> str | None:
+    """A cheap write that is rolled back: None when the database takes writes, else why not
+    ("read-only", "busy", or the error's name). Never waits on a busy database longer than `wait`."""
+    try:
+        if engine.dialect.name == "sqlite":
+            raw = engine.raw_connection()
+            try:
+                raw.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+                raw.execute("BEGIN IMMEDIATE")
+                try:
+                    raw.execute("UPDATE alembic_version SET version_num = version_num")
+                finally:
+                    raw.execute("ROLLBACK")
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                raw.close()
+        else:
+            with engine.connect() as conn, conn.begin() as tx:
+                conn.execute(text(f"SET LOCAL lock_timeout = {int(wait * 1000)}"))
+                conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                tx.rollback()
+    except Exception as exc:  # noqa: BLE001 - health reports, never raises
+        if read_only(exc):
+            return "read-only"
+        if "locked" in str(exc) or (sqlstate(exc) or "") == "55P03":
+            return "busy"
+        return type(getattr(exc, "orig", None) or exc).__name__
+    return None
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _refuse_newer(conn) -> None:
+    """A database a newer Clerk migrated is left as it is, with one line saying so."""
+    from alembic.runtime.migration import MigrationContext
+
+    have = MigrationContext.configure(conn).get_current_revision()
+    if have is not None and have not in revisions():
+        raise UnsuitableDatabase(NEWER.format(have=have))
+
+
+NEWER = ("the database is at schema revision {have}, which this Clerk does not know: it was written by a newer "
+         "Clerk. Run that version (or newer), or restore a backup made by this one")
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """None when the database's schema is this code's; else what is wrong, in words."""
+    have, known = schema_revision(engine), revisions()
+    if have == known[-1]:
+        return None
+    if have is not None and have not in known:
+        return NEWER.format(have=have)
+    return f"migrations are not applied (at {have or 'none'}, code needs {known[-1]}): run python bot.py db upgrade"

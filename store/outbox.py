@@ -6,13 +6,17 @@ them sent; a failed post is released for a later attempt, never dropped and neve
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, literal, select, update
+from sqlalchemy import bindparam, exists, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from store.models import OutboxMessage
+
+log = logging.getLogger("clerk.outbox")
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 LATER = ("digest",)  # kinds the sender puts together into messages (owe_later)
@@ -24,12 +28,15 @@ def enqueue(s: Session, channel: str, text: str, now: dt.datetime, *, blocks: li
             ephemeral_to: str | None = None, key: str | None = None,
             fallback_to: list[str] | None = None) -> int:
     """Owe Slack a message; returns the row's id. A Core INSERT in the session's transaction (the
-    ORM's flush of the row cost more than the statement)."""
-    return s.connection().execute(_ENQUEUE, {
+    ORM's flush of the row cost more than the statement). Logged with the row's id, on a line that
+    carries the key of the request that owes it (logs.KEY), so a request can be followed to its sends."""
+    msg_id = s.connection().execute(_ENQUEUE, {
         "channel": channel, "text": text, "blocks": blocks, "public_text": public_text,
         "public_blocks": public_blocks, "ephemeral_to": ephemeral_to, "key": key,
         "fallback_to": ",".join(fallback_to) if fallback_to else None, "status": PENDING, "attempts": 0,
         "not_before": now, "created": now}).scalar_one()
+    log.info("outbox %s owed to %s", msg_id, channel)
+    return msg_id
 
 
 def replace(s: Session, channel: str, target: str, text: str, now: dt.datetime, *,
@@ -244,3 +251,34 @@ def forget_deliveries(s: Session, before: dt.datetime) -> int:
     from store.models import SlackDelivery
 
     return s.execute(delete(SlackDelivery).where(SlackDelivery.received < before)).rowcount
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits in the outbox: rows by status, the oldest unsent row's age, and how long the
+    longest-due row has waited for a sender since it fell due (rows held back on purpose, a
+    retry's back-off or a missing scope, are not due yet)."""
+    counts: dict[str, int]
+    oldest_seconds: float
+    due_seconds: float
+
+
+_UNSENT = (OutboxMessage.status == PENDING) | (OutboxMessage.status == SENDING)
+
+
+def backlog(s: Session, now: dt.datetime) -> Backlog:
+    """Three cheap reads (the pending index serves them), for /healthz and /metrics."""
+    counts = {status: int(n) for status, n in s.execute(
+        select(OutboxMessage.status, func.count()).where(_UNSENT).group_by(OutboxMessage.status))}
+    oldest = s.scalar(select(func.min(OutboxMessage.created)).where(_UNSENT))
+    due = s.scalar(select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == PENDING,
+                                                                    OutboxMessage.not_before <= now))
+    return Backlog({PENDING: 0, SENDING: 0, **counts}, _age(now, oldest), _age(now, due))
+
+
+def _age(now: dt.datetime, then: dt.datetime | None) -> float:
+    if then is None:
+        return 0.0
+    if then.tzinfo is None:  # SQLite gives back naive UTC
+        then = then.replace(tzinfo=dt.UTC)
+    return max(0.0, (now - then).total_seconds())

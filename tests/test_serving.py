@@ -101,7 +101,7 @@ def test_serves_http_with_healthz_and_signed_commands(tmp_path, fake_slack):
     from tests import slackreq
     port, proc = serve(tmp_path, fake_slack)
     try:
-        assert wait_healthy(port, proc).json() == {"ok": True}
+        assert wait_healthy(port, proc).json()["ok"] is True
         resp = slackreq.slash(f"http://127.0.0.1:{port}/slack/events", "test-signing-secret", "/clerk", "board P&R")
         assert resp.status_code == 200 and "Set up board *P&amp;R*" in resp.text
         assert resp.headers["Server"] == "clerk"  # waitress, not a development server

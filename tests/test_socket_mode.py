@@ -164,7 +164,7 @@ def running(tmp_path_factory):
 
 def test_serves_healthz_while_slack_is_unreachable_then_connects(running):
     assert running.observed["healthz"].status_code == 200
-    assert running.observed["healthz"].json() == {"ok": True, "socket_mode": "connecting"}
+    assert {k: running.observed["healthz"].json()[k] for k in ("ok", "socket_mode")} == {"ok": True, "socket_mode": "connecting"}
     assert running.observed["asked_again"], running.stderr()
     assert running.observed["connections_before"] == 0
     # Clerk asked the Web API for a WebSocket URL, with the app-level token, not the bot token
@@ -182,7 +182,8 @@ def test_slack_events_are_not_served_over_http_in_socket_mode(running):
     signed = slackreq.slash(running.url + "/slack/events", "any-secret", "/action", "list")
     assert signed.status_code == 404
     assert "Socket Mode" in signed.text
-    assert requests.get(running.url + "/healthz", timeout=2).json() == {"ok": True, "socket_mode": "connected"}
+    said = requests.get(running.url + "/healthz", timeout=2).json()
+    assert {k: said[k] for k in ("ok", "socket_mode")} == {"ok": True, "socket_mode": "connected"}
 
 
 def test_a_slash_command_is_answered_in_the_ack(running):
