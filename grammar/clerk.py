@@ -35,6 +35,7 @@ BOARD_CLAUSES = {"chair": "chair", "secretary": "secretary", "secretaries": "sec
                  "members": "member", "channel": "channel"}
 _INITIALS = re.compile(r"[A-Za-z]{2,6}")
 _RAW_CHANNEL = re.compile(r"[CG][A-Z0-9]{6,31}")
+_COMMA_LIST = re.compile(r"(?<=\d) ?, ?(?=\d)")
 
 
 @verb(C, "board", "/clerk board <name> [chair <who>] [secretary [+|-] <who>] [members [+|-] <who>] [channel #channel]",
@@ -146,7 +147,7 @@ def settings(text: str, context: Context) -> ShowSettings | ChangeSettings:
     found = scan(text, clauses={"board": "board"}, boards=context.boards)
     board = board_named(found.clauses.get("board"), context, C, "settings")
     rest = only_head(found, C, "settings")
-    words = rest.split()
+    words = _COMMA_LIST.sub(",", rest).split()  # reminders 14, 7, 1 as well as 14,7,1
     if len(words) % 2:
         raise refuse(f"“{rest}” is not a setting and value.", C, "settings")
     changes = []
@@ -170,7 +171,7 @@ def _setting_ok(name: str, value: str) -> bool:
     if name in ("paper-deadline", "publication"):
         return value.isascii() and value.isdigit() and 0 <= int(value) <= 40
     if name == "reminders":
-        return bool(re.fullmatch(r"[0-9]{1,2}(,[0-9]{1,2}){0,4}", value))
+        return bool(re.fullmatch(r"[0-9]{1,2}(,[0-9]{1,2}){0,4}", value)) and value.isascii()
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
