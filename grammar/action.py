@@ -33,7 +33,7 @@ from grammar.registry import (
     title_problem,
     verb,
 )
-from grammar.who import WhoError, read_who
+from grammar.who import AmbiguousWho, WhoError, read_who
 from store.permissions import Act
 
 A = "action"
@@ -181,7 +181,9 @@ def listing(text: str, context: Context) -> ListActions:
     if word in LIST_FILTERS:
         return ListActions(which=word, board=board)
     try:
-        who = tuple(read_who(rest, context.initials, context.names))
+        who = tuple(read_who(rest, context.initials, context.names, context.aliases))
+    except AmbiguousWho as exc:
+        raise refuse(str(exc), A, "list") from None
     except WhoError:
         raise refuse(f"“{rest}” is not a list I know.{suggest(word, LIST_FILTERS)}", A, "list") from None
     return ListActions(which="who", who=who, board=board)

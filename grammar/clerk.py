@@ -18,6 +18,7 @@ from grammar.commands import (
 )
 from grammar.registry import Context, board_named, only_head, owners_from, refuse, suggest, verb
 from grammar.slacktext import CHANNEL, MENTION
+from store import names
 from store.permissions import Act
 from store.terms import ClosureRule, Numbering, Who
 
@@ -33,7 +34,7 @@ SETTINGS = {
 }
 BOARD_CLAUSES = {"chair": "chair", "secretary": "secretary", "secretaries": "secretary", "member": "member",
                  "members": "member", "channel": "channel"}
-_INITIALS = re.compile(r"[A-Za-z]{2,6}")
+_INITIALS = re.compile(r"[^\W\d_]{2,6}")  # letters of any script: SÓB
 _RAW_CHANNEL = re.compile(r"[CG][A-Z0-9]{6,31}")
 _COMMA_LIST = re.compile(r"(?<=\d) ?, ?(?=\d)")
 
@@ -45,8 +46,8 @@ _COMMA_LIST = re.compile(r"(?<=\d) ?, ?(?=\d)")
                 ("See a board and its changes", "clerk board P&R")])
 def board(text: str, context: Context) -> SetUpBoard | ShowBoard:
     found = scan(text, clauses=BOARD_CLAUSES)
-    name = " ".join(found.head.strip('"“”').split())
-    if not name:
+    name = " ".join(names.visible(found.head).strip('"“”').split())
+    if not names.loose(name):
         raise refuse("Which board? Give its name first.", C, "board")
     if len(name) > 80 or len(name.lower()) > 80:
         raise refuse("A board name is at most 80 characters.", C, "board")
@@ -71,7 +72,7 @@ def board(text: str, context: Context) -> SetUpBoard | ShowBoard:
         channel = m.group(1) if m else value if _RAW_CHANNEL.fullmatch(value) else None
         if channel is None:
             raise refuse(f"“{context.plain(value)}” is not a channel. Pick it from Slack's # menu.", C, "board")
-    known = next((b for b in context.boards if b.lower() == name.lower()), None)
+    known = names.find(name, context.boards)  # a lookalike of a board's name is that board
     if known and not roles and channel is None:
         return ShowBoard(name=known)
     return SetUpBoard(name=known or name, roles=tuple(roles), channel=channel)
@@ -90,7 +91,7 @@ def person(text: str, context: Context) -> RegisterPerson | ChangePerson | ShowP
     rest = only_head(found, C, "person")
     initials, _, who = rest.strip().partition(" ")
     if not _INITIALS.fullmatch(initials or ""):
-        raise refuse(f"“{context.plain(initials)}” is not a set of initials (2 to 6 letters).", C, "person")
+        raise refuse(f"“{context.plain(initials)}” is not a set of initials (2 to 6 letters, e.g. AH or SÓB).", C, "person")
     initials = initials.upper()
     who = who.strip()
     if not who:
@@ -99,7 +100,7 @@ def person(text: str, context: Context) -> RegisterPerson | ChangePerson | ShowP
     if word.lower() in ("name", "initials") and value.strip():
         if word.lower() == "initials":
             if not _INITIALS.fullmatch(value.strip()):
-                raise refuse(f"“{value.strip()}” is not a set of initials (2 to 6 letters).", C, "person")
+                raise refuse(f"“{value.strip()}” is not a set of initials (2 to 6 letters, e.g. AH or SÓB).", C, "person")
             return ChangePerson(initials=initials, new_initials=value.strip().upper(), board=board)
         return ChangePerson(initials=initials, full_name=_name(value, context), board=board)
     mentions = list(MENTION.finditer(who))

@@ -16,6 +16,7 @@ from grammar.commands import Command
 from grammar.dates import EXAMPLES, DateError, read_due, read_when
 from grammar.refs import REF_FORMS, take_ref
 from grammar.who import WhoError, read_who
+from store import names
 from store.nearest import either, nearest
 from store.permissions import Act
 from store.terms import MAX_TITLE, Ref, Refusal, When, Who
@@ -36,8 +37,9 @@ class Context:
     today: dt.date
     boards: tuple[str, ...] = ()
     initials: frozenset[str] = frozenset()
-    names: Mapping[str, str] = field(default_factory=dict)  # lower-case -> as registered
+    names: Mapping[str, str] = field(default_factory=dict)  # store.names.key(name) -> as registered
     name_of: Callable[[str], str | None] | None = None
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a first name's key -> full names
 
     def plain(self, text: str) -> str:
         return slacktext.plain(text, self.name_of)
@@ -96,13 +98,15 @@ def board_named(value: str | None, context: Context, noun: str, name: str) -> st
     """The board a `board` clause names: a known board (in any case), else refused with the nearest."""
     if value is None:
         return None
-    want = " ".join(value.strip().strip('"“”').split())
-    for known in context.boards:
-        if known.lower() == want.lower():
-            return known
+    want = " ".join(names.visible(value).strip().strip('"“”').split())
+    known = names.find(want, context.boards)
+    if known is not None:
+        return known
+    if not want:
+        raise refuse("Which board? Give its name after “board”.", noun, name)
     words = want.split()
     for n in range(1, min(len(words), 6) + 1):  # the board a typo was meant to be, from the first words
-        near = nearest(" ".join(words[:n]), context.boards, n=1, limit=2)
+        near = nearest(" ".join(words[:n]), context.boards, n=1, limit=2, key=names.loose)
         if near:
             raise refuse(f"There is no board “{' '.join(words[:n])}”. Did you mean {near[0]}?", noun, name)
     known = f" Boards: {', '.join(context.boards)}." if context.boards else ""
@@ -114,16 +118,17 @@ def take_board_prefix(text: str, context: Context) -> tuple[str | None, str]:
     words = text.split(None, 1)
     if not words or words[0].lower() != "board" or len(words) < 2:
         return None, text
-    tail = words[1]
+    tail = words[1].split()
     for known in sorted(context.boards, key=len, reverse=True):
-        if tail.lower().startswith(known.lower()) and tail[len(known):len(known) + 1] in ("", " ", ":", ","):
-            return known, tail[len(known):].lstrip(" :,").strip()
+        n = len(known.split())
+        if len(tail) >= n and names.same(" ".join(tail[:n]).rstrip(":,"), known):
+            return known, " ".join(tail[n:]).lstrip(" :,").strip()
     return None, text
 
 
 def owners_from(value: str, context: Context, noun: str, name: str, clause: str = "owner") -> tuple[Who, ...]:
     try:
-        return tuple(read_who(value, context.initials, context.names))
+        return tuple(read_who(value, context.initials, context.names, context.aliases))
     except WhoError as exc:
         raise refuse(f"I can't read “{value}” as {clause}s: {exc}{_quote_hint(clause, noun, name)}", noun,
                      name) from None

@@ -3,14 +3,15 @@ settings. Every change is recorded (store.people.record) and checked (store.perm
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from store import names
 from store import permissions as rules
 from store.models import Board, BoardRole, Person
+from store.nearest import nearest
 from store.people import CHAIR, MEMBER, SECRETARY, boards_of, chair_of, record, roles_of, secretaries_of
 from store.permissions import Act
 from store.terms import Refusal
@@ -25,7 +26,8 @@ def board_names(s: Session) -> list[str]:
 
 
 def board_key(name: str) -> str:
-    return " ".join(name.split()).lower()
+    """How a board's name is looked up: lookalikes of one name have one key (store.names)."""
+    return names.loose(name)
 
 
 # The board a command is to change comes with its roles, which the rules then read: one statement,
@@ -38,7 +40,12 @@ _FIRST_BOARDS = {roles: q.order_by(Board.name).limit(20) for roles, q in _BOARD.
 
 
 def find_board(s: Session, name: str, *, roles: bool = True) -> Board | None:
-    return s.scalars(_NAMED[roles], {"key": board_key(name)}).unique().one_or_none()
+    board = s.scalars(_NAMED[roles], {"key": board_key(name)}).unique().one_or_none()
+    if board is None:  # a board whose key was made before names were compared as people mean them
+        found = names.find(name, board_names(s))
+        if found is not None:
+            board = s.scalars(_BOARD[roles].where(Board.name == found)).unique().one_or_none()
+    return board
 
 
 def board_of_channel(s: Session, channel_id: str | None, *, roles: bool = True) -> Board | None:
@@ -55,10 +62,10 @@ def board_for(s: Session, name: str | None, channel_id: str | None, person: Pers
     if name:
         board = find_board(s, name, roles=roles)
         if board is None:
-            names = board_names(s)
-            near = difflib.get_close_matches(name, names, n=1)
+            known = board_names(s)
+            near = nearest(name, known, n=1, key=names.loose)
             raise Refusal(f"There is no board “{name}”." + (f" Did you mean {near[0]}?" if near else "")
-                          + (f" Boards: {', '.join(names)}." if names else ""))
+                          + (f" Boards: {', '.join(known)}." if known else ""))
         return board
     board = board_of_channel(s, channel_id, roles=roles)
     if board is not None:
@@ -79,8 +86,8 @@ def board_for(s: Session, name: str | None, channel_id: str | None, person: Pers
 
 
 def check_board_name(name: str) -> str:
-    name = " ".join(name.split()).strip('"“”')
-    if not name:
+    name = " ".join(names.visible(name).split()).strip('"“”')
+    if not names.loose(name):
         raise Refusal("Which board? Give its name first.")
     if len(name) > MAX_BOARD_NAME or len(board_key(name)) > MAX_BOARD_NAME:
         raise Refusal(f"A board name is at most {MAX_BOARD_NAME} characters.")
