@@ -72,3 +72,138 @@ def test_a_paper_deadline_after_publication_is_refused_with_the_reason(pr, line)
     reply = pr.says("GA", line)
     assert "Papers would be due after the pack is published" in reply, reply
     assert "paper-deadline 10 working days" in pr.says("GA", "/clerk settings")
+
+
+# -- names as people mean them --------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [
+    "Children’s Services Panel", "children's services panel", "CHILDREN'S SERVICES PANEL",
+    "Children's  Services   Panel", "childrens services panel", "Children\u200b's Services Panel",
+    "Children's Services Panel\u202e", "Ｃhildren's Services Panel", "Children‘s Services Panel",
+])
+def test_a_lookalike_of_a_boards_name_is_that_board(pr, typed):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/clerk board {typed}")
+    assert "Set up board" not in reply and "board set up Children's Services Panel" in reply, reply
+    listed = pr.says("GA", f"/action list board {typed}")
+    assert "There is no board" not in listed, listed
+    assert pr.says("GA", "/clerk board Children's Services Panel").count("board set up") == 1
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("Childrens Servces Panel", "Children's Services Panel"),
+    ("P&Q", "P&R"),
+])
+def test_a_near_miss_of_a_board_gets_did_you_mean(pr, typed, meant):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/action list board {typed}")
+    assert f"Did you mean {meant}?" in reply.replace("&amp;", "&"), reply
+
+
+@pytest.mark.parametrize("typed", ["Dafydd", "dafydd", "DAFYDD", "Dafydd ap Gwilym", "dafydd AP gwilym", "DAG", "dag",
+                                   "Dafydd\u200b", "Dafydd  ap  Gwilym"])
+def test_people_by_any_name_they_are_registered_under(pr, typed):
+    pr.says("GA", "/action new Welsh language scheme owner DAG due 18/12")
+    reply = pr.says("GA", f"/action list {typed}")
+    assert "Welsh language scheme" in reply, reply
+    assert "Register them" not in reply
+    raised = pr.says("GA", f"/action new Translation budget owner {typed} due 18/12")
+    assert "Owners: DAG" in raised or "Owner: DAG" in raised, raised
+
+
+def test_a_first_name_two_people_share_lists_both_and_guesses_neither(pr):
+    pr.says("GA", "/clerk person DJ Dafydd Jones")
+    for line in ("/action list Dafydd", "/action new Translation budget owner dafydd due 18/12"):
+        reply = pr.says("GA", line)
+        assert "could be Dafydd ap Gwilym or Dafydd Jones" in reply, reply
+        assert not reply.startswith("Raised")
+
+
+@pytest.mark.parametrize("initials, name", [("SÓB", "Siobhán Ó Briain"), ("ŁK", "Łucja Kowalska"),
+                                            ("ÉL", "Élodie Laurent")])
+def test_initials_are_letters_in_any_script(pr, initials, name):
+    reply = pr.says("GA", f"/clerk person {initials} {name}")
+    assert reply.startswith(f"Registered *{initials}*") or reply.startswith(f"Registered {initials}"), reply
+    raised = pr.says("GA", f"/action new Equality review owner {initials.lower()} and AH due 18/12")
+    assert f"{initials} and AH" in raised, raised
+
+
+def test_unknown_initials_near_a_registered_set_get_did_you_mean(pr):
+    pr.says("GA", "/clerk person SÓB Siobhán Ó Briain")
+    reply = pr.says("GA", "/action new Equality review owner SOB due 18/12")
+    assert "I don't know SOB. Did you mean SÓB (Siobhán Ó Briain)?" in reply, reply
+
+
+def test_an_unknown_name_is_not_offered_as_initials(pr):
+    reply = pr.says("GA", "/action list Gwenllian")
+    assert "/clerk person GWENLLIAN" not in reply and "I don't know Gwenllian" in reply, reply
+
+
+# -- one resolver for meeting phrases: actions, papers and meetings alike --------------------------
+
+@pytest.mark.parametrize("phrase, day", [
+    ("the April meeting", "Thu 8 Apr 2027"), ("the april meeting", "Thu 8 Apr 2027"),
+    ("the April 2027 meeting", "Thu 8 Apr 2027"), ("the meeting in April", "Thu 8 Apr 2027"),
+    ("by the February meeting", "Thu 11 Feb 2027"), ("next meeting", "Thu 14 Jan 2027"),
+    ("the next meeting", "Thu 14 Jan 2027"), ("the meeting after next", "Thu 11 Feb 2027"),
+    ("the meeting on 11 February", "Thu 11 Feb 2027"), ("before the next meeting", "Thu 14 Jan 2027"),
+])
+def test_meeting_phrases_for_actions_and_papers(pr, phrase, day):
+    raised = pr.says("GA", f"/action new Capital programme review owner AH due {phrase}")
+    assert raised.startswith("Raised"), raised
+    planned = pr.says("GA", f"/plan add Capital programme update for {phrase}")
+    assert f"for the meeting on {day}" in planned, planned
+    moved = pr.says("GA", f"/plan move FP-1 to {phrase}")
+    assert f"the meeting on {day}" in moved or "no change" in moved.lower() or "already" in moved, moved
+    if not phrase.startswith("before"):
+        assert f"due {day}" in raised, raised
+
+
+def test_before_the_next_meeting_is_the_working_day_before_it(pr):
+    raised = pr.says("GA", "/action new Capital programme review owner AH due before the next meeting")
+    assert "due Wed 13 Jan 2027" in raised, raised
+
+
+@pytest.mark.parametrize("phrase, says", [
+    ("the March meeting", "P&amp;R has no meeting in March 2027. Its coming meetings: Thu 14 Jan 2027"),
+    ("the meeting on 12 January", "P&amp;R has no meeting on Tue 12 Jan 2027."),
+])
+def test_a_meeting_the_board_has_not_got_is_refused_in_plain_words(pr, phrase, says):
+    for line in (f"/action new Fleet review owner AH due {phrase}", f"/plan add Fleet paper for {phrase}"):
+        reply = pr.says("GA", line)
+        assert says in reply and "no the" not in reply, reply
+
+
+# -- everyday date phrases, with the date shown back --------------------------------------------
+
+@pytest.mark.parametrize("phrase, day", [
+    ("by the end of January", "Sun 31 Jan 2027"), ("end of January", "Sun 31 Jan 2027"),
+    ("the end of January", "Sun 31 Jan 2027"), ("mid-January", "Fri 15 Jan 2027"), ("mid January", "Fri 15 Jan 2027"),
+    ("the middle of March", "Mon 15 Mar 2027"), ("end of next week", "Fri 18 Dec 2026"),
+    ("end of this week", "Fri 11 Dec 2026"), ("end of the week", "Fri 11 Dec 2026"),
+    ("end of next month", "Sun 31 Jan 2027"), ("w/c 4 January", "Mon 4 Jan 2027"),
+    ("week commencing 11 January", "Mon 11 Jan 2027"), ("after Christmas", "Tue 29 Dec 2026"),
+    ("before Christmas", "Thu 24 Dec 2026"), ("after the New Year", "Mon 4 Jan 2027"),
+    ("by 18/12", "Fri 18 Dec 2026"), ("after Easter", "Tue 30 Mar 2027"),
+])
+def test_everyday_date_phrases_are_read_and_shown_back(pr, phrase, day):
+    raised = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
+    assert f"due {day}" in raised, raised
+
+
+@pytest.mark.parametrize("phrase, day", [("after Christmas", "Tue 29 Dec 2026"), ("until after Christmas", None),
+                                         ("mid-January", "Fri 15 Jan 2027"), ("end of next week", "Fri 18 Dec 2026")])
+def test_snooze_until_an_everyday_phrase(pr, phrase, day):
+    pr.says("GA", "/action new Fleet review owner AH due 20/1/2027")
+    typed = phrase if phrase.startswith("until") else f"until {phrase}"
+    reply = pr.says("GA", f"/action snooze 1/26 {typed}")
+    assert "snoozed until" in reply and (day is None or day in reply), reply
+
+
+@pytest.mark.parametrize("phrase, hint", [
+    ("early January", "mid-January"), ("late March", "end of March"), ("beginning of February", "w/c"),
+])
+def test_vague_phrases_are_refused_with_the_nearest_form_that_works(pr, phrase, hint):
+    reply = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
+    assert "is not one day" in reply and hint in reply, reply
+    assert "Raised" not in reply
