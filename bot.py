@@ -671,6 +671,7 @@ def jobs_command(settings: Settings, args) -> int:
     at = _given_time(args.at, settings) if args.at else clerk.clock()
     if settings.SLACK_BOT_TOKEN is not None and not args.dry_run:
         clerk.build_slack()
+    from render.fmt import as_plain
     from slackweb import FatalSlackError
 
     try:
@@ -682,8 +683,8 @@ def jobs_command(settings: Settings, args) -> int:
     for item in owed:
         n = len(item.occasions)
         print(f"→ {item.recipient} ({n} item{'s' * (n != 1)}):")
-        print("\n".join(f"    {line}" for line in item.text.splitlines()) if args.dry_run else
-              f"    {item.text.splitlines()[0]}")
+        text = as_plain(item.text)  # a terminal shows the words, not Slack's escaping
+        print("\n".join(f"    {line}" for line in text.splitlines()) if args.dry_run else f"    {text.splitlines()[0]}")
     verb = "would owe" if args.dry_run else "owed"
     print(f"{args.job} at {at.astimezone(settings.tz):%a %d %b %Y %H:%M}: {verb} {len(owed)} message{'s' * (len(owed) != 1)}"
           + ("" if args.dry_run or clerk.sender else "; they wait in the outbox until Clerk serves with a Slack token"))
