@@ -72,6 +72,25 @@ def verb(noun: str, name: str, usage: str, *, examples: Sequence[tuple[str, str]
     return register
 
 
+def example_dates(today: dt.date) -> dict[str, str]:
+    """The dates help's examples use, from today: a Thursday meeting in the month after next, a
+    week and five weeks after it, and the months after that. Never in the past, never too far out."""
+    month = (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)  # the month after next
+    meeting = month + dt.timedelta(days=(3 - month.weekday()) % 7)  # its first Thursday
+    later_month = (month + dt.timedelta(days=62)).replace(day=1)
+
+    def day(d: dt.date) -> str:
+        return f"{d.day} {d:%B %Y}"
+    return {"meeting": day(meeting), "week_later": day(meeting + dt.timedelta(days=7)),
+            "later_meeting": day(meeting + dt.timedelta(days=35)), "meeting_day": f"{meeting.day} {meeting:%B}",
+            "month": f"{month:%B %Y}", "month_name": f"{month:%B}", "later_month": f"{later_month:%B %Y}"}
+
+
+def dated(example: str, today: dt.date) -> str:
+    """An example of the registry with its dates written from today (help never shows a past date)."""
+    return example.format(**example_dates(today)) if "{" in example else example
+
+
 def usage(noun: str, name: str) -> str:
     return VERBS[(noun, name)].usage
 
@@ -167,7 +186,7 @@ def only_head(scanned: Scanned, noun: str, name: str) -> str:
 
 def title_problem(title: str, what: str = "action") -> str | None:
     """What is wrong with a title however it was given (typed, or written in a form)."""
-    if not title:
+    if not names.visible(title).strip():  # nothing, or only invisible characters (a zero-width space)
         return f"The {what} needs a title."
     if len(title) > MAX_TITLE:
         return f"That title is {len(title)} characters; keep it to {MAX_TITLE} and add the detail as an update."

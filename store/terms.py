@@ -24,6 +24,10 @@ class Refusal(Exception):
         return f"{self.message}\nUsage: {self.usage}" if self.usage else self.message
 
 
+class NoChange(Refusal):
+    """A change to what is already so: "no change" is said, and nothing is recorded."""
+
+
 class Status(StrEnum):
     """An action's state. The stored strings are the words the board uses."""
 
