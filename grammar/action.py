@@ -84,7 +84,7 @@ def new(text: str, context: Context) -> NewAction:
 
 
 @verb(A, "update", "/action update <ref> <text>", acts=(Act.CHANGE_ACTION,), about="add a dated update",
-      examples=[("Add a dated update", "action update 74/18 Paper prepared on cashable savings; to the 3 January meeting")])
+      examples=[("Add a dated update", "action update 74/18 Paper prepared on cashable savings; to the {meeting_day} meeting")])
 def update(text: str, context: Context) -> UpdateAction:
     ref, board, rest = _ref_and_text(text, context, "update")
     if not rest:
@@ -123,8 +123,8 @@ def reopen(text: str, context: Context) -> ReopenAction:
 
 
 @verb(A, "due", "/action due <ref> <date>", acts=(Act.CHANGE_ACTION,), about="change the due date",
-      examples=[("Move the due date", "action due 74/18 3 January 2019"),
-                ("To a meeting", "action due 74/18 the March meeting")])
+      examples=[("Move the due date", "action due 74/18 {meeting}"),
+                ("To a meeting", "action due 74/18 the {month_name} meeting")])
 def due(text: str, context: Context) -> SetDue:
     ref, rest = require_ref(text, A, "due")
     found = scan(rest, clauses=BOARD_ONLY, boards=context.boards)

@@ -307,6 +307,11 @@ def read_due(words: str, today: dt.date) -> When:
     return When("day", read_date(words, today, allow_next_meeting=False).value)
 
 
+def _later(today: dt.date) -> dt.date:
+    """A month to show in an example: the month after next."""
+    return (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+
+
 def read_when(words: str, today: dt.date) -> When:
     """Where a paper goes: `3 January 2019`, `March 2019`, `March`, `next meeting`, `the meeting
     after next`, `tbc`. Months read forward from today."""
@@ -318,7 +323,7 @@ def read_when(words: str, today: dt.date) -> When:
         return meeting
     m = _MONTH_ONLY.match(text)
     if not m and _MONTHISH.match(text):
-        raise DateError(f"I can't read “{text}” as a month. Months look like March 2019 or March.")
+        raise DateError(f"I can't read “{text}” as a month. Months look like {_later(today):%B %Y} or {_later(today):%B}.")
     if m:
         month = _month_day(m.group(1), m.group(2), today)
         if month < today.replace(day=1):
@@ -329,7 +334,7 @@ def read_when(words: str, today: dt.date) -> When:
     try:
         return When("day", read_date(text, today, allow_next_meeting=False).value)
     except DateError as exc:
-        raise DateError(f"{exc} Or give a month (March 2019), next meeting, or tbc.") from None
+        raise DateError(f"{exc} Or give a month ({_later(today):%B %Y}), next meeting, or tbc.") from None
 
 
 __all__ = ["EXAMPLES", "DateError", "ReadDate", "When", "describe", "due_problem", "read_date", "read_due",

@@ -1,7 +1,13 @@
 """Issue 28: the secretary's own words. Table-driven transcripts through signed requests, as Slack
 sends them, on a fixed clock (Mon 7 Dec 2026)."""
+import datetime as dt
+import re
+
 import pytest
 
+from grammar import slacktext
+from grammar.language import all_verbs, parse
+from grammar.registry import Context, dated
 from tests.harness import ClerkUnderTest
 
 NOW = "2026-12-07T10:00:00+00:00"  # a Monday
@@ -207,3 +213,163 @@ def test_vague_phrases_are_refused_with_the_nearest_form_that_works(pr, phrase, 
     reply = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
     assert "is not one day" in reply and hint in reply, reply
     assert "Raised" not in reply
+
+
+# -- a no-op says "no change" and records nothing; a twin of an open action is asked about ---------
+
+def _history_lines(pr, ref):
+    return [line for line in pr.says("GA", f"/action show {ref}").splitlines() if line.startswith("•")]
+
+
+@pytest.mark.parametrize("first, again, says", [
+    ("/action due 1/26 18/12", "/action due 1/26 18 December", "No change: 1/26 is already due Fri 18 Dec 2026."),
+    ("/action due 1/26 18/12", "/action due 1/26 Friday 18 December", "No change"),
+    ("/action assign 1/26 AH and BON", "/action assign 1/26 ah, bon", "No change: 1/26's owners are already AH and BON."),
+    ("/action snooze 1/26 until 14/12", "/action snooze 1/26 until 14 December", "No change"),
+])
+def test_a_change_to_what_is_already_so_says_no_change_and_records_nothing(pr, first, again, says):
+    pr.says("GA", "/action new Fleet review owner AH due 20/12")
+    pr.says("GA", first)
+    before = _history_lines(pr, "1/26")
+    reply = pr.says("GA", again)
+    assert reply.startswith(says), reply
+    assert _history_lines(pr, "1/26") == before
+
+
+@pytest.mark.parametrize("second", [
+    "/action new Fleet review owner AH due 20/12", "/action new fleet review owner ah due 24/12",
+    "/action new Fleet  review owner Anna Hook",
+])
+def test_a_twin_of_an_open_action_is_asked_about_before_raising(pr, second):
+    pr.says("GA", "/action new Fleet review owner AH due 20/12")
+    reply = pr.says("GA", second)
+    assert reply.startswith("1/26 is already open on P&amp;R's log with that title and owner (AH"), reply
+    assert "Nothing was raised" in reply and "“again”" in reply
+    raised = pr.says("GA", second.replace(" owner", " again owner", 1))
+    first_line = raised.split("\n")[0]
+    assert raised.startswith("Raised *2/26*") and first_line.lower().endswith(": fleet review"), raised
+
+
+@pytest.mark.parametrize("other", ["/action new Fleet review owner BON board P&R",
+                                   "/action new Fleet review owner AH and BON board P&R",
+                                   "/action new Fleet review board Children's Services Panel owner AH"])
+def test_the_same_title_with_other_owners_or_board_is_raised(pr, other):
+    pr.says("GA", "/action new Fleet review owner AH due 20/12")
+    pr.says("GA", "/clerk board Children's Services Panel")
+    assert pr.says("GA", other).startswith("Raised"), other
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200b", "\u202e", "\ufeff \u200b"])
+def test_a_title_of_only_invisible_characters_is_no_title(pr, title):
+    reply = pr.says("GA", f"/action new {title} owner AH due 20/12")
+    assert "needs a title" in reply, reply
+
+
+# -- help's examples are dated from today, and every one is read as its verb -------------------------
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 7), dt.date(2027, 11, 30), dt.date(2029, 2, 28),
+                                   dt.date(2030, 12, 31)])
+def test_every_help_example_is_read_on_today_and_on_a_future_date(today):
+    context = Context(today=today, boards=("P&R",), initials=frozenset({"AH", "VH", "SH", "DM", "GN", "GNI"}),
+                      names={})
+    for verb in all_verbs():
+        for _label, example in verb.examples:
+            written = dated(example, today)
+            assert not re.search(r"\b(19|20)\d\d\b", written) or all(
+                int(y) >= today.year for y in re.findall(r"\b((?:19|20)\d\d)\b", written)), written
+            for line in written.split(" · "):
+                line = line.split("   ·   ")[0].replace(" (not on Slack)", "")
+                line = re.sub(r"(?<!\S)@([a-z][\w.\-]*)", r"<@U0000001|\1>", line)
+                line = re.sub(r"(?<!\S)#([a-z][\w\-]*)", r"<#C0000001|\1>", line)
+                command = parse(slacktext.from_slack(line.replace("&", "&amp;")), context)
+                assert command.key == verb.key, (line, command)
+
+
+def test_help_shows_no_past_date(pr):
+    for noun in ("action", "plan", "meeting", "clerk"):
+        shown = pr.says("GA", f"/{noun} help")
+        assert "2019" not in shown and "2018" not in shown, shown
+
+
+# -- replies a proofreader would pass -----------------------------------------------------------------
+
+def test_one_function_for_lists_counts_and_ref_runs():
+    from store.terms import format_ref
+    from store.words import count, listed, ref_runs
+
+    assert [listed(x) for x in ([], ["AH"], ["AH", "VH"], ["AH", "VH", "MG"])] == ["", "AH", "AH and VH", "AH, VH and MG"]
+    assert [count(n, w) for n, w in ((1, "board"), (4, "board"), (1, "person"), (9, "person"), (2, "history entry"),
+                                      (0, "paper"))] == ["1 board", "4 boards", "1 person", "9 people",
+                                                         "2 history entries", "0 papers"]
+    runs = [(2026, n) for n in (12, 13, 16, 17)]
+    assert ref_runs(runs, format_ref) == "12/26, 13/26, 16/26 and 17/26"
+    assert ref_runs([(2026, n) for n in (12, 13, 14, 16, 17, 18, 20)], format_ref) == "12/26 to 14/26, 16/26 to 18/26 and 20/26"
+    assert ref_runs([(2025, 40), (2025, 41), (2025, 42), (2026, 1)], format_ref) == "40/25 to 42/25 and 1/26"
+    sparse = [(2018, n) for n in (42, 51, 65, 66, 70, 75, 80, 89)]
+    assert ref_runs(sparse, format_ref) == "42/18 to 89/18 (8 refs, with gaps)"
+
+
+# What a template may hold after a number, where the count is never 1 (a limit) or the plural follows it.
+COUNTED_OK = {"BACKUP_MAX_ROWS", "MAX_ROWS", "MAX_PEOPLE", "DUE_SOON_DAYS", "len(days)", "len(reply.messages)",
+              "done.rowcount", "len(consoles)", "other.rows"}
+NOUN_AFTER_COUNT = re.compile(r"^ (board|person|action|paper|meeting|row|message|item|day|role|entry|update|change)s?\b")
+NO_PROOFREADER = re.compile(r"\bno the\b|\?\.|\bhas no the\b|\ba the\b|\bthe the\b")
+
+
+def _templates():
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for folder in ("grammar", "service", "render", "store", "jobs", "exchange"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if "minutes" in path.parts or "minutes" in path.name or "migrations" in path.parts:
+                continue  # issue 27's
+            yield path, ast.parse(path.read_text())
+
+
+def test_every_reply_template_reads_well():
+    import ast
+
+    problems = []
+    for path, tree in _templates():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and NO_PROOFREADER.search(node.value):
+                problems.append((path.name, node.lineno, node.value[:60]))
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            parts = node.values
+            for i, (a, b) in enumerate(zip(parts, parts[1:])):
+                if not (isinstance(a, ast.FormattedValue) and isinstance(b, ast.Constant)):
+                    continue
+                m = NOUN_AFTER_COUNT.match(b.value)
+                counted = ast.unparse(a.value)
+                if not m or counted in COUNTED_OK or not re.fullmatch(r"n|count|days|len\(.*\)|\w+\.rowcount", counted):
+                    continue
+                plural_follows = m.end() == len(b.value) and i + 2 < len(parts)  # "{n} row{'s' * (n != 1)}"
+                if not plural_follows:
+                    problems.append((path.name, node.lineno, ast.unparse(node)[:80]))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("line", [
+    "/action list", "/action digest", "/clerk board P&R", "/clerk settings", "/plan list", "/meeting list",
+    "/action new Fleet review owner AH, DAG and BON due 18/12", "/action assign 1/26 AH, DAG and BON",
+    "/action show 1/26", "/action show 9/26", "/plan move FP-9 to next meeting", "/action due 1/26 the March meeting",
+    "/clerk settings reminders 1", "/clerk settings paper-deadline 11", "/action list board P&Q",
+])
+def test_replies_read_well(pr, line):
+    pr.says("GA", "/action new Fleet review owner AH, DAG and BON due 18/12")
+    pr.says("GA", "/plan add Budget paper for next meeting owner AH")
+    reply = pr.says("GA", line).replace("&amp;", "&")
+    assert not NO_PROOFREADER.search(reply), reply
+    assert not re.search(r"(?<![\d,])1 (boards|people|actions|papers|meetings|days|working days|rows)\b", reply), reply
+    assert not re.search(r"(?<![\d,/])\b([02-9]|\d\d+) (board|person|action|paper|meeting|day|working day|row)\b(?!-)", reply), reply
+    assert "; " not in "".join(ln for ln in reply.splitlines() if "owners now" in ln), reply
+
+
+def test_owners_now_are_listed_as_people_read_them(pr):
+    pr.says("GA", "/action new Fleet review owner AH due 18/12")
+    reply = pr.says("GA", "/action assign 1/26 AH, DAG and BON")
+    assert "owners now AH, DAG and BON" in reply, reply
+    assert "owners now AH, DAG and BON" in pr.channel_sees("CPR")[-1], pr.channel_sees("CPR")
