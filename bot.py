@@ -647,12 +647,34 @@ def console(settings: Settings, as_who: str | None, at: str | None = None) -> in
             continue
         if line.strip() in ("quit", "exit"):
             break
-        reply = clerk.conversation.handle(line, speaker)
-        print(reply.plain)
+        if not interactive:  # a piped transcript reads as a conversation: each command, then its reply
+            print(f"clerk> {line}")
+        try:
+            reply = clerk.conversation.handle(_console_channels(line, settings), speaker).plain
+        except Exception as exc:  # noqa: BLE001 - one line said, and the commands after it still run
+            logging.getLogger("clerk.console").exception("console command failed")
+            reply = f"Clerk could not do that ({type(exc).__name__}); nothing was changed. The next command runs."
+        print(reply)
         if not interactive:
             print()
     clerk.stop()
     return 0
+
+
+def _console_channels(line: str, settings: Settings) -> str:
+    """`#pr-board` typed at the console: the channel Slack knows by that name when Clerk is
+    connected (written as Slack sends a picked channel); otherwise left for the grammar, which
+    keeps it by name."""
+    import re
+
+    names = re.findall(r"(?<![\w<#&])#([a-z0-9][\w.-]{0,79})", line)
+    if not names or settings.SLACK_BOT_TOKEN is None:
+        return line
+    from slackweb import channel_ids
+
+    found = channel_ids(settings, set(names))
+    return re.sub(r"(?<![\w<#&])#([a-z0-9][\w.-]{0,79})",
+                  lambda m: f"<#{found[m.group(1)]}|{m.group(1)}>" if m.group(1) in found else m.group(0), line)
 
 
 def jobs_command(settings: Settings, args) -> int:

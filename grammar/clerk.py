@@ -17,7 +17,7 @@ from grammar.commands import (
     ShowSettings,
 )
 from grammar.registry import Context, board_named, only_head, owners_from, refuse, suggest, verb
-from grammar.slacktext import CHANNEL, MENTION
+from grammar.slacktext import CHANNEL, MENTION, NAMED_CHANNEL
 from store import names
 from store.permissions import Act
 from store.terms import ClosureRule, Numbering, Who
@@ -70,6 +70,12 @@ def board(text: str, context: Context) -> SetUpBoard | ShowBoard:
         value = found.clauses["channel"].strip()
         m = CHANNEL.fullmatch(value)
         channel = m.group(1) if m else value if _RAW_CHANNEL.fullmatch(value) else None
+        named = NAMED_CHANNEL.fullmatch(value)
+        if named:  # `#pr-board` at the console, kept by name until Clerk is connected to Slack
+            if len(named.group(1)) > 31:
+                raise refuse(f"#{named.group(1)[:40]}… is too long a name to keep; pick the channel from Slack's # menu "
+                             "once Clerk is connected.", C, "board")
+            channel = "#" + named.group(1)
         if channel is None:
             raise refuse(f"“{context.plain(value)}” is not a channel. Pick it from Slack's # menu.", C, "board")
     known = names.find(name, context.boards)  # a lookalike of a board's name is that board

@@ -33,6 +33,9 @@ _CONSOLE_TOKEN = re.compile(r"<([@#][UWCG][A-Z0-9]{2,31}(?:\|[^<>]{0,200})?)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TOKEN = re.compile(OPEN + "([^" + OPEN + CLOSE + "]*)" + CLOSE)
 MENTION = re.compile(OPEN + r"@([UW][A-Z0-9]{2,31})(?:\|([^" + CLOSE + "]*))?" + CLOSE)
+# a channel by its name, as only the console writes it (Slack sends a picked channel as <#C…|name>)
+_CONSOLE_CHANNEL = re.compile(r"(?<![\w<#&\x02])#((?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79})(?![\w.-])")
+NAMED_CHANNEL = re.compile(OPEN + r"#([a-z0-9][a-z0-9_.-]*)" + CLOSE)
 CHANNEL = re.compile(OPEN + r"#([CG][A-Z0-9]{2,31})(?:\|([^" + CLOSE + "]*))?" + CLOSE)
 
 
@@ -69,8 +72,11 @@ def from_slack(raw: str) -> str:
 
 
 def from_console(raw: str) -> str:
-    """Text typed at the console is not escaped; `<@U0123ABC>` written by hand names a Slack user."""
-    return visible(_CONSOLE_TOKEN.sub(lambda m: OPEN + m.group(1) + CLOSE, raw))
+    """Text typed at the console is not escaped; `<@U0123ABC>` written by hand names a Slack user,
+    and `#pr-board` a channel by its name (bot.py's console resolves it through Slack when Clerk is
+    connected; otherwise it is kept by name: NAMED_CHANNEL)."""
+    text = _CONSOLE_TOKEN.sub(lambda m: OPEN + m.group(1) + CLOSE, raw)
+    return visible(_CONSOLE_CHANNEL.sub(lambda m: OPEN + "#" + m.group(1).lower() + CLOSE, text))
 
 
 def plain(text: str, name_of: Callable[[str], str | None] | None = None) -> str:

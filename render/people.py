@@ -15,6 +15,8 @@ from store.words import count, listed, plural
 def channel(channel_id: str | None, fmt: Plain) -> str:
     if not channel_id:
         return "none yet"
+    if channel_id.startswith("#"):  # named at the console, not yet resolved through Slack
+        return fmt.esc(channel_id)
     return f"<#{channel_id}>" if fmt.slack else channel_id
 
 

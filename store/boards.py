@@ -182,7 +182,7 @@ def set_channel(s: Session, board: Board, actor: Person, channel: str, now: dt.d
     if board.channel_id == channel:
         return []
     old, board.channel_id = board.channel_id, channel
-    record(s, now, actor, "channel", board=board, old=f"<#{old}>" if old else None, new=f"<#{channel}>")
+    record(s, now, actor, "channel", board=board, old=_channel_words(old) if old else None, new=_channel_words(channel))
     return ["channel set"]
 
 
@@ -241,3 +241,8 @@ def change_settings(s: Session, board: Board, actor: Person, settings: dict[str,
 
             continue_after_highest(s, board, today)
     return made
+
+
+def _channel_words(channel: str) -> str:
+    """A channel as the record of changes shows it: <#C0123>, or #name as the console kept it."""
+    return channel if channel.startswith("#") else f"<#{channel}>"

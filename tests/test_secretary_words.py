@@ -373,3 +373,27 @@ def test_owners_now_are_listed_as_people_read_them(pr):
     reply = pr.says("GA", "/action assign 1/26 AH, DAG and BON")
     assert "owners now AH, DAG and BON" in reply, reply
     assert "owners now AH, DAG and BON" in pr.channel_sees("CPR")[-1], pr.channel_sees("CPR")
+
+
+# -- the console: #channel-name, and a piped transcript that reads as a conversation -----------------
+
+def test_the_console_takes_a_channel_by_name_and_echoes_piped_commands(tmp_path):
+    from tests.cli import console
+
+    said = console("clerk board P&R channel #pr-board\nclerk settings reminders 14,7,1\n"
+                   "clerk board Audit channel #PR-Board\naction new Budget owner nobody-known\nclerk board P&R\n",
+                   database_url=f"sqlite:///{tmp_path}/console.db")
+    assert said.startswith("clerk> clerk board P&R channel #pr-board\nSet up board P&R."), said
+    assert "Channel: #pr-board" in said
+    assert "clerk> clerk settings reminders 14,7,1\nP&R settings changed: reminders 14,7,1." in said
+    assert "clerk> clerk board Audit channel #PR-Board\nThat channel is already P&R's." in said
+    assert "clerk> clerk board P&R\n" in said and "channel #pr-board" in said and "<##" not in said
+
+
+def test_the_console_resolves_a_channel_name_through_slack_when_connected(tmp_path, fake_slack):
+    from tests.cli import console
+
+    fake_slack.set_channel("CPR0001", name="pr-board")
+    said = console("clerk board P&R channel #pr-board\n", database_url=f"sqlite:///{tmp_path}/console.db",
+                   env={"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": fake_slack.url})
+    assert "Channel: CPR0001" in said, said
