@@ -19,7 +19,7 @@ from grammar.commands import (
     MovePaper,
     PaperReceived,
 )
-from grammar.dates import DateError, read_date, read_when
+from grammar.dates import DateError, read_date, read_meeting, read_when
 from grammar.registry import (
     Context,
     board_named,
@@ -64,6 +64,18 @@ def read_time(text: str, noun: str = M, name: str = "add") -> tuple[dt.time | No
             raise refuse(f"“{m.group(0).strip()}” is not a time of day.", noun, name)
         return dt.time(hour, minute), (text[:m.start()] + text[m.end():]).strip()
     return None, text
+
+
+def _meeting(words: str, context: Context, name: str) -> dict:
+    """A meeting named by its date, or by a phrase the board's meetings answer (the April meeting,
+    next meeting, the meeting after next): the command's `day` or `meeting`."""
+    try:
+        phrase = read_meeting(words, context.today)
+    except DateError as exc:
+        raise refuse(str(exc), M, name) from None
+    if phrase is not None:
+        return {"meeting": phrase}
+    return {"day": _day(words, context, name)}
 
 
 def _day(words: str, context: Context, name: str, *, past: bool = True) -> dt.date:
@@ -154,7 +166,7 @@ def meeting_add(text: str, context: Context) -> AddMeetings:
       examples=[("Fix a provisional meeting", "meeting confirm {later_meeting}")])
 def meeting_confirm(text: str, context: Context) -> ConfirmMeeting:
     board, rest = _board_and_rest(text, context, M, "confirm")
-    return ConfirmMeeting(day=_day(rest, context, "confirm"), board=board)
+    return ConfirmMeeting(**_meeting(rest, context, "confirm"), board=board)
 
 
 @verb(M, "cancel", "/meeting cancel <date> [board <name>]", acts=(Act.MEETINGS,),
@@ -162,7 +174,7 @@ def meeting_confirm(text: str, context: Context) -> ConfirmMeeting:
       examples=[("Cancel (its papers wait in that month)", "meeting cancel {meeting}")])
 def meeting_cancel(text: str, context: Context) -> CancelMeeting:
     board, rest = _board_and_rest(text, context, M, "cancel")
-    return CancelMeeting(day=_day(rest, context, "cancel"), board=board)
+    return CancelMeeting(**_meeting(rest, context, "cancel"), board=board)
 
 
 @verb(M, "move", "/meeting move <date> to <new date> [time] [board <name>]", acts=(Act.MEETINGS,),
@@ -176,7 +188,7 @@ def meeting_move(text: str, context: Context) -> MoveMeeting:
                      + dated("{meeting} to {week_later}", context.today), M, "move")
     old, new = parts
     time, new = read_time(new, M, "move")
-    return MoveMeeting(day=_day(old, context, "move"), to=_day(new, context, "move", past=False), time=time,
+    return MoveMeeting(**_meeting(old, context, "move"), to=_day(new, context, "move", past=False), time=time,
                        board=board)
 
 

@@ -170,6 +170,24 @@ def test_before_the_next_meeting_is_the_working_day_before_it(pr):
     assert "due Wed 13 Jan 2027" in raised, raised
 
 
+@pytest.mark.parametrize("phrase, day", [
+    ("the February meeting", "Thu 11 Feb 2027"), ("next meeting", "Thu 14 Jan 2027"),
+    ("the meeting after next", "Thu 11 Feb 2027"), ("the meeting on 8 April", "Thu 8 Apr 2027"),
+    ("the april meeting", "Thu 8 Apr 2027"),
+])
+def test_meeting_phrases_for_meetings(pr, phrase, day):
+    assert f"The meeting on {day} is already confirmed." == pr.says("GA", f"/meeting confirm {phrase}")
+    moved = pr.says("GA", f"/meeting move {phrase} to 20 April 2027")
+    assert moved.startswith(f"Moved the meeting on {day} to *Tue 20 Apr 2027*"), moved
+    cancelled = pr.says("GA", "/meeting cancel 20/4/2027")
+    assert cancelled.startswith("Cancelled the meeting on Tue 20 Apr 2027"), cancelled
+
+
+def test_a_meeting_phrase_for_a_meeting_the_board_has_not_got_is_refused(pr):
+    reply = pr.says("GA", "/meeting cancel the March meeting")
+    assert "P&amp;R has no meeting in March 2027" in reply, reply
+
+
 @pytest.mark.parametrize("phrase, says", [
     ("the March meeting", "P&amp;R has no meeting in March 2027. Its coming meetings: Thu 14 Jan 2027"),
     ("the meeting on 12 January", "P&amp;R has no meeting on Tue 12 Jan 2027."),
