@@ -59,9 +59,11 @@ def _person(chunk: str, initials: Collection[str], names: Mapping[str, str],
     wanted = key(chunk)
     if wanted in names:
         return [Who("name", names[wanted])]
-    if all(_initials(w, initials) for w in words):
+    if all(w.upper() in initials for w in words):  # registered initials first: AH, ah
         return [Who("initials", w.upper()) for w in words]
-    if wanted in aliases:
+    if wanted not in aliases and all(_initials(w, initials) for w in words):
+        return [Who("initials", w.upper()) for w in words]
+    if wanted in aliases:  # a first name (ANNA too, unless ANNA are someone's initials)
         full = aliases[wanted]
         if len(full) == 1:
             return [Who("name", full[0])]

@@ -287,6 +287,8 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
             record(s, now, actor, "initials", person=adopted, new=initials)
             return PersonChange(adopted, [f"initials {initials}"])
         rules.require(actor, Act.REGISTER, board=board)
+        if name is not None:
+            _not_a_lookalike(s, name)
         person = Person(initials=initials, slack_user_id=slack.value if slack else None,
                         name=_name(name or (slack.display if slack and slack.display else initials)), created=now)
         s.add(person)
@@ -413,6 +415,19 @@ def _has_anything(s: Session, person: Person) -> bool:
         if s.scalar(select(func.count()).select_from(table).where(table.person_id == person.id)):
             return True
     return False
+
+
+def _not_a_lookalike(s: Session, name: str) -> None:
+    """A new person whose name is an existing one's as people read it (case, quotes, spaces, invisible
+    characters aside) is refused: it is that person, or needs a name a reader can tell apart."""
+    want = names.loose(name)
+    for initials, known in s.execute(select(Person.initials, Person.name).where(Person.console.is_(False))
+                                     .limit(20000)).all():
+        if names.loose(known) == want:
+            who = f"{initials} ({known})" if initials else known
+            raise Refusal(f"“{name}” is already registered: {who}. If that is them, use "
+                          f"{initials or 'their name'}; if it is someone else, give a name readers can tell apart "
+                          f"(e.g. with a middle initial).")
 
 
 def _known_as(person: Person) -> str:

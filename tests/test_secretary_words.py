@@ -415,3 +415,83 @@ def test_the_console_resolves_a_channel_name_through_slack_when_connected(tmp_pa
     said = console("clerk board P&R channel #pr-board\n", database_url=f"sqlite:///{tmp_path}/console.db",
                    env={"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": fake_slack.url})
     assert "Channel: CPR0001" in said, said
+
+
+# -- property: lookups are unchanged by case, quote style, spacing and invisible characters ----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+BOARDS = ("Children's Services Panel", "P&R", "Finance & Audit Committee", "Police, Fire and Crime Panel")
+PEOPLE = {"Siobhán O'Brien": "SÓB", "Dafydd ap Gwilym": "DAG", "Anna Hook": "AH"}
+INVISIBLES = ["\u200b", "\u200e", "\u200f", "\u202e", "\u2066", "\u2069", "\ufeff", "\u2060", "\u00ad"]
+QUOTES = ["'", "’", "‘", "ʼ"]
+
+
+@st.composite
+def lookalike(draw, name: str) -> str:
+    out = []
+    for ch in name:
+        if ch == "'":
+            ch = draw(st.sampled_from(QUOTES))
+        elif ch.isalpha():
+            ch = ch.upper() if draw(st.booleans()) else ch.lower()
+        elif ch == " ":
+            ch = " " * draw(st.integers(1, 3))
+        out.append(ch)
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLES)))
+    return "".join(out)
+
+
+def _context():
+    from service.directory import first_names
+    from store import names
+
+    return Context(today=dt.date(2026, 12, 7), boards=BOARDS, initials=frozenset(PEOPLE.values()),
+                   names={names.key(n): n for n in PEOPLE}, aliases=first_names(PEOPLE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(BOARDS).flatmap(lambda b: st.tuples(st.just(b), lookalike(b))))
+def test_a_board_is_found_whatever_its_case_quotes_spacing_and_invisible_characters(pair):
+    from grammar.registry import board_named
+    from store.boards import board_key
+
+    board, typed = pair
+    assert board_named(typed, _context(), "action", "list") == board
+    assert board_key(typed) == board_key(board)
+    command = parse(slacktext.from_slack(f"action list board {typed}".replace("&", "&amp;")), _context())
+    assert command.board == board, (typed, command)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(PEOPLE)).flatmap(lambda p: st.tuples(st.just(p), lookalike(p))))
+def test_a_person_is_found_whatever_their_names_case_quotes_spacing_and_invisible_characters(pair):
+    from grammar.who import read_who
+    from store.terms import Who
+
+    name, typed = pair
+    context = _context()
+    assert read_who(typed, context.initials, context.names, context.aliases) == [Who("name", name)], typed
+    first = typed.split()[0]
+    assert read_who(first, context.initials, context.names, context.aliases) == [Who("name", name)], first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(PEOPLE.values())).flatmap(lambda i: st.tuples(st.just(i), lookalike(i))))
+def test_initials_are_found_in_any_case_with_invisible_characters(pair):
+    from grammar.who import read_who
+    from store.terms import Who
+
+    initials, typed = pair
+    context = _context()
+    read = read_who(slacktext.from_slack(typed), context.initials, context.names, context.aliases)
+    assert read == [Who("initials", initials)], typed
+
+
+@pytest.mark.parametrize("line", ["/clerk person AHO Anna Hook", "/clerk person AHK anna  hook",
+                                  "/clerk person AN Anna\u200b Hook", "/clerk person AX ANNA HOOK"])
+def test_a_lookalike_of_a_registered_name_is_refused_as_too_close(pr, line):
+    reply = pr.says("GA", line)
+    assert "is already registered: AH (Anna Hook)" in reply, reply
