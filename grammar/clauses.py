@@ -131,6 +131,8 @@ def _clause_words(words: list[tuple[int, int, str]], clauses: Mapping[str, str],
         after = _bare(words[i + 1][2]) if i + 1 < len(words) else None
         if after is None or before in DETERMINERS or after in NOT_AFTER.get(kind, ()):
             continue  # an ordinary word of the text: "the board", "due to", "a new owner", "… owner"
+        if after in clauses:
+            continue  # a clause word right before another has no value: "Staff board owner BON" is a title's
         found[i] = kind
     return found
 

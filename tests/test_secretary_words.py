@@ -495,3 +495,20 @@ def test_initials_are_found_in_any_case_with_invisible_characters(pair):
 def test_a_lookalike_of_a_registered_name_is_refused_as_too_close(pr, line):
     reply = pr.says("GA", line)
     assert "is already registered: AH (Anna Hook)" in reply, reply
+
+
+# -- clause words are whole words, and a clause word with no value is the title's ----------------------
+
+@pytest.mark.parametrize("line, title, owners", [
+    ("/action new Review the staff board owner bon due 18/12", "Review the staff board", "BON"),
+    ("/action new Onboarding owner bon due 18/12", "Onboarding", "BON"),
+    ("/action new Boardroom booking owner bon due 18/12", "Boardroom booking", "BON"),
+    ("/action new Update the ownership register owner bon due 18/12", "Update the ownership register", "BON"),
+    ("/action new Fleet review owner bon due 18/12", "Fleet review", "BON"),
+    ("/action new Overdue invoices owner bon, dag due 18/12", "Overdue invoices", "BON and DAG"),
+])
+def test_clause_words_are_whole_words(pr, line, title, owners):
+    reply = pr.says("GA", line)
+    assert reply.startswith(f"Raised *1/26* on P&amp;R's log: {title}\n"), reply
+    assert f"Owners: {owners} · due Fri 18 Dec 2026" in reply, reply
+    assert "There is no board" not in reply
