@@ -49,15 +49,6 @@ _TBC = re.compile(r"^(tbc|tbd|to be confirmed|when a date is identified|once a d
 
 
 _LEAD = re.compile(r"^(?:by|on|until|till|til|no\s+later\s+than)\s+(?=\S)", re.I)
-_MID = re.compile(r"^(?:mid|the\s+middle\s+of|middle\s+of)[\s-]*" + _MONTH + r"(?:\s+(\d{4}))?$", re.I)
-_VAGUE = re.compile(r"^(early|late|beginning\s+of|start\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]*"
-                    + _MONTH + r"(?:\s+(\d{4}))?$", re.I)
-_END_OF_WEEK = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?week$", re.I)
-_END_OF_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?month$", re.I)
-_HOLIDAY = re.compile(r"^(before|after)\s+(?:the\s+)?(christmas|xmas|easter|new\s+year)(?:\s+(?:break|holidays?))?$",
-                      re.I)
-
-
 class DateError(ValueError):
     """A date that cannot be read, or is not one Clerk accepts here."""
 
@@ -156,6 +147,7 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         raise DateError(f"no date given. Dates look like {EXAMPLES}.")
     if len(text) > MAX_WORDS:
         raise DateError(f"“{text[:40]}…” is too long for a date. Dates look like {EXAMPLES}.")
+    from grammar import phrases  # everyday phrases build on this module's months and errors
     if _NEXT.match(text):
         if not allow_next_meeting:
             raise DateError(f"“{text}” is not a date here. Dates look like {EXAMPLES}.")
@@ -164,7 +156,7 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         raise DateError(f"“{text}” is not a date. Dates look like {EXAMPLES}.")
     text = _LEAD.sub("", text)  # "by the end of January", "until 14/12"
     text = _WEEK_COMMENCING.sub("", text)
-    phrase = everyday(text, today)
+    phrase = phrases.everyday(text, today)
     if phrase is not None:
         problem = due_problem(phrase, today, allow_past=allow_past)
         if problem:
@@ -195,67 +187,6 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
     if problem:
         raise DateError(f"{problem} Dates look like {EXAMPLES}.")
     return ReadDate(value, words.strip())
-
-
-def everyday(text: str, today: dt.date) -> dt.date | None:
-    """Phrases a UK secretary writes that dateparser does not read, or reads as another date:
-    mid-January (the 15th), the end of this or next week (its Friday) or month, before or after
-    Christmas, Easter or the New Year (the working day before or after, by England's bank
-    holidays). "Early" and "late" in a month are no one day: refused with the forms that work."""
-    m = _MID.match(text)
-    if m:
-        return _month_day(m.group(1), m.group(2), today).replace(day=15)
-    m = _VAGUE.match(text)
-    if m:
-        month = _month_day(m.group(2), m.group(3), today)
-        raise DateError(f"“{text}” is not one day. Say a day, e.g. {month.day} {month:%B}, w/c {_monday(month)}, "
-                        f"mid-{month:%B} or end of {month:%B}.")
-    m = _END_OF_WEEK.match(text)
-    if m:
-        friday = today + dt.timedelta(days=4 - today.weekday())
-        return friday + dt.timedelta(days=7) if m.group(1) else friday
-    m = _END_OF_MONTH.match(text)
-    if m:
-        first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1) if m.group(1) else today.replace(day=1)
-        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    m = _HOLIDAY.match(text)
-    if m:
-        return _around_holiday(m.group(1).lower(), " ".join(m.group(2).lower().split()), today)
-    return None
-
-
-def _monday(day: dt.date) -> str:
-    monday = day + dt.timedelta(days=(7 - day.weekday()) % 7)
-    return f"{monday.day} {monday:%b}"
-
-
-_HOLIDAY_NAMES = {"christmas": ("Christmas Day", "Christmas Day"), "xmas": ("Christmas Day", "Christmas Day"),
-                  "easter": ("Good Friday", "Easter Monday"), "new year": ("New Year's Day", "New Year's Day")}
-
-
-def _around_holiday(which: str, holiday: str, today: dt.date) -> dt.date:
-    """The working day before the holiday's first bank holiday, or after its last (and the bank
-    holidays that follow it: Boxing Day, a substitute day), the next such holiday from today."""
-    from store.calendar import WorkingCalendar
-
-    cal = WorkingCalendar("ENG")
-    first_name, last_name = _HOLIDAY_NAMES[holiday]
-    for year in (today.year, today.year + 1):
-        days = sorted(d for d, name in cal.bank_holidays.items() if d.year == year)
-        firsts = [d for d in days if cal.holiday(d).startswith(first_name)]
-        lasts = [d for d in days if cal.holiday(d).startswith(last_name)]
-        if not firsts or not lasts:
-            continue
-        if which == "before":
-            day = cal.working_days_before(firsts[0], 1)
-        else:
-            day = cal.next_working_day(lasts[0] + ONE_DAY)
-        if day >= today:
-            return day
-    raise DateError(f"I can't tell when “{which} {holiday}” is. Give a date, e.g. 4 January.")
-
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 def due_problem(value: dt.date, today: dt.date, *, allow_past: bool = False) -> str | None:

@@ -177,7 +177,7 @@ def test_lines_are_read_into_typed_commands(line, command):
     # a clause whose value can't be read is refused, quoting the words, never kept in a title
     ("/action new Fleet review owner AH due sometime soon", "I can't read “sometime soon” as a date"),
     ("/action new Fleet review due tbc", "Leave out “due” when there is no date yet"),
-    ("/action new Fleet review due Christmas", "I can't read “Christmas” as a date"),
+    ("/action new Fleet review due Christmas", "“Christmas” is a bank holiday, not a working day: say before Christmas"),
     ("/action new Fleet review owner the fleet team", "I can't read “the fleet team” as owners"),
     ("/action new Report board P&Q", "There is no board “P&Q”. Did you mean P&R?"),
     ("/action new Report owner AH owner VH", "“owner” is given twice"),
