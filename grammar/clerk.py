@@ -37,6 +37,7 @@ BOARD_CLAUSES = {"chair": "chair", "secretary": "secretary", "secretaries": "sec
 _INITIALS = re.compile(r"[^\W\d_]{2,6}")  # letters of any script: SÓB
 _RAW_CHANNEL = re.compile(r"[CG][A-Z0-9]{6,31}")
 _COMMA_LIST = re.compile(r"(?<=\d) ?, ?(?=\d)")
+_DAYS_WORD = re.compile(r"(?<=\d)\s+(?:clear\s+)?(?:working\s+)?days?(?:\s+before)?\b", re.I)
 
 
 @verb(C, "board", "/clerk board <name> [chair <who>] [secretary [+|-] <who>] [members [+|-] <who>] [channel #channel]",
@@ -154,12 +155,13 @@ def settings(text: str, context: Context) -> ShowSettings | ChangeSettings:
     found = scan(text, clauses={"board": "board"}, boards=context.boards)
     board = board_named(found.clauses.get("board"), context, C, "settings")
     rest = only_head(found, C, "settings")
-    words = _COMMA_LIST.sub(",", rest).split()  # reminders 14, 7, 1 as well as 14,7,1
+    rest = _DAYS_WORD.sub("", _COMMA_LIST.sub(",", rest))  # reminders 14, 7, 1; paper-deadline 10 working days
+    words = rest.split()
     if len(words) % 2:
         raise refuse(f"“{rest}” is not a setting and value.", C, "settings")
     changes = []
     for name, value in zip(words[::2], words[1::2]):
-        name, value = name.lower(), value if name.lower() == "timezone" else value.lower()
+        name, value = name.lower(), _zone(value) if name.lower() == "timezone" else value.lower()
         if name not in SETTINGS:
             raise refuse(f"“{name}” is not a setting.{suggest(name, list(SETTINGS))}", C, "settings")
         allowed = SETTINGS[name]
@@ -172,6 +174,17 @@ def settings(text: str, context: Context) -> ShowSettings | ChangeSettings:
     if not changes:
         return ShowSettings(board=board)
     return ChangeSettings(changes=tuple(changes), board=board)
+
+
+def _zone(value: str) -> str:
+    """A time zone as its database spells it (europe/london -> Europe/London)."""
+    from zoneinfo import available_timezones
+
+    try:
+        ZoneInfo(value)
+        return value
+    except (ZoneInfoNotFoundError, ValueError):
+        return next((z for z in available_timezones() if z.lower() == value.lower()), value)
 
 
 def _setting_ok(name: str, value: str) -> bool:

@@ -62,6 +62,10 @@ def test_the_readmes_first_step_sets_up_the_board_in_one_command(clerk, line):
     ("/clerk settings reminders 14, 7, 1", "reminders 14,7,1"),
     ("/clerk settings reminders 3", "reminders 3"),
     ("/clerk settings paper-deadline 12 publication 6", "paper-deadline 12"),
+    ("/clerk settings paper-deadline 12 working days publication 6 days", "paper-deadline 12"),
+    ("/clerk settings timezone europe/london digest-day Friday", "digest-day friday"),
+    ("/clerk settings timezone europe/dublin", "timezone Europe/Dublin"),
+    ("/clerk settings closure chair-confirms numbering municipal-year", "closure chair-confirms"),
 ])
 def test_settings_in_the_forms_help_shows(pr, line, shown):
     reply = pr.says("GA", line)
