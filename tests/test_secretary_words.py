@@ -524,3 +524,26 @@ def test_clause_words_are_whole_words(pr, line, title, owners):
     assert reply.startswith(f"Raised *1/26* on P&amp;R's log: {title}\n"), reply
     assert f"Owners: {owners} · due Fri 18 Dec 2026" in reply, reply
     assert "There is no board" not in reply
+
+
+def test_a_console_command_that_fails_says_one_line_and_the_piped_commands_after_it_run(tmp_path, monkeypatch, capsys):
+    import io
+
+    import bot
+    from service.conversation import Conversation
+    from settings import load
+
+    handle = Conversation.handle
+
+    def failing(self, text, who, *args, **kwargs):
+        if text.startswith("boom"):
+            raise ValueError("a bug")
+        return handle(self, text, who, *args, **kwargs)
+
+    monkeypatch.setattr(Conversation, "handle", failing)
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk board P&R\nboom\nclerk board P&R\n"))
+    settings = load(DATABASE_URL=f"sqlite:///{tmp_path}/console.db", SLACK_BOT_TOKEN=None, SLACK_APP_TOKEN=None)
+    assert bot.console(settings, None) == 0
+    said = capsys.readouterr().out
+    assert "clerk> boom\nClerk could not do that (ValueError); nothing was changed." in said, said
+    assert said.count("clerk> clerk board P&R") == 2 and "board set up P&R" in said
