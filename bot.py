@@ -667,14 +667,15 @@ def _console_channels(line: str, settings: Settings) -> str:
     keeps it by name."""
     import re
 
-    names = re.findall(r"(?<![\w<#&])#([a-z0-9][\w.-]{0,79})", line)
+    pattern = re.compile(r"(?<![\w<#&])#((?=[\w.-]*[a-z])[a-z0-9][\w.-]{0,79})", re.I)  # a name, not a ref (#74)
+    names = {name.lower() for name in pattern.findall(line)}
     if not names or settings.SLACK_BOT_TOKEN is None:
         return line
     from slackweb import channel_ids
 
-    found = channel_ids(settings, set(names))
-    return re.sub(r"(?<![\w<#&])#([a-z0-9][\w.-]{0,79})",
-                  lambda m: f"<#{found[m.group(1)]}|{m.group(1)}>" if m.group(1) in found else m.group(0), line)
+    found = channel_ids(settings, names)
+    return pattern.sub(lambda m: f"<#{found[m.group(1).lower()]}|{m.group(1).lower()}>"
+                       if m.group(1).lower() in found else m.group(0), line)
 
 
 def jobs_command(settings: Settings, args) -> int:

@@ -427,6 +427,10 @@ def test_the_console_resolves_a_channel_name_through_slack_when_connected(tmp_pa
     said = console("clerk board P&R channel #pr-board\n", database_url=f"sqlite:///{tmp_path}/console.db",
                    env={"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": fake_slack.url})
     assert "Channel: CPR0001" in said, said
+    said = console("clerk board Audit channel #PR-Board\naction show #74\n", database_url=f"sqlite:///{tmp_path}/console.db",
+                   env={"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": fake_slack.url})
+    assert "That channel is already P&R's." in said, said
+    assert sum(c.method == "conversations.list" for c in fake_slack.calls) == 2  # never for a ref such as #74
 
 
 # -- property: lookups are unchanged by case, quote style, spacing and invisible characters ----------
