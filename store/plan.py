@@ -15,7 +15,7 @@ from store.models import DROPPED, DUE, LATE, RECEIVED, Board, ForwardPlanItem, M
 from store.nearest import either, nearest
 from store.people import add_members
 from store.permissions import Act
-from store.terms import RECUR_MONTHS, Recurrence, Refusal, When, describe
+from store.terms import RECUR_MONTHS, NoChange, Recurrence, Refusal, When, describe
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,8 @@ def move(s: Session, item: ForwardPlanItem, actor: Person, place: Place, now: dt
     if item.status == DROPPED:
         raise Refusal(f"{item.ref} was dropped; add it again with /plan add.")
     old = Place(item.meeting, item.month).describe()
+    if old == place.describe():
+        raise NoChange(f"No change: {item.ref} is already for {old}.")
     item.meeting, item.month = place.meeting, place.month
     _event(s, item, actor, now, "moved", old=old, new=place.describe())
 

@@ -551,3 +551,11 @@ def test_a_console_command_that_fails_says_one_line_and_the_piped_commands_after
     said = capsys.readouterr().out
     assert "clerk> boom\nClerk could not do that (ValueError); nothing was changed." in said, said
     assert said.count("clerk> clerk board P&R") == 2 and "board set up P&R" in said
+
+
+@pytest.mark.parametrize("again", ["/plan move FP-1 to 14 January 2027", "/plan move FP-1 to next meeting",
+                                   "/plan move FP-1 to the January meeting"])
+def test_moving_a_paper_where_it_is_says_no_change(pr, again):
+    pr.says("GA", "/plan add Budget paper for next meeting owner AH")
+    reply = pr.says("GA", again)
+    assert reply.startswith("No change: FP-1 is already for the meeting on Thu 14 Jan 2027."), reply
