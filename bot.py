@@ -715,12 +715,35 @@ def console(settings: Settings, as_who: str | None, at: str | None = None) -> in
             continue
         if line.strip() in ("quit", "exit"):
             break
-        reply = clerk.conversation.handle(line, speaker)
-        print(reply.plain)
+        if not interactive:  # a piped transcript reads as a conversation: each command, then its reply
+            print(f"clerk> {line}")
+        try:
+            reply = clerk.conversation.handle(_console_channels(line, settings), speaker).plain
+        except Exception as exc:  # noqa: BLE001 - one line said, and the commands after it still run
+            logging.getLogger("clerk.console").exception("console command failed")
+            reply = f"Clerk could not do that ({type(exc).__name__}); nothing was changed. The next command runs."
+        print(reply)
         if not interactive:
             print()
     clerk.stop()
     return 0
+
+
+def _console_channels(line: str, settings: Settings) -> str:
+    """`#pr-board` typed at the console: the channel Slack knows by that name when Clerk is
+    connected (written as Slack sends a picked channel); otherwise left for the grammar, which
+    keeps it by name."""
+    import re
+
+    pattern = re.compile(r"(?<![\w<#&])#((?=[\w.-]*[a-z])[a-z0-9][\w.-]{0,79})", re.I)  # a name, not a ref (#74)
+    names = {name.lower() for name in pattern.findall(line)}
+    if not names or settings.SLACK_BOT_TOKEN is None:
+        return line
+    from slackweb import channel_ids
+
+    found = channel_ids(settings, names)
+    return pattern.sub(lambda m: f"<#{found[m.group(1).lower()]}|{m.group(1).lower()}>"
+                       if m.group(1).lower() in found else m.group(0), line)
 
 
 def jobs_command(settings: Settings, args) -> int:
@@ -739,6 +762,7 @@ def jobs_command(settings: Settings, args) -> int:
     at = _given_time(args.at, settings) if args.at else clerk.clock()
     if settings.SLACK_BOT_TOKEN is not None and not args.dry_run:
         clerk.build_slack()
+    from render.fmt import as_plain
     from slackweb import FatalSlackError
 
     try:
@@ -750,8 +774,8 @@ def jobs_command(settings: Settings, args) -> int:
     for item in owed:
         n = len(item.occasions)
         print(f"→ {item.recipient} ({n} item{'s' * (n != 1)}):")
-        print("\n".join(f"    {line}" for line in item.text.splitlines()) if args.dry_run else
-              f"    {item.text.splitlines()[0]}")
+        text = as_plain(item.text)  # a terminal shows the words, not Slack's escaping
+        print("\n".join(f"    {line}" for line in text.splitlines()) if args.dry_run else f"    {text.splitlines()[0]}")
     verb = "would owe" if args.dry_run else "owed"
     print(f"{args.job} at {at.astimezone(settings.tz):%a %d %b %Y %H:%M}: {verb} {len(owed)} message{'s' * (len(owed) != 1)}"
           + ("" if args.dry_run or clerk.sender else "; they wait in the outbox until Clerk serves with a Slack token"))

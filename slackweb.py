@@ -524,3 +524,25 @@ class OutboxSender:
             self._private[channel] = known
         return known[0]
 
+
+
+def channel_ids(settings, names: set[str], *, pages: int = 20) -> dict[str, str]:
+    """Channel ids by name (`pr-board` -> C0123), for the console's `#pr-board`: the workspace's
+    public and private channels Clerk can see (conversations.list; channels:read, groups:read),
+    read page by page until every name is found. A name Slack does not know is left out."""
+    client = make_client(settings.SLACK_BOT_TOKEN.get_secret_value(), settings.SLACK_API_URL)
+    found: dict[str, str] = {}
+    cursor = None
+    for _ in range(pages):
+        try:
+            page = client.conversations_list(types="public_channel,private_channel", exclude_archived=True,
+                                             limit=1000, cursor=cursor)
+        except SlackApiError:
+            break
+        for channel in page.get("channels", []):
+            if channel.get("name") in names:
+                found[channel["name"]] = channel["id"]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor or set(found) >= names:
+            break
+    return found

@@ -14,6 +14,7 @@ from pathlib import Path
 from exchange import actions as log
 from store.errors import Refusal
 from store.terms import describe, in_words
+from store.words import count, listed
 
 WRITERS = {"csv": log.write_csv, "md": log.write_md}
 PUBLISHING = ("md", "docx")  # formats for the meeting pack (Part B left out); csv and xlsx are data
@@ -43,9 +44,10 @@ def export_backup(clerk, args) -> int:
         counts = write(clerk.read_sessions, path, clerk.clock())
     except OSError as exc:
         return _fail(cannot_write(path, exc), 2)
-    print(f"Wrote a backup of everything to {path}: " + ", ".join(
-        f"{counts[k]} {k.replace('_', ' ')}" for k in ("board", "person", "action", "action_event", "meeting",
-                                                        "plan_item")) + ".")
+    print(f"Wrote a backup of everything to {path}: " + listed(
+        count(counts[k], word) for k, word in (("board", "board"), ("person", "person"), ("action", "action"),
+                                               ("action_event", "history entry"), ("meeting", "meeting"),
+                                               ("plan_item", "paper"))) + ".")
     return 0
 
 
@@ -63,10 +65,10 @@ def import_backup(clerk, args) -> int:
     if done == "already":
         print(f"Nothing imported: everything in {path.name} is already in this database.")
     else:
-        print(f"Imported the backup {path.name}: {counts['board']} boards, {counts['person']} people "
-              f"with {counts['board_role']} roles on boards, "
-              f"{counts['action']} actions with {counts['action_event']} history entries, {counts['meeting']} "
-              f"meetings, {counts['plan_item']} papers.")
+        print(f"Imported the backup {path.name}: {count(counts['board'], 'board')}, "
+              f"{count(counts['person'], 'person')} with {count(counts['board_role'], 'role')} on boards, "
+              f"{count(counts['action'], 'action')} with {count(counts['action_event'], 'history entry')}, "
+              f"{count(counts['meeting'], 'meeting')} and {count(counts['plan_item'], 'paper')}.")
     return 0
 
 
@@ -142,7 +144,7 @@ def import_summary(done: log.Imported, path: Path, as_of: dt.date) -> str:
             if done.already else "it has no actions"
         return f"Nothing imported from {path.name}: {what} already on {done.board}'s log as they are."
     lines = [f"Imported {n} action{'s' * (n != 1)} from {path.name} into {done.board}'s log "
-             f"(as of {describe(as_of)}): {done.refs[0]}" + (f" to {done.refs[-1]}" if n > 1 else "") + "; "
+             f"(as of {describe(as_of)}): {done.refs_said or done.refs[0]}; "
              + ", ".join(f"{count} {status}" for status, count in done.statuses.items()) + "."]
     if done.already:
         lines.append(f"{done.already} already on the log as they are: left as they are.")

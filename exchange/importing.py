@@ -30,6 +30,7 @@ from store.errors import Refusal
 from store.models import OPEN, Action, ActionEvent, ActionOwner, Board, Person
 from store.people import add_members, bump_directory
 from store.terms import Numbering, Status, Who
+from store.words import ref_runs
 
 log = logging.getLogger(__name__)
 SAY_BOARD = "/clerk board <name> chair <who> secretary <who> in Slack, or clerk board <name> at python bot.py console"
@@ -60,6 +61,7 @@ class Imported:
 
     board: str
     refs: list[str] = field(default_factory=list)  # in ref order
+    refs_said: str = ""  # the refs as runs that state their gaps: "12/26 to 13/26 and 16/26 to 17/26"
     statuses: Counter = field(default_factory=Counter)
     skipped: list[BadRow] = field(default_factory=list)
     new_people: list[str] = field(default_factory=list)  # their labels
@@ -136,6 +138,7 @@ def import_log(sessions: sessionmaker[Session], board_id: int, rows: Sequence[Lo
             imports.undo(s, run_id)
         raise
     done.refs = [format_ref(number, year) for _, year, number in sorted(plan, key=lambda p: (p[1], p[2]))]
+    done.refs_said = ref_runs(sorted((year, number) for _, year, number in plan), format_ref)
     done.statuses = Counter(row.status for row, _, _ in plan)
     return done
 

@@ -33,7 +33,7 @@ from grammar.registry import (
     title_problem,
     verb,
 )
-from grammar.who import WhoError, read_who
+from grammar.who import AmbiguousWho, WhoError, read_who
 from store.permissions import Act
 
 A = "action"
@@ -84,7 +84,7 @@ def new(text: str, context: Context) -> NewAction:
 
 
 @verb(A, "update", "/action update <ref> <text>", acts=(Act.CHANGE_ACTION,), about="add a dated update",
-      examples=[("Add a dated update", "action update 74/18 Paper prepared on cashable savings; to the 3 January meeting")])
+      examples=[("Add a dated update", "action update 74/18 Paper prepared on cashable savings; to the {meeting_day} meeting")])
 def update(text: str, context: Context) -> UpdateAction:
     ref, board, rest = _ref_and_text(text, context, "update")
     if not rest:
@@ -123,8 +123,8 @@ def reopen(text: str, context: Context) -> ReopenAction:
 
 
 @verb(A, "due", "/action due <ref> <date>", acts=(Act.CHANGE_ACTION,), about="change the due date",
-      examples=[("Move the due date", "action due 74/18 3 January 2019"),
-                ("To a meeting", "action due 74/18 the March meeting")])
+      examples=[("Move the due date", "action due 74/18 {meeting}"),
+                ("To a meeting", "action due 74/18 the {month_name} meeting")])
 def due(text: str, context: Context) -> SetDue:
     ref, rest = require_ref(text, A, "due")
     found = scan(rest, clauses=BOARD_ONLY, boards=context.boards)
@@ -181,7 +181,9 @@ def listing(text: str, context: Context) -> ListActions:
     if word in LIST_FILTERS:
         return ListActions(which=word, board=board)
     try:
-        who = tuple(read_who(rest, context.initials, context.names))
+        who = tuple(read_who(rest, context.initials, context.names, context.aliases))
+    except AmbiguousWho as exc:
+        raise refuse(str(exc), A, "list") from None
     except WhoError:
         raise refuse(f"“{rest}” is not a list I know.{suggest(word, LIST_FILTERS)}", A, "list") from None
     return ListActions(which="who", who=who, board=board)

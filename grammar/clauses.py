@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from store.names import loose
 from store.terms import Refusal
 
 _WORD = re.compile(r"\S+")
@@ -71,7 +72,7 @@ def scan(text: str, *, clauses: Mapping[str, str], boards: Sequence[str] = (), f
             out.head, out.quoted = " ".join(m.group(1).split()), True
             rest, offset = text[m.end():], m.end()
     words = [(m.start() + offset, m.end() + offset, m.group()) for m in _WORD.finditer(rest)]
-    names = sorted(((name.lower().split(), name) for name in boards), key=lambda x: -len(x[0]))
+    names = sorted(((loose(name).split(), name) for name in boards), key=lambda x: -len(x[0]))
     candidates = _clause_words(words, clauses, names)
     for kind in last_wins:
         at = [i for i, k in candidates.items() if k == kind]
@@ -130,15 +131,17 @@ def _clause_words(words: list[tuple[int, int, str]], clauses: Mapping[str, str],
         after = _bare(words[i + 1][2]) if i + 1 < len(words) else None
         if after is None or before in DETERMINERS or after in NOT_AFTER.get(kind, ()):
             continue  # an ordinary word of the text: "the board", "due to", "a new owner", "… owner"
+        if after in clauses:
+            continue  # a clause word right before another has no value: "Staff board owner BON" is a title's
         found[i] = kind
     return found
 
 
 def _board_at(words, i: int, names) -> tuple[str, int] | None:
-    """The longest known board name at word i (compared word by word, in any case)."""
+    """The longest known board name at word i (compared word by word, as people mean names)."""
     for parts, name in names:
         end = i + len(parts)
-        if end <= len(words) and [w[2].lower().strip(_EDGE + '"“”') for w in words[i:end]] == parts:
+        if end <= len(words) and loose(" ".join(w[2].strip(_EDGE + '"“”') for w in words[i:end])).split() == parts:
             return name, end
     return None
 

@@ -17,7 +17,8 @@ from grammar.commands import (
     ShowSettings,
 )
 from grammar.registry import Context, board_named, only_head, owners_from, refuse, suggest, verb
-from grammar.slacktext import CHANNEL, MENTION
+from grammar.slacktext import CHANNEL, MENTION, NAMED_CHANNEL
+from store import names
 from store.permissions import Act
 from store.terms import ClosureRule, Numbering, Who
 
@@ -33,8 +34,10 @@ SETTINGS = {
 }
 BOARD_CLAUSES = {"chair": "chair", "secretary": "secretary", "secretaries": "secretary", "member": "member",
                  "members": "member", "channel": "channel"}
-_INITIALS = re.compile(r"[A-Za-z]{2,6}")
+_INITIALS = re.compile(r"[^\W\d_]{2,6}")  # letters of any script: SÓB
 _RAW_CHANNEL = re.compile(r"[CG][A-Z0-9]{6,31}")
+_COMMA_LIST = re.compile(r"(?<=\d) ?, ?(?=\d)")
+_DAYS_WORD = re.compile(r"(?<=\d)\s+(?:clear\s+)?(?:working\s+)?days?(?:\s+before)?\b", re.I)
 
 
 @verb(C, "board", "/clerk board <name> [chair <who>] [secretary [+|-] <who>] [members [+|-] <who>] [channel #channel]",
@@ -44,8 +47,8 @@ _RAW_CHANNEL = re.compile(r"[CG][A-Z0-9]{6,31}")
                 ("See a board and its changes", "clerk board P&R")])
 def board(text: str, context: Context) -> SetUpBoard | ShowBoard:
     found = scan(text, clauses=BOARD_CLAUSES)
-    name = " ".join(found.head.strip('"“”').split())
-    if not name:
+    name = " ".join(names.visible(found.head).strip('"“”').split())
+    if not names.loose(name):
         raise refuse("Which board? Give its name first.", C, "board")
     if len(name) > 80 or len(name.lower()) > 80:
         raise refuse("A board name is at most 80 characters.", C, "board")
@@ -68,9 +71,15 @@ def board(text: str, context: Context) -> SetUpBoard | ShowBoard:
         value = found.clauses["channel"].strip()
         m = CHANNEL.fullmatch(value)
         channel = m.group(1) if m else value if _RAW_CHANNEL.fullmatch(value) else None
+        named = NAMED_CHANNEL.fullmatch(value)
+        if named:  # `#pr-board` at the console, kept by name until Clerk is connected to Slack
+            if len(named.group(1)) > 31:
+                raise refuse(f"#{named.group(1)[:40]}… is too long a name to keep; pick the channel from Slack's # menu "
+                             "once Clerk is connected.", C, "board")
+            channel = "#" + named.group(1)
         if channel is None:
             raise refuse(f"“{context.plain(value)}” is not a channel. Pick it from Slack's # menu.", C, "board")
-    known = next((b for b in context.boards if b.lower() == name.lower()), None)
+    known = names.find(name, context.boards)  # a lookalike of a board's name is that board
     if known and not roles and channel is None:
         return ShowBoard(name=known)
     return SetUpBoard(name=known or name, roles=tuple(roles), channel=channel)
@@ -89,7 +98,7 @@ def person(text: str, context: Context) -> RegisterPerson | ChangePerson | ShowP
     rest = only_head(found, C, "person")
     initials, _, who = rest.strip().partition(" ")
     if not _INITIALS.fullmatch(initials or ""):
-        raise refuse(f"“{context.plain(initials)}” is not a set of initials (2 to 6 letters).", C, "person")
+        raise refuse(f"“{context.plain(initials)}” is not a set of initials (2 to 6 letters, e.g. AH or SÓB).", C, "person")
     initials = initials.upper()
     who = who.strip()
     if not who:
@@ -98,7 +107,7 @@ def person(text: str, context: Context) -> RegisterPerson | ChangePerson | ShowP
     if word.lower() in ("name", "initials") and value.strip():
         if word.lower() == "initials":
             if not _INITIALS.fullmatch(value.strip()):
-                raise refuse(f"“{value.strip()}” is not a set of initials (2 to 6 letters).", C, "person")
+                raise refuse(f"“{value.strip()}” is not a set of initials (2 to 6 letters, e.g. AH or SÓB).", C, "person")
             return ChangePerson(initials=initials, new_initials=value.strip().upper(), board=board)
         return ChangePerson(initials=initials, full_name=_name(value, context), board=board)
     mentions = list(MENTION.finditer(who))
@@ -146,12 +155,13 @@ def settings(text: str, context: Context) -> ShowSettings | ChangeSettings:
     found = scan(text, clauses={"board": "board"}, boards=context.boards)
     board = board_named(found.clauses.get("board"), context, C, "settings")
     rest = only_head(found, C, "settings")
+    rest = _DAYS_WORD.sub("", _COMMA_LIST.sub(",", rest))  # reminders 14, 7, 1; paper-deadline 10 working days
     words = rest.split()
     if len(words) % 2:
         raise refuse(f"“{rest}” is not a setting and value.", C, "settings")
     changes = []
     for name, value in zip(words[::2], words[1::2]):
-        name, value = name.lower(), value if name.lower() == "timezone" else value.lower()
+        name, value = name.lower(), _zone(value) if name.lower() == "timezone" else value.lower()
         if name not in SETTINGS:
             raise refuse(f"“{name}” is not a setting.{suggest(name, list(SETTINGS))}", C, "settings")
         allowed = SETTINGS[name]
@@ -166,11 +176,22 @@ def settings(text: str, context: Context) -> ShowSettings | ChangeSettings:
     return ChangeSettings(changes=tuple(changes), board=board)
 
 
+def _zone(value: str) -> str:
+    """A time zone as its database spells it (europe/london -> Europe/London)."""
+    from zoneinfo import available_timezones
+
+    try:
+        ZoneInfo(value)
+        return value
+    except (ZoneInfoNotFoundError, ValueError):
+        return next((z for z in available_timezones() if z.lower() == value.lower()), value)
+
+
 def _setting_ok(name: str, value: str) -> bool:
     if name in ("paper-deadline", "publication"):
         return value.isascii() and value.isdigit() and 0 <= int(value) <= 40
     if name == "reminders":
-        return bool(re.fullmatch(r"[0-9]{1,2}(,[0-9]{1,2}){0,4}", value))
+        return bool(re.fullmatch(r"[0-9]{1,2}(,[0-9]{1,2}){0,4}", value)) and value.isascii()
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):

@@ -144,20 +144,23 @@ class AddMeetings(Command):
 @dataclass(frozen=True, kw_only=True)
 class ConfirmMeeting(Command):
     noun, verb = "meeting", "confirm"
-    day: dt.date
+    day: dt.date | None = None
+    meeting: When | None = None  # "the April meeting", "next meeting": found by store.meetings.named
 
 
 @dataclass(frozen=True, kw_only=True)
 class CancelMeeting(Command):
     noun, verb = "meeting", "cancel"
-    day: dt.date
+    day: dt.date | None = None
+    meeting: When | None = None  # "the April meeting", "next meeting": found by store.meetings.named
 
 
 @dataclass(frozen=True, kw_only=True)
 class MoveMeeting(Command):
     noun, verb = "meeting", "move"
-    day: dt.date
+    day: dt.date | None = None
     to: dt.date
+    meeting: When | None = None  # the meeting to move, named by a phrase ("the April meeting")
     time: dt.time | None = None
 
 

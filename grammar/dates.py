@@ -43,9 +43,12 @@ _MEETING_OF_MONTH = re.compile(r"^(?:the\s+)?(?:" + _MONTH + r"(?:\s+(\d{4}))?\s
 _MEETING_ON = re.compile(r"^(?:the\s+)?meeting\s+(?:on|of)\s+(.+)$", re.I)
 _NEXT = re.compile(r"^(?:the\s+)?next\s+(?:board\s+)?meeting$", re.I)
 _AFTER_NEXT = re.compile(r"^(?:the\s+)?meeting\s+after\s+(?:the\s+)?next(?:\s+one)?$", re.I)
+_MEETING_LEAD = re.compile(r"^(by|before|at|for|in\s+time\s+for)\s+(?=(?:the\s+)?(?:next\s+|meeting|\w+\s+(?:\d{4}\s+)?meeting))",
+                           re.I)
 _TBC = re.compile(r"^(tbc|tbd|to be confirmed|when a date is identified|once a date is identified)$", re.I)
 
 
+_LEAD = re.compile(r"^(?:by|on|until|till|til|no\s+later\s+than)\s+(?=\S)", re.I)
 class DateError(ValueError):
     """A date that cannot be read, or is not one Clerk accepts here."""
 
@@ -144,13 +147,21 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         raise DateError(f"no date given. Dates look like {EXAMPLES}.")
     if len(text) > MAX_WORDS:
         raise DateError(f"“{text[:40]}…” is too long for a date. Dates look like {EXAMPLES}.")
+    from grammar import phrases  # everyday phrases build on this module's months and errors
     if _NEXT.match(text):
         if not allow_next_meeting:
             raise DateError(f"“{text}” is not a date here. Dates look like {EXAMPLES}.")
         return ReadDate(None, text, next_meeting=True)
     if _NOT_DATES.match(text):
         raise DateError(f"“{text}” is not a date. Dates look like {EXAMPLES}.")
+    text = _LEAD.sub("", text)  # "by the end of January", "until 14/12"
     text = _WEEK_COMMENCING.sub("", text)
+    phrase = phrases.everyday(text, today)
+    if phrase is not None:
+        problem = due_problem(phrase, today, allow_past=allow_past)
+        if problem:
+            raise DateError(f"{problem} Dates look like {EXAMPLES}.")
+        return ReadDate(phrase, words.strip())
     impossible = _impossible(_ORDINAL_GAP.sub(r"\1\2", text))
     if impossible:
         raise DateError(f"{impossible}. Dates look like {EXAMPLES}.")
@@ -199,6 +210,12 @@ def read_meeting(words: str, today: dt.date) -> When | None:
     """`next meeting`, `the meeting after next`, `the March meeting`, `the meeting on 3 January`:
     a meeting the caller finds among the board's meetings; None when the words are not one."""
     text = " ".join(words.split())
+    m = _MEETING_LEAD.match(text)
+    if m:  # "by the next meeting" is that meeting; "before the next meeting" the working day before it
+        found = read_meeting(text[m.end():], today)
+        if found is not None and m.group(1).lower() == "before":
+            return When(found.kind, found.day, before=True)
+        return found
     if _NEXT.match(text):
         return When("next meeting")
     if _AFTER_NEXT.match(text):
@@ -221,6 +238,11 @@ def read_due(words: str, today: dt.date) -> When:
     return When("day", read_date(words, today, allow_next_meeting=False).value)
 
 
+def _later(today: dt.date) -> dt.date:
+    """A month to show in an example: the month after next."""
+    return (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+
+
 def read_when(words: str, today: dt.date) -> When:
     """Where a paper goes: `3 January 2019`, `March 2019`, `March`, `next meeting`, `the meeting
     after next`, `tbc`. Months read forward from today."""
@@ -232,7 +254,7 @@ def read_when(words: str, today: dt.date) -> When:
         return meeting
     m = _MONTH_ONLY.match(text)
     if not m and _MONTHISH.match(text):
-        raise DateError(f"I can't read “{text}” as a month. Months look like March 2019 or March.")
+        raise DateError(f"I can't read “{text}” as a month. Months look like {_later(today):%B %Y} or {_later(today):%B}.")
     if m:
         month = _month_day(m.group(1), m.group(2), today)
         if month < today.replace(day=1):
@@ -243,7 +265,7 @@ def read_when(words: str, today: dt.date) -> When:
     try:
         return When("day", read_date(text, today, allow_next_meeting=False).value)
     except DateError as exc:
-        raise DateError(f"{exc} Or give a month (March 2019), next meeting, or tbc.") from None
+        raise DateError(f"{exc} Or give a month ({_later(today):%B %Y}), next meeting, or tbc.") from None
 
 
 __all__ = ["EXAMPLES", "DateError", "ReadDate", "When", "describe", "due_problem", "read_date", "read_due",

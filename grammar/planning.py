@@ -19,10 +19,11 @@ from grammar.commands import (
     MovePaper,
     PaperReceived,
 )
-from grammar.dates import DateError, read_date, read_when
+from grammar.dates import DateError, read_date, read_meeting, read_when
 from grammar.registry import (
     Context,
     board_named,
+    dated,
     only_head,
     owners_from,
     refuse,
@@ -63,6 +64,18 @@ def read_time(text: str, noun: str = M, name: str = "add") -> tuple[dt.time | No
             raise refuse(f"“{m.group(0).strip()}” is not a time of day.", noun, name)
         return dt.time(hour, minute), (text[:m.start()] + text[m.end():]).strip()
     return None, text
+
+
+def _meeting(words: str, context: Context, name: str) -> dict:
+    """A meeting named by its date, or by a phrase the board's meetings answer (the April meeting,
+    next meeting, the meeting after next): the command's `day` or `meeting`."""
+    try:
+        phrase = read_meeting(words, context.today)
+    except DateError as exc:
+        raise refuse(str(exc), M, name) from None
+    if phrase is not None:
+        return {"meeting": phrase}
+    return {"day": _day(words, context, name)}
 
 
 def _day(words: str, context: Context, name: str, *, past: bool = True) -> dt.date:
@@ -133,8 +146,8 @@ def _board_and_rest(text: str, context: Context, noun: str, name: str) -> tuple[
 @verb(M, "add", "/meeting add <date> [time] [provisional] [board <name>]   or   "
                 "/meeting add first Thursday of every month until July", acts=(Act.MEETINGS,),
       about="add a meeting, or a series",
-      examples=[("Add a meeting", "meeting add 3 January 2019 10am"),
-                ("A provisional one", "meeting add 9 February 2019 1pm provisional"),
+      examples=[("Add a meeting", "meeting add {meeting} 10am"),
+                ("A provisional one", "meeting add {later_meeting} 1pm provisional"),
                 ("A series", "meeting add first Thursday of every month until July")])
 def meeting_add(text: str, context: Context) -> AddMeetings:
     board, rest = _board_and_rest(text, context, M, "add")
@@ -150,31 +163,32 @@ def meeting_add(text: str, context: Context) -> AddMeetings:
 
 @verb(M, "confirm", "/meeting confirm <date> [board <name>]", acts=(Act.MEETINGS,),
       about="a provisional meeting becomes a fixed one",
-      examples=[("Fix a provisional meeting", "meeting confirm 9 February 2019")])
+      examples=[("Fix a provisional meeting", "meeting confirm {later_meeting}")])
 def meeting_confirm(text: str, context: Context) -> ConfirmMeeting:
     board, rest = _board_and_rest(text, context, M, "confirm")
-    return ConfirmMeeting(day=_day(rest, context, "confirm"), board=board)
+    return ConfirmMeeting(**_meeting(rest, context, "confirm"), board=board)
 
 
 @verb(M, "cancel", "/meeting cancel <date> [board <name>]", acts=(Act.MEETINGS,),
       about="cancel a meeting (its papers wait in that month)",
-      examples=[("Cancel (its papers wait in that month)", "meeting cancel 3 January 2019")])
+      examples=[("Cancel (its papers wait in that month)", "meeting cancel {meeting}")])
 def meeting_cancel(text: str, context: Context) -> CancelMeeting:
     board, rest = _board_and_rest(text, context, M, "cancel")
-    return CancelMeeting(day=_day(rest, context, "cancel"), board=board)
+    return CancelMeeting(**_meeting(rest, context, "cancel"), board=board)
 
 
 @verb(M, "move", "/meeting move <date> to <new date> [time] [board <name>]", acts=(Act.MEETINGS,),
       about="reschedule a meeting; its papers follow",
-      examples=[("Reschedule", "meeting move 3 January 2019 to 10 January 2019")])
+      examples=[("Reschedule", "meeting move {meeting} to {week_later}")])
 def meeting_move(text: str, context: Context) -> MoveMeeting:
     board, rest = _board_and_rest(text, context, M, "move")
     parts = re.split(r"\s+to\s+", rest, maxsplit=1, flags=re.I)
     if len(parts) != 2:
-        raise refuse("Move which meeting to when? e.g. /meeting move 3 January 2019 to 10 January 2019", M, "move")
+        raise refuse("Move which meeting to when? e.g. /meeting move "
+                     + dated("{meeting} to {week_later}", context.today), M, "move")
     old, new = parts
     time, new = read_time(new, M, "move")
-    return MoveMeeting(day=_day(old, context, "move"), to=_day(new, context, "move", past=False), time=time,
+    return MoveMeeting(**_meeting(old, context, "move"), to=_day(new, context, "move", past=False), time=time,
                        board=board)
 
 
@@ -192,9 +206,9 @@ def meeting_list(text: str, context: Context) -> ListMeetings:
 @verb(P, "add", "/plan add <title> for <meeting date | month | next meeting | tbc> [owner <who>] "
                 "[monthly|quarterly] [private] [board <name>]", acts=(Act.PLAN_ADD,),
       about="put a paper on the forward plan",
-      examples=[("A paper for a meeting", "plan add Update on Mobile Policing for 3 January 2019 owner AH"),
+      examples=[("A paper for a meeting", "plan add Update on Mobile Policing for {meeting} owner AH"),
                 ("A quarterly rolling report",
-                 "plan add Crime Prevention Strategy Action Plan quarterly from March 2019 owner VH"),
+                 "plan add Crime Prevention Strategy Action Plan quarterly from {month} owner VH"),
                 ("Added once a date is identified", "plan add DVPO and DVPN study for tbc owner AH and VH")])
 def plan_add(text: str, context: Context) -> AddPaper:
     found = scan(text, clauses=PLAN_CLAUSES, boards=context.boards, flags=("private", "monthly", "quarterly"),
@@ -206,7 +220,7 @@ def plan_add(text: str, context: Context) -> AddPaper:
     odd = _ODD_RECURRENCE.search(title)
     if odd:
         raise refuse(f"“{odd.group(1)}” is not a recurrence Clerk keeps: a paper repeats monthly or "
-                     "quarterly (e.g. quarterly from March 2019).", P, "add")
+                     f"quarterly (e.g. quarterly from {dated('{month}', context.today)}).", P, "add")
     problem = title_problem(title, "paper")
     if problem:
         raise refuse(problem, P, "add")
@@ -221,7 +235,7 @@ def plan_add(text: str, context: Context) -> AddPaper:
 
 @verb(P, "move", "/plan move FP-<n> to <meeting date | month | next meeting | tbc> [board <name>]",
       acts=(Act.PLAN_CHANGE,), about="move a paper to another meeting or month",
-      examples=[("Move a paper", "plan move FP-3 to April 2019")])
+      examples=[("Move a paper", "plan move FP-3 to {later_month}")])
 def plan_move(text: str, context: Context) -> MovePaper:
     number, rest = take_fp(text, "move")
     board, rest = _board_and_rest(rest, context, P, "move")
@@ -258,7 +272,7 @@ def plan_received(text: str, context: Context) -> PaperReceived:
 
 
 @verb(P, "list", "/plan list [<month> | tbc | all] [board <name>]", synonyms=("ls",), acts=(Act.READ,),
-      about="the forward plan", examples=[("The plan", "plan list · plan list March 2019 · plan list tbc")])
+      about="the forward plan", examples=[("The plan", "plan list · plan list {month} · plan list tbc")])
 def plan_list(text: str, context: Context) -> ListPlan:
     board, rest = _board_and_rest(text, context, P, "list")
     word = rest.strip().lower()
@@ -266,5 +280,5 @@ def plan_list(text: str, context: Context) -> ListPlan:
         return ListPlan(which=word or "coming", board=board)
     when = when_from(rest, context, P, "list")
     if when.kind != "month":
-        raise refuse(f"List a month (March 2019), tbc or all, not “{rest}”.", P, "list")
+        raise refuse(f"List a month ({dated('{month}', context.today)}), tbc or all, not “{rest}”.", P, "list")
     return ListPlan(which="month", month=when.day, board=board)

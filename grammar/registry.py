@@ -16,6 +16,7 @@ from grammar.commands import Command
 from grammar.dates import EXAMPLES, DateError, read_due, read_when
 from grammar.refs import REF_FORMS, take_ref
 from grammar.who import WhoError, read_who
+from store import names
 from store.nearest import either, nearest
 from store.permissions import Act
 from store.terms import MAX_TITLE, Ref, Refusal, When, Who
@@ -36,8 +37,9 @@ class Context:
     today: dt.date
     boards: tuple[str, ...] = ()
     initials: frozenset[str] = frozenset()
-    names: Mapping[str, str] = field(default_factory=dict)  # lower-case -> as registered
+    names: Mapping[str, str] = field(default_factory=dict)  # store.names.key(name) -> as registered
     name_of: Callable[[str], str | None] | None = None
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a first name's key -> full names
 
     def plain(self, text: str) -> str:
         return slacktext.plain(text, self.name_of)
@@ -70,6 +72,25 @@ def verb(noun: str, name: str, usage: str, *, examples: Sequence[tuple[str, str]
     return register
 
 
+def example_dates(today: dt.date) -> dict[str, str]:
+    """The dates help's examples use, from today: a Thursday meeting in the month after next, a
+    week and five weeks after it, and the months after that. Never in the past, never too far out."""
+    month = (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)  # the month after next
+    meeting = month + dt.timedelta(days=(3 - month.weekday()) % 7)  # its first Thursday
+    later_month = (month + dt.timedelta(days=62)).replace(day=1)
+
+    def day(d: dt.date) -> str:
+        return f"{d.day} {d:%B %Y}"
+    return {"meeting": day(meeting), "week_later": day(meeting + dt.timedelta(days=7)),
+            "later_meeting": day(meeting + dt.timedelta(days=35)), "meeting_day": f"{meeting.day} {meeting:%B}",
+            "month": f"{month:%B %Y}", "month_name": f"{month:%B}", "later_month": f"{later_month:%B %Y}"}
+
+
+def dated(example: str, today: dt.date) -> str:
+    """An example of the registry with its dates written from today (help never shows a past date)."""
+    return example.format(**example_dates(today)) if "{" in example else example
+
+
 def usage(noun: str, name: str) -> str:
     return VERBS[(noun, name)].usage
 
@@ -96,13 +117,15 @@ def board_named(value: str | None, context: Context, noun: str, name: str) -> st
     """The board a `board` clause names: a known board (in any case), else refused with the nearest."""
     if value is None:
         return None
-    want = " ".join(value.strip().strip('"“”').split())
-    for known in context.boards:
-        if known.lower() == want.lower():
-            return known
+    want = " ".join(names.visible(value).strip().strip('"“”').split())
+    known = names.find(want, context.boards)
+    if known is not None:
+        return known
+    if not want:
+        raise refuse("Which board? Give its name after “board”.", noun, name)
     words = want.split()
     for n in range(1, min(len(words), 6) + 1):  # the board a typo was meant to be, from the first words
-        near = nearest(" ".join(words[:n]), context.boards, n=1, limit=2)
+        near = nearest(" ".join(words[:n]), context.boards, n=1, limit=2, key=names.loose)
         if near:
             raise refuse(f"There is no board “{' '.join(words[:n])}”. Did you mean {near[0]}?", noun, name)
     known = f" Boards: {', '.join(context.boards)}." if context.boards else ""
@@ -114,16 +137,17 @@ def take_board_prefix(text: str, context: Context) -> tuple[str | None, str]:
     words = text.split(None, 1)
     if not words or words[0].lower() != "board" or len(words) < 2:
         return None, text
-    tail = words[1]
+    tail = words[1].split()
     for known in sorted(context.boards, key=len, reverse=True):
-        if tail.lower().startswith(known.lower()) and tail[len(known):len(known) + 1] in ("", " ", ":", ","):
-            return known, tail[len(known):].lstrip(" :,").strip()
+        n = len(known.split())
+        if len(tail) >= n and names.same(" ".join(tail[:n]).rstrip(":,"), known):
+            return known, " ".join(tail[n:]).lstrip(" :,").strip()
     return None, text
 
 
 def owners_from(value: str, context: Context, noun: str, name: str, clause: str = "owner") -> tuple[Who, ...]:
     try:
-        return tuple(read_who(value, context.initials, context.names))
+        return tuple(read_who(value, context.initials, context.names, context.aliases))
     except WhoError as exc:
         raise refuse(f"I can't read “{value}” as {clause}s: {exc}{_quote_hint(clause, noun, name)}", noun,
                      name) from None
@@ -162,7 +186,7 @@ def only_head(scanned: Scanned, noun: str, name: str) -> str:
 
 def title_problem(title: str, what: str = "action") -> str | None:
     """What is wrong with a title however it was given (typed, or written in a form)."""
-    if not title:
+    if not names.visible(title).strip():  # nothing, or only invisible characters (a zero-width space)
         return f"The {what} needs a title."
     if len(title) > MAX_TITLE:
         return f"That title is {len(title)} characters; keep it to {MAX_TITLE} and add the detail as an update."

@@ -9,6 +9,10 @@ grammar reads `owner <@U123>` as that Slack user) in a form nobody can type: the
 characters below, which ingress refuses in typed text. Modal inputs are not escaped by Slack and
 never pass through here.
 
+Invisible and direction characters (a zero-width space, a right-to-left override) are taken out
+and the text is put in Unicode's composed form (store.names.visible): nobody means them, and a
+title of only a zero-width space is no title.
+
 Free text (titles, updates, notes, conditions) is kept as words: `plain` writes a token out as
 `@name`, `#channel`, `@here` or `label (https://…)`, so nothing a person typed can become a live
 mention, broadcast or link when Clerk shows it again (render escapes it exactly once).
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from store.names import visible
 
 OPEN, CLOSE = "\x02", "\x03"  # around a Slack token inside typed text (not white space to str.split)
 MAX_TEXT = 4000  # characters of a command; Slack's own limit for a slash command's text is 4,000 too
@@ -27,6 +33,9 @@ _CONSOLE_TOKEN = re.compile(r"<([@#][UWCG][A-Z0-9]{2,31}(?:\|[^<>]{0,200})?)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TOKEN = re.compile(OPEN + "([^" + OPEN + CLOSE + "]*)" + CLOSE)
 MENTION = re.compile(OPEN + r"@([UW][A-Z0-9]{2,31})(?:\|([^" + CLOSE + "]*))?" + CLOSE)
+# a channel by its name, as only the console writes it (Slack sends a picked channel as <#C…|name>)
+_CONSOLE_CHANNEL = re.compile(r"(?<![\w<#&\x02])#((?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,79})(?![\w.-])")
+NAMED_CHANNEL = re.compile(OPEN + r"#([a-z0-9][a-z0-9_.-]*)" + CLOSE)
 CHANNEL = re.compile(OPEN + r"#([CG][A-Z0-9]{2,31})(?:\|([^" + CLOSE + "]*))?" + CLOSE)
 
 
@@ -59,12 +68,15 @@ def from_slack(raw: str) -> str:
         out.append(OPEN + decode(body) + (sep + decode(label) if sep else "") + CLOSE)
         at = m.end()
     out.append(decode(raw[at:]))
-    return "".join(out)
+    return visible("".join(out))
 
 
 def from_console(raw: str) -> str:
-    """Text typed at the console is not escaped; `<@U0123ABC>` written by hand names a Slack user."""
-    return _CONSOLE_TOKEN.sub(lambda m: OPEN + m.group(1) + CLOSE, raw)
+    """Text typed at the console is not escaped; `<@U0123ABC>` written by hand names a Slack user,
+    and `#pr-board` a channel by its name (bot.py's console resolves it through Slack when Clerk is
+    connected; otherwise it is kept by name: NAMED_CHANNEL)."""
+    text = _CONSOLE_TOKEN.sub(lambda m: OPEN + m.group(1) + CLOSE, raw)
+    return visible(_CONSOLE_CHANNEL.sub(lambda m: OPEN + "#" + m.group(1).lower() + CLOSE, text))
 
 
 def plain(text: str, name_of: Callable[[str], str | None] | None = None) -> str:

@@ -15,6 +15,7 @@ from store.actions import OPEN_STATES, Listed, listed
 from store.models import Action
 from store.people import on_slack, reach, secretaries_of
 from store.terms import describe
+from store.words import count
 
 log = logging.getLogger("clerk.jobs")
 NAME = "action-reminders"
@@ -35,7 +36,7 @@ def occasion(due: dt.date, today: dt.date, offsets: list[int], notify: Notifier)
     for n in sorted(offsets, reverse=True):
         if notify.calendar.working_days_before(due - dt.timedelta(days=n), 0) <= today:
             days = (due - today).days
-            found = f"before-{n}", "due tomorrow" if days == 1 else f"due in {days} days"
+            found = f"before-{n}", "due tomorrow" if days == 1 else f"due in {count(days, 'day')}"
     return found
 
 

@@ -10,6 +10,7 @@ from render.fmt import Plain
 from store.actions import Change, overdue, status_label
 from store.models import Action, ActionEvent, Person
 from store.terms import OPEN_STATES, describe
+from store.words import count, listed
 
 DUE_SOON_DAYS = 14
 # A one-line view (lists, reminders, cards, App Home) fits one 3,000-character section whatever
@@ -21,7 +22,7 @@ MAX_STATE_SHOWN = 300
 
 
 def who(people: Sequence[Person]) -> str:
-    return " and ".join(p.label for p in people) if people else "no owner"
+    return listed(p.label for p in people) if people else "no owner"
 
 
 def due_text(action: Action, today: dt.date) -> str:
@@ -109,7 +110,7 @@ def what_happened(change: Change, fmt: Plain, *, visible: bool = True) -> str:
     if kind == "snoozed":
         return f"reminders snoozed until {describe(dt.date.fromisoformat(change.new))}"
     if kind == "owners":
-        return f"owners now {fmt.esc(change.new or '')}" if visible else "owners changed"
+        return f"owners now {fmt.esc(listed((change.new or '').split('; ')) or 'nobody')}" if visible else "owners changed"
     return {"proposed": "closure proposed (the chair or a secretary confirms it)",
             "confirmed": "closure confirmed; closed"}.get(kind, kind)
 
@@ -189,11 +190,11 @@ def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.dat
             lines.append(fmt.italic(fmt.esc(owner)))
             for a in by_owner[owner]:
                 others = [o.label for o in a.owners if o.label != owner]
-                joint = f" (joint with {fmt.esc(' and '.join(others))})" if others else ""
+                joint = f" (joint with {fmt.esc(listed(others))})" if others else ""
                 lines.append(f"• {line(a, fmt, today, with_owners=False)}{joint}")
         lines += _hidden(sum(not visible(a) for a in rest))
     return lines
 
 
 def _hidden(n: int) -> list[str]:
-    return [f"{n} Part B action{'s' * (n != 1)} (text not shown here)"] if n else []
+    return [f"{count(n, 'Part B action')} (text not shown here)"] if n else []

@@ -1,6 +1,8 @@
 """Two ways to write the same words: Slack mrkdwn (escaped) and plain text (the console)."""
 from __future__ import annotations
 
+import re
+
 
 class Plain:
     slack = False
@@ -52,3 +54,24 @@ class Mrkdwn(Plain):
 
 
 PLAIN, MRKDWN = Plain(), Mrkdwn()
+
+
+_TOKEN = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def as_plain(mrkdwn: str) -> str:
+    """A message Clerk wrote for Slack, as plain text a person reads at a terminal or in a file (a
+    dry run of jobs, the console): Slack's tokens written out (`<#C1|pr-board>` → #pr-board,
+    `<https://…|label>` → label (https://…)) and its three entities decoded once, so
+    "Finance &amp; Audit Committee" reads "Finance & Audit Committee"."""
+    def word(m: re.Match) -> str:
+        sigil, body, label = m.group(1), m.group(2), m.group(3)
+        if sigil == "@":
+            return f"@{label or body}"
+        if sigil == "#":
+            return f"#{label or body}"
+        if sigil == "!":
+            return f"@{label or body.split('^')[0]}"
+        return f"{label} ({body})" if label and label != body else body
+    text = _TOKEN.sub(word, mrkdwn)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 from render.fmt import Plain
 from store.models import Board, PeopleEvent, Person
 from store.people import chair_of, members_of, on_slack, secretaries_of
+from store.words import count, listed, plural
 
 
 def channel(channel_id: str | None, fmt: Plain) -> str:
     if not channel_id:
         return "none yet"
+    if channel_id.startswith("#"):  # named at the console, not yet resolved through Slack
+        return fmt.esc(channel_id)
     return f"<#{channel_id}>" if fmt.slack else channel_id
 
 
@@ -21,11 +24,13 @@ def board_lines(board: Board, fmt: Plain, tz: ZoneInfo, *, members: bool = False
     chair = chair_of(board)
     secretaries = secretaries_of(board)
     lines = [f"Chair: {fmt.esc(chair.signature) if chair else 'none yet'}",
-             f"Secretaries: {fmt.esc(', '.join(p.signature for p in secretaries)) or 'none yet'}",
+             f"Secretaries: {fmt.esc(listed(p.signature for p in secretaries)) or 'none yet'}",
              f"Channel: {channel(board.channel_id, fmt)}",
              f"closure {board.closure_rule} · numbering {board.numbering} · paper-deadline "
-             f"{board.paper_deadline_days} working days · publication {board.publication_days} working days · "
-             f"reminders {board.reminder_days} days before · timezone {board.timezone or tz.key} · "
+             f"{count(board.paper_deadline_days, 'working day')} · publication {count(board.publication_days, 'working day')} · "
+             f"reminders {board.reminder_days} "
+             f"{plural('day', 2 if ',' in board.reminder_days else int(board.reminder_days or 0))} "
+             f"before · timezone {board.timezone or tz.key} · "
              f"digest-day {board.digest_day}"]
     if members:
         everyone = members_of(board)

@@ -25,6 +25,7 @@ from store import people
 from store.actions import Change
 from store.models import Board
 from store.permissions import Act
+from store.terms import Refusal
 
 WEEK = dt.timedelta(days=7)
 
@@ -50,7 +51,8 @@ def new(turn: Turn, cmd: NewAction) -> Said:
     turn.require(Act.RAISE, board=board)
     owners = turn.people(cmd.owners, board) if cmd.owners else [turn.actor]
     due = turn.due_date(cmd.due, board)
-    change = log.raise_action(turn.s, board, turn.actor, cmd.title, owners, due, cmd.private, turn.now, turn.today,
+    title = _not_twice(turn, board, cmd.title, owners) if cmd.numbered is None else cmd.title
+    change = log.raise_action(turn.s, board, turn.actor, title, owners, due, cmd.private, turn.now, turn.today,
                               source=cmd.source, numbered=cmd.numbered)
     action, fmt = change.action, turn.fmt
     turn.refresh(owners + [turn.actor])
@@ -64,6 +66,24 @@ def new(turn: Turn, cmd: NewAction) -> Said:
     if not cmd.owners:
         lines.append(f"No owner was named, so it is yours; /action assign {action.ref} <who> gives it to someone else.")
     return Said(lines, action=action)
+
+
+def _not_twice(turn: Turn, board: Board, title: str, owners) -> str:
+    """An action the same as an open one (title, board and owners) is asked about before it is
+    raised: the same words again with “again” at the end raise it."""
+    stem = title[:-len(AGAIN)].rstrip(" ,;:–—-") if title.lower().endswith(AGAIN) else None
+    if stem and log.open_twin(turn.s, board, stem, owners) is not None:
+        return stem
+    twin = log.open_twin(turn.s, board, title, owners)
+    if twin is None:
+        return title
+    raise Refusal(f"{twin.ref} is already open on {board.name}'s log with that title and "
+                  f"{'owner' if len(owners) == 1 else 'owners'} ({render.who(twin.owners)}, "
+                  f"{render.due_text(twin, turn.today)}). Nothing was raised. To raise a second one anyway, send the "
+                  f"same command with “again” at the end; to add to {twin.ref}: /action update {twin.ref} <text>")
+
+
+AGAIN = " again"
 
 
 @runs(UpdateAction)

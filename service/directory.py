@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from grammar.registry import Context
+from store import names
 from store.db import KeptReader, reading
 from store.models import Board, Person
 from store.people import VERSION_SQL, directory_version
@@ -23,14 +24,25 @@ class Snapshot:
     version: int = -1
     boards: tuple[str, ...] = ()
     initials: frozenset[str] = frozenset()
-    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> as registered
+    names: dict[str, str] = field(default_factory=dict)  # store.names.key(name) -> as registered
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a first name's key -> full names
     slack_names: dict[str, str] = field(default_factory=dict)  # Slack user id -> name
     persons: dict[str, int] = field(default_factory=dict)  # Slack user id -> person id
     channels: dict[str, str] = field(default_factory=dict)  # channel id -> board name
 
     def context(self, today: dt.date) -> Context:
         return Context(today=today, boards=self.boards, initials=self.initials, names=self.names,
-                       name_of=self.slack_names.get)
+                       name_of=self.slack_names.get, aliases=self.aliases)
+
+
+def first_names(full_names) -> dict[str, tuple[str, ...]]:
+    """Each first name (and each name's every word after a title) -> the full names it may mean."""
+    found: dict[str, list[str]] = {}
+    for name in full_names:
+        words = names.key(name).split()
+        if len(words) > 1:
+            found.setdefault(words[0], []).append(name)
+    return {first: tuple(dict.fromkeys(full)) for first, full in found.items()}
 
 
 class Directory:
@@ -64,7 +76,8 @@ class Directory:
             version=version,
             boards=tuple(name for name, _ in boards),
             initials=frozenset(i for _, i, _, _ in people if i),
-            names={name.lower(): name for _, _, name, _ in people if name},
+            names={names.key(name): name for _, _, name, _ in people if name},
+            aliases=first_names(name for _, _, name, _ in people if name),
             slack_names={u: name for _, _, name, u in people if u},
             persons={u: pid for pid, _, _, u in people if u},
             channels={c: name for name, c in boards if c},

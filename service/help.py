@@ -2,9 +2,11 @@
 verb's usage and examples are written once."""
 from __future__ import annotations
 
+import datetime as dt
+
 from grammar.commands import Help
 from grammar.language import all_verbs
-from grammar.registry import NOUNS, verbs_of
+from grammar.registry import NOUNS, dated, verbs_of
 from render.fmt import Plain
 from service.turn import Said, Turn, runs
 
@@ -15,7 +17,7 @@ FORMS = ("Refs: 74/18, 74, #74 or Action 74 · Dates: 14/12, 22 December, end of
          "and after @Clerk in a channel, without the slash. A title with clause words in it goes in quotes.")
 
 
-def help_text(noun: str, topic: str | None, fmt: Plain) -> list[str]:
+def help_text(noun: str, topic: str | None, fmt: Plain, today: dt.date) -> list[str]:
     if not noun:
         lines = [fmt.bold("Clerk keeps the action log and forward plan — what you can type")]
         lines += [f"• {fmt.esc(f'/{n} help')}: {ABOUT[n]}" for n in NOUNS]
@@ -28,14 +30,15 @@ def help_text(noun: str, topic: str | None, fmt: Plain) -> list[str]:
     lines += [f"• {fmt.esc(v.usage)}" for v in verbs or verbs_of(noun)]
     if not topic:
         lines.append(fmt.bold("Examples"))
-        lines += [f"• {label}: {fmt.esc(example)}" for v in verbs for label, example in v.examples]
+        lines += [f"• {label}: {fmt.esc(dated(example, today))}" for v in verbs
+                  for label, example in v.examples]
         lines.append(FORMS)
     return lines
 
 
 @runs(Help)
 def show_help(turn: Turn, cmd: Help) -> Said:
-    return Said(help_text(cmd.about, cmd.topic, turn.fmt))
+    return Said(help_text(cmd.about, cmd.topic, turn.fmt, turn.today))
 
 
 def command_list() -> str:

@@ -17,6 +17,7 @@ from grammar.commands import (
 from render import people as render
 from service.turn import Said, Turn, runs
 from store import boards, people
+from store import permissions as rules
 from store.boards import RoleChange
 from store.models import ActionOwner, Board, Person, PlanItemOwner
 from store.permissions import Act
@@ -62,13 +63,15 @@ def set_up_board(turn: Turn, cmd: SetUpBoard) -> Said:
     if creating:
         board = boards.create_board(turn.s, turn.actor, cmd.name, turn.now)
     made: list[str] = []
+    if cmd.roles or cmd.channel:  # decided once, on the rights the speaker had when it was typed
+        rules.require(turn.actor, Act.BOARD_OFFICERS, board=board)
     for words in cmd.roles:
         holders = turn.people(words.people, board)
         made += boards.change_roles(turn.s, board, turn.actor, RoleChange(words.role, tuple(holders), words.how),
-                                    turn.now, creating=creating)
+                                    turn.now, creating=creating, allowed=True)
         turn.refresh(holders)
     if cmd.channel:
-        made += boards.set_channel(turn.s, board, turn.actor, cmd.channel, turn.now)
+        made += boards.set_channel(turn.s, board, turn.actor, cmd.channel, turn.now, allowed=True)
     fmt = turn.fmt
     head = f"Set up board {fmt.bold(fmt.esc(board.name))}." if creating else \
         f"Updated board {fmt.bold(fmt.esc(board.name))}" + (f": {fmt.esc('; '.join(made))}." if made else ": no change.")

@@ -1,6 +1,8 @@
 """/meeting and /plan: one store call each, rendered; the board's channel and owners are told."""
 from __future__ import annotations
 
+import datetime as dt
+
 from grammar.commands import (
     AddMeetings,
     AddPaper,
@@ -66,10 +68,16 @@ def meeting_add(turn: Turn, cmd: AddMeetings) -> Said:
     return Said(lines)
 
 
+def _day_of(turn: Turn, board, cmd) -> dt.date:
+    """The meeting a command names: by its date, or by a phrase (store.meetings.named, the one
+    resolver that due dates and papers use too)."""
+    return cmd.day if cmd.day is not None else meetings.named(turn.s, board, cmd.meeting, turn.today).day
+
+
 @runs(ConfirmMeeting)
 def meeting_confirm(turn: Turn, cmd: ConfirmMeeting) -> Said:
     board = turn.board(cmd.board)
-    meeting = meetings.confirm(turn.s, board, turn.actor, cmd.day)
+    meeting = meetings.confirm(turn.s, board, turn.actor, _day_of(turn, board, cmd))
     turn.post(board, f"The meeting on {describe(meeting.day)} is confirmed.")
     return Said([f"Confirmed: {render.meeting_line(meeting, turn.fmt, turn.calendar)}."])
 
@@ -77,7 +85,7 @@ def meeting_confirm(turn: Turn, cmd: ConfirmMeeting) -> Said:
 @runs(CancelMeeting)
 def meeting_cancel(turn: Turn, cmd: CancelMeeting) -> Said:
     board = turn.board(cmd.board)
-    meeting, moved = meetings.cancel(turn.s, board, turn.actor, cmd.day)
+    meeting, moved = meetings.cancel(turn.s, board, turn.actor, _day_of(turn, board, cmd))
     month = f"{meeting.day:%B %Y}"
     for item in moved:
         for owner in item.owners:
@@ -92,15 +100,16 @@ def meeting_cancel(turn: Turn, cmd: CancelMeeting) -> Said:
 @runs(MoveMeeting)
 def meeting_move(turn: Turn, cmd: MoveMeeting) -> Said:
     board = turn.board(cmd.board)
-    meeting, papers = meetings.move(turn.s, board, turn.actor, cmd.day, cmd.to, cmd.time, turn.today)
+    day = _day_of(turn, board, cmd)
+    meeting, papers = meetings.move(turn.s, board, turn.actor, day, cmd.to, cmd.time, turn.today)
     for item in papers:
         deadline = plan.paper_deadline(item, turn.calendar)
         for owner in item.owners:
-            turn.tell(owner, board, f"The {MRKDWN.esc(board.name)} meeting on {describe(cmd.day)} moves to "
+            turn.tell(owner, board, f"The {MRKDWN.esc(board.name)} meeting on {describe(day)} moves to "
                                     f"{describe(cmd.to)}; your paper {MRKDWN.bold(item.ref)} {MRKDWN.esc(item.title)} "
                                     f"is now due by {describe(deadline)}.")
-    turn.post(board, f"The meeting on {describe(cmd.day)} moves to {describe(cmd.to)}.")
-    return Said([f"Moved the meeting on {describe(cmd.day)} to {render.meeting_line(meeting, turn.fmt, turn.calendar)}."]
+    turn.post(board, f"The meeting on {describe(day)} moves to {describe(cmd.to)}.")
+    return Said([f"Moved the meeting on {describe(day)} to {render.meeting_line(meeting, turn.fmt, turn.calendar)}."]
                 + ([f"{_papers(len(papers))} moved with it; their owners are told the new deadline."] if papers else []))
 
 

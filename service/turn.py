@@ -132,23 +132,13 @@ class Turn:
             return None
         if when.kind == "day":
             return when.day
-        coming = meetings.upcoming(self.s, board, self.today, 12)
-        if when.kind == "next meeting":
-            found = coming[:1]
-        elif when.kind == "meeting after next":
-            found = coming[1:2]
-        elif when.kind == "month's meeting":
-            found = [m for m in coming if (m.day.year, m.day.month) == (when.day.year, when.day.month)][:1]
-        else:  # "meeting on"
-            found = [m for m in coming if m.day == when.day]
-        if found:
-            return found[0].day
-        listed = ", ".join(describe(m.day) for m in coming[:5])
-        if not coming:
-            raise Refusal(f"{board.name} has no meeting coming up, so “{when.words()}” is no date yet. Add the "
-                          f"meeting first (/meeting add 3 January 2019 10am) or give a date, e.g. 14/12.")
-        raise Refusal(f"{board.name} has no {when.words() if when.kind != 'meeting on' else 'meeting on ' + describe(when.day)}"
-                      f" coming up. Its coming meetings: {listed}. Give one of those, or a date.")
+        day = meetings.named(self.s, board, when, self.today).day
+        if when.before:  # "before the next meeting": the last working day before it
+            day = self.calendar.working_days_before(day, 1)
+            if day < self.today:
+                raise Refusal(f"The working day before {board.name}'s meeting on {describe(day)} has passed. "
+                              f"Give a date, e.g. due {describe(self.today + dt.timedelta(days=7))}.")
+        return day
 
     # -- what Slack is owed ------------------------------------------------------------------
 

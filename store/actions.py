@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
-from store import numbering
+from store import names, numbering, words
 from store import permissions as rules
 from store.imports import finished_only
 from store.models import OPEN_ACTIONS_INDEX, OPEN_STATE_WORDS, Action, ActionEvent, ActionOwner, Board, Person
@@ -26,7 +26,7 @@ from store.nearest import either, nearest
 from store.numbering import numbering_year
 from store.people import add_members
 from store.permissions import Act
-from store.terms import OPEN_STATES, ActionId, ClosureRule, Ref, Refusal, Status, format_ref
+from store.terms import OPEN_STATES, ActionId, ClosureRule, NoChange, Ref, Refusal, Status, describe, format_ref
 
 __all__ = ["numbering_year", "OPEN_STATES"]
 
@@ -113,7 +113,8 @@ def find(s: Session, target: Ref | ActionId, board: Board | None, *, changing: b
         if elsewhere:
             raise Refusal(f"{ref} is on {elsewhere[0].board.name}'s log, not {board.name}'s. "
                           f"Add “board {elsewhere[0].board.name}” after the ref, or type it in that board's channel.")
-    raise Refusal(f"There is no action {ref}" + nearest_refs(s, ref, board) + ".")
+    near = nearest_refs(s, ref, board)
+    raise Refusal(f"There is no action {ref}" + (near or "."))
 
 
 def nearest_refs(s: Session, ref: Ref, board: Board | None) -> str:
@@ -248,6 +249,15 @@ def raise_action(s: Session, board: Board, actor: Person | None, title: str, own
     return Change(action, "raised")
 
 
+def open_twin(s: Session, board: Board, title: str, owners: Sequence[Person]) -> Action | None:
+    """An open action on the board with the same title (as people mean it) and the same owners."""
+    same = s.scalars(select(Action).where(Action.board_id == board.id, Action.status.in_(OPEN_STATES),
+                                          func.lower(Action.title) == title.lower()).limit(20)).all()
+    want = {p.id for p in owners}
+    return next((a for a in same if names.key(a.title) == names.key(title) and {p.id for p in a.owners} == want),
+                None)
+
+
 def add_update(s: Session, action: Action, actor: Person, text: str, now: dt.datetime, today: dt.date) -> Change:
     _require(action, actor, Act.CHANGE_ACTION, "update it")
     _event(s, action, actor, now, today, "update", text=text)
@@ -302,6 +312,8 @@ def reopen(s: Session, action: Action, actor: Person, note: str, now: dt.datetim
 
 def set_due(s: Session, action: Action, actor: Person, due: dt.date, now: dt.datetime, today: dt.date) -> Change:
     _require(action, actor, Act.CHANGE_ACTION, "change the due date of it")
+    if action.due == due:
+        raise NoChange(f"No change: {action.ref} is already due {describe(due)}.")
     old = action.due.isoformat() if action.due else None
     _set(s, action, due=due)
     _event(s, action, actor, now, today, "due", old=old, new=due.isoformat())
@@ -312,6 +324,8 @@ def snooze(s: Session, action: Action, actor: Person, until: dt.date, now: dt.da
     _require(action, actor, Act.CHANGE_ACTION, "snooze it")
     if action.status == Status.CLOSED:
         raise Refusal(f"{action.ref} is closed; there is nothing to remind anyone of.")
+    if action.snoozed_until == until:
+        raise NoChange(f"No change: {action.ref}'s reminders are already snoozed until {describe(until)}.")
     old = action.snoozed_until.isoformat() if action.snoozed_until else None
     _set(s, action, snoozed_until=until)
     _event(s, action, actor, now, today, "snoozed", old=old, new=until.isoformat())
@@ -323,6 +337,8 @@ def assign(s: Session, action: Action, actor: Person, people: Sequence[Person], 
     _require(action, actor, Act.OFFICER_ACTION, f"reassign {action.ref}")
     old_people = action.owners
     new_people = list(old_people) + [p for p in people if p not in old_people] if add else list(people)
+    if new_people == list(old_people):
+        raise NoChange(f"No change: {action.ref}'s owners are already {words.listed(p.label for p in new_people)}.")
     action.owner_links = [ActionOwner(person=p, position=i) for i, p in enumerate(new_people)]
     add_members(s, action.board, new_people, actor, now)
     _event(s, action, actor, now, today, "owners", old=owners_label(old_people), new=owners_label(new_people))

@@ -3,14 +3,15 @@ settings. Every change is recorded (store.people.record) and checked (store.perm
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from store import names
 from store import permissions as rules
 from store.models import Board, BoardRole, Person
+from store.nearest import nearest
 from store.people import CHAIR, MEMBER, SECRETARY, boards_of, chair_of, record, roles_of, secretaries_of
 from store.permissions import Act
 from store.terms import Refusal
@@ -25,7 +26,8 @@ def board_names(s: Session) -> list[str]:
 
 
 def board_key(name: str) -> str:
-    return " ".join(name.split()).lower()
+    """How a board's name is looked up: lookalikes of one name have one key (store.names)."""
+    return names.loose(name)
 
 
 # The board a command is to change comes with its roles, which the rules then read: one statement,
@@ -38,7 +40,12 @@ _FIRST_BOARDS = {roles: q.order_by(Board.name).limit(20) for roles, q in _BOARD.
 
 
 def find_board(s: Session, name: str, *, roles: bool = True) -> Board | None:
-    return s.scalars(_NAMED[roles], {"key": board_key(name)}).unique().one_or_none()
+    board = s.scalars(_NAMED[roles], {"key": board_key(name)}).unique().one_or_none()
+    if board is None:  # a board whose key was made before names were compared as people mean them
+        found = names.find(name, board_names(s))
+        if found is not None:
+            board = s.scalars(_BOARD[roles].where(Board.name == found)).unique().one_or_none()
+    return board
 
 
 def board_of_channel(s: Session, channel_id: str | None, *, roles: bool = True) -> Board | None:
@@ -55,10 +62,10 @@ def board_for(s: Session, name: str | None, channel_id: str | None, person: Pers
     if name:
         board = find_board(s, name, roles=roles)
         if board is None:
-            names = board_names(s)
-            near = difflib.get_close_matches(name, names, n=1)
+            known = board_names(s)
+            near = nearest(name, known, n=1, key=names.loose)
             raise Refusal(f"There is no board “{name}”." + (f" Did you mean {near[0]}?" if near else "")
-                          + (f" Boards: {', '.join(names)}." if names else ""))
+                          + (f" Boards: {', '.join(known)}." if known else ""))
         return board
     board = board_of_channel(s, channel_id, roles=roles)
     if board is not None:
@@ -79,8 +86,8 @@ def board_for(s: Session, name: str | None, channel_id: str | None, person: Pers
 
 
 def check_board_name(name: str) -> str:
-    name = " ".join(name.split()).strip('"“”')
-    if not name:
+    name = " ".join(names.visible(name).split()).strip('"“”')
+    if not names.loose(name):
         raise Refusal("Which board? Give its name first.")
     if len(name) > MAX_BOARD_NAME or len(board_key(name)) > MAX_BOARD_NAME:
         raise Refusal(f"A board name is at most {MAX_BOARD_NAME} characters.")
@@ -112,10 +119,13 @@ def create_board(s: Session, actor: Person, name: str, now: dt.datetime) -> Boar
 
 
 def change_roles(s: Session, board: Board, actor: Person, change: RoleChange, now: dt.datetime,
-                 *, creating: bool = False) -> list[str]:
+                 *, creating: bool = False, allowed: bool = False) -> list[str]:
     """Give or take a role. A board has one chair and always at least one secretary; nobody changes
-    their own role (another officer does), except in setting up a board they are making."""
-    rules.require(actor, Act.BOARD_OFFICERS, board=board)
+    their own role (another officer does), except in setting up a board they are making.
+    allowed=True: the caller asked the rules once, on the rights the speaker had when the command
+    was typed (a command naming a new secretary and a channel is not refused half-way)."""
+    if not allowed:
+        rules.require(actor, Act.BOARD_OFFICERS, board=board)
     holders = [r.person for r in board.roles if r.role == change.role]
     if change.how == "=":
         new = list(change.people)
@@ -162,21 +172,45 @@ def _role_words(role: str, plural: bool = False) -> str:
     return f"{article}{role}{'s' * plural}"
 
 
-def set_channel(s: Session, board: Board, actor: Person, channel: str, now: dt.datetime) -> list[str]:
-    rules.require(actor, Act.BOARD_OFFICERS, board=board)
+def set_channel(s: Session, board: Board, actor: Person, channel: str, now: dt.datetime,
+                *, allowed: bool = False) -> list[str]:
+    if not allowed:
+        rules.require(actor, Act.BOARD_OFFICERS, board=board)
     other = s.scalar(select(Board).where(Board.channel_id == channel, Board.id != board.id))
     if other is not None:
         raise Refusal(f"That channel is already {other.name}'s. Each board has its own channel.")
     if board.channel_id == channel:
         return []
     old, board.channel_id = board.channel_id, channel
-    record(s, now, actor, "channel", board=board, old=f"<#{old}>" if old else None, new=f"<#{channel}>")
+    record(s, now, actor, "channel", board=board, old=_channel_words(old) if old else None, new=_channel_words(channel))
     return ["channel set"]
 
 
 SETTING_COLUMNS = {"closure": "closure_rule", "numbering": "numbering", "paper-deadline": "paper_deadline_days",
                    "publication": "publication_days", "reminders": "reminder_days", "timezone": "timezone",
                    "digest-day": "digest_day"}
+
+
+NUMBER_SETTINGS = ("paper-deadline", "publication")
+
+
+def _setting_value(name: str, value: str) -> str:
+    """A setting's value as stored: reminder days largest first, without repeats (`1, 7` -> 7,1)."""
+    if name != "reminders":
+        return value
+    days = sorted({int(d) for d in value.replace(" ", "").split(",") if d}, reverse=True)
+    return ",".join(str(d) for d in days)
+
+
+def _contradiction(values: dict[str, str]) -> str | None:
+    """Settings that cannot all hold: papers due after the pack is published."""
+    deadline, publication = int(values["paper-deadline"] or 10), int(values["publication"] or 5)
+    if deadline <= publication:
+        return (f"Papers would be due after the pack is published: paper-deadline {deadline} working days "
+                f"before the meeting, publication {publication} clear working days before. Give a paper-deadline "
+                f"greater than publication, e.g. /clerk settings paper-deadline {publication + 5} "
+                f"publication {publication}.")
+    return None
 
 
 def setting(board: Board, name: str) -> str:
@@ -189,14 +223,17 @@ def change_settings(s: Session, board: Board, actor: Person, settings: dict[str,
     """Change a board's settings (values already read by the grammar). Switching the numbering
     continues after the board's highest number, so every ref the board has stays typeable."""
     rules.require(actor, Act.SETTINGS, board=board)
+    settings = {name: _setting_value(name, value) for name, value in settings.items()}
+    contradiction = _contradiction({**{n: setting(board, n) for n in SETTING_COLUMNS}, **settings})
+    if contradiction:
+        raise Refusal(contradiction)
     made = []
-    for name, value in settings.items():
+    for name, new in settings.items():
         old = setting(board, name)
-        new = ",".join(str(int(d)) for d in value.split(",")) if name == "reminders" else value
         if old == new:
             continue
         column = SETTING_COLUMNS[name]
-        setattr(board, column, int(new) if column.endswith("_days") else new)
+        setattr(board, column, int(new) if name in NUMBER_SETTINGS else new)
         record(s, now, actor, "setting", board=board, old=f"{name} {old or 'none'}", new=f"{name} {new}")
         made.append(f"{name} {new}")
         if name == "numbering":
@@ -204,3 +241,8 @@ def change_settings(s: Session, board: Board, actor: Person, settings: dict[str,
 
             continue_after_highest(s, board, today)
     return made
+
+
+def _channel_words(channel: str) -> str:
+    """A channel as the record of changes shows it: <#C0123>, or #name as the console kept it."""
+    return channel if channel.startswith("#") else f"<#{channel}>"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from store import permissions as rules
 from store.models import DROPPED, DUE, Board, ForwardPlanItem, Meeting, Person
 from store.permissions import Act
-from store.terms import Refusal, describe
+from store.terms import Refusal, When, describe
 
 
 def require_officer(board: Board, actor: Person, what: str) -> None:
@@ -30,6 +30,42 @@ def upcoming(s: Session, board: Board, today: dt.date, limit: int | None = None)
 def next_meeting(s: Session, board: Board, today: dt.date) -> Meeting | None:
     found = upcoming(s, board, today, limit=1)
     return found[0] if found else None
+
+
+MEETING_KINDS = ("next meeting", "meeting after next", "month's meeting", "meeting on")
+
+
+def named(s: Session, board: Board, when: When, today: dt.date) -> Meeting:
+    """The one resolver of meeting phrases, for due dates, papers and meetings alike: the next
+    meeting, the meeting after next, a month's (first) meeting, the meeting on a day. Refused, with
+    the board's coming meetings, when there is none such."""
+    coming = upcoming(s, board, today, 12)
+    if when.kind == "next meeting":
+        found = coming[:1]
+    elif when.kind == "meeting after next":
+        found = coming[1:2]
+    elif when.kind == "month's meeting":
+        found = [m for m in coming if (m.day.year, m.day.month) == (when.day.year, when.day.month)][:1]
+        if not found and when.day < today.replace(day=1) + dt.timedelta(days=400):
+            found = [m for m in [first_in_month(s, board, when.day)] if m is not None and m.day >= today]
+    else:  # "meeting on"
+        found = [m for m in [meeting_on(s, board, when.day)] if m is not None and not m.cancelled]
+    if found:
+        return found[0]
+    if not coming:
+        raise Refusal(f"{board.name} has no meeting coming up, so “{when.words()}” is no date yet. Add the "
+                      f"meeting first (/meeting add <date> [time]) or give a date, e.g. {today + dt.timedelta(days=14):%d/%m}.")
+    listed = ", ".join(describe(m.day) for m in coming[:5])
+    if when.kind == "month's meeting":
+        missing = f"no meeting in {when.day:%B %Y}"
+    elif when.kind == "meeting on":
+        cancelled = meeting_on(s, board, when.day)
+        missing = f"no meeting on {describe(when.day)}" + (" (it was cancelled)" if cancelled is not None else "")
+    elif when.kind == "meeting after next":
+        missing = "meeting after next (only one is coming up)"
+    else:
+        missing = "meeting coming up"
+    raise Refusal(f"{board.name} has {missing}. Its coming meetings: {listed}. Give one of those, or a date.")
 
 
 def first_in_month(s: Session, board: Board, month: dt.date) -> Meeting | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from store.words import listed
+
 
 def distance(a: str, b: str, limit: int = 3) -> int:
     """Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of one place),
@@ -46,6 +48,4 @@ def nearest(typed: str, candidates: Iterable[str], *, n: int = 3, limit: int | N
 
 def either(words: list[str], *, conjunction: str = "or") -> str:
     """"A", "A or B", "A, B or C"."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+    return listed(words, conjunction)

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from store import names
 from store import permissions as rules
 from store.models import (
     ActionEvent,
@@ -28,12 +29,13 @@ from store.models import (
     PlanEvent,
     PlanItemOwner,
 )
+from store.nearest import either, nearest
 from store.permissions import Act
 from store.terms import Refusal, Role, Who
 
 CHAIR, SECRETARY, MEMBER = Role.CHAIR, Role.SECRETARY, Role.MEMBER
 MAX_NAME = 120
-INITIALS = re.compile(r"[A-Za-z]{2,6}")
+INITIALS = re.compile(r"[^\W\d_]{2,6}")
 REGISTER_HINT = ("Register them first (a chair or secretary can): /clerk person {initials} @their-slack-name, "
                  "or their full name if they are not on Slack.")
 
@@ -206,10 +208,34 @@ def resolve(s: Session, whos: Sequence[Who], now: dt.datetime, *, actor: Person 
         elif person not in people:
             people.append(person)
     if unknown:
-        first = unknown[0]
-        initials = first.upper() if INITIALS.fullmatch(first) else "XX"
-        raise Refusal(f"I don't know {' and '.join(unknown)}. " + REGISTER_HINT.format(initials=initials))
+        raise Refusal(_unknown(s, [w for w in whos if w.value in unknown]))
     return people
+
+
+def _unknown(s: Session, whos: Sequence[Who]) -> str:
+    """Who Clerk does not know, with the registered people they may have meant."""
+    known = s.execute(select(Person.initials, Person.name).where(Person.console.is_(False)).limit(5000)).all()
+    by_initials = {i: n for i, n in known if i}
+    near: list[str] = []
+    for who in whos:
+        if who.kind == "initials":
+            near += [f"{i} ({by_initials[i]})" for i in nearest(who.value, list(by_initials), n=2, limit=1,
+                                                                key=names.loose)]
+        else:
+            near += nearest(who.value, [n for _, n in known], n=2, key=names.loose)
+    values = [w.value for w in whos]
+    said = f"I don't know {either(values, conjunction='and')}."
+    if near:
+        return f"{said} Did you mean {either(list(dict.fromkeys(near)))}? If not, " + \
+            REGISTER_HINT[0].lower() + REGISTER_HINT[1:].format(initials=_hint_initials(whos[0]))
+    return f"{said} " + REGISTER_HINT.format(initials=_hint_initials(whos[0]))
+
+
+def _hint_initials(who: Who) -> str:
+    if who.kind == "initials":
+        return who.value.upper()
+    letters = [w[0].upper() for w in who.value.split() if w[:1].isalpha() and w[0].isupper()]
+    return "".join(letters) if 2 <= len(letters) <= 6 else "XX"
 
 
 def _name(text: str) -> str:
@@ -261,6 +287,8 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
             record(s, now, actor, "initials", person=adopted, new=initials)
             return PersonChange(adopted, [f"initials {initials}"])
         rules.require(actor, Act.REGISTER, board=board)
+        if name is not None:
+            _not_a_lookalike(s, name)
         person = Person(initials=initials, slack_user_id=slack.value if slack else None,
                         name=_name(name or (slack.display if slack and slack.display else initials)), created=now)
         s.add(person)
@@ -387,6 +415,19 @@ def _has_anything(s: Session, person: Person) -> bool:
         if s.scalar(select(func.count()).select_from(table).where(table.person_id == person.id)):
             return True
     return False
+
+
+def _not_a_lookalike(s: Session, name: str) -> None:
+    """A new person whose name is an existing one's as people read it (case, quotes, spaces, invisible
+    characters aside) is refused: it is that person, or needs a name a reader can tell apart."""
+    want = names.loose(name)
+    for initials, known in s.execute(select(Person.initials, Person.name).where(Person.console.is_(False))
+                                     .limit(20000)).all():
+        if names.loose(known) == want:
+            who = f"{initials} ({known})" if initials else known
+            raise Refusal(f"“{name}” is already registered: {who}. If that is them, use "
+                          f"{initials or 'their name'}; if it is someone else, give a name readers can tell apart "
+                          f"(e.g. with a middle initial).")
 
 
 def _known_as(person: Person) -> str:

@@ -15,7 +15,7 @@ from store.models import DROPPED, DUE, LATE, RECEIVED, Board, ForwardPlanItem, M
 from store.nearest import either, nearest
 from store.people import add_members
 from store.permissions import Act
-from store.terms import RECUR_MONTHS, Recurrence, Refusal, When, describe
+from store.terms import RECUR_MONTHS, NoChange, Recurrence, Refusal, When, describe
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,12 @@ class Place:
 def place_for(s: Session, board: Board, when: When, today: dt.date) -> Place:
     if when.kind == "tbc":
         return Place()
-    if when.kind == "next meeting":
-        meeting = meetings.next_meeting(s, board, today)
-        if meeting is None:
-            raise Refusal(f"{board.name} has no meeting coming up. Add one with /meeting add <date>, "
-                          "or plan the paper for a month or tbc.")
-        return Place(meeting=meeting)
     if when.kind == "month":
         month = when.day.replace(day=1)
         meeting = meetings.first_in_month(s, board, month)
         return Place(meeting=meeting) if meeting else Place(month=month)
+    if when.kind in meetings.MEETING_KINDS:  # one resolver for meeting phrases (store.meetings.named)
+        return Place(meeting=meetings.named(s, board, when, today))
     meeting = meetings.meeting_on(s, board, when.day)
     if meeting is None or meeting.cancelled:
         state = "was cancelled" if meeting is not None else "is not a meeting of " + board.name
@@ -116,6 +112,8 @@ def move(s: Session, item: ForwardPlanItem, actor: Person, place: Place, now: dt
     if item.status == DROPPED:
         raise Refusal(f"{item.ref} was dropped; add it again with /plan add.")
     old = Place(item.meeting, item.month).describe()
+    if old == place.describe():
+        raise NoChange(f"No change: {item.ref} is already for {old}.")
     item.meeting, item.month = place.meeting, place.month
     _event(s, item, actor, now, "moved", old=old, new=place.describe())
 

@@ -24,6 +24,10 @@ class Refusal(Exception):
         return f"{self.message}\nUsage: {self.usage}" if self.usage else self.message
 
 
+class NoChange(Refusal):
+    """A change to what is already so: "no change" is said, and nothing is recorded."""
+
+
 class Status(StrEnum):
     """An action's state. The stored strings are the words the board uses."""
 
@@ -116,17 +120,22 @@ class When:
     """Where a forward-plan paper goes, or what meeting a due date is: a day, a month, the next
     meeting, the meeting after next, a month's meeting, or tbc."""
 
-    kind: str  # "day" | "month" | "next meeting" | "meeting after next" | "month's meeting" | "tbc"
+    kind: str  # "day" | "month" | "next meeting" | "meeting after next" | "month's meeting" | "meeting on" | "tbc"
     day: dt.date | None = None  # the day, or the first of the month
+    before: bool = False  # "before the next meeting": a due date the working day before that meeting
 
     def words(self) -> str:
+        if self.before:
+            return "before the " + When(self.kind, self.day).words().removeprefix("the ")
+        if self.kind == "meeting on":
+            return f"the meeting on {describe(self.day)}"
         if self.kind == "day":
             return describe(self.day)
         if self.kind == "month":
             return f"{self.day:%B %Y}"
         if self.kind == "month's meeting":
             return f"the {self.day:%B %Y} meeting"
-        return self.kind
+        return self.kind if self.kind == "tbc" else "the " + self.kind
 
 
 @functools.lru_cache(maxsize=4096)

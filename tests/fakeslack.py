@@ -161,6 +161,7 @@ METHOD_SCOPES: dict[str, str | dict[str, str] | None] = {
     "conversations.members": {"public": "channels:read", "private": "groups:read", "im": "im:read",
                               "mpim": "mpim:read"},
     "conversations.join": {"public": "channels:join"},
+    "conversations.list": "channels:read",  # (and groups:read for private ones: the console's #name, issue 28)
     "conversations.open": "im:write",
 }
 
@@ -691,6 +692,9 @@ class FakeSlack:
                     "permalink": f"https://example.slack.com/archives/{channel}/p{ts}"}
         if method == "conversations.open":
             return self._open(a)
+        if method == "conversations.list":  # one page: every channel described with set_channel
+            return {"ok": True, "channels": [dict(c) for c in self._channels.values() if not c["is_im"]],
+                    "response_metadata": {"next_cursor": ""}}
         if method == "conversations.info":
             info = self._channels.get(channel) or {
                 "id": channel, "name": channel, "is_private": False,

@@ -416,7 +416,7 @@ def test_the_command_line_imports_and_exports(tmp_path):
     done = bot(url, "import", "actions", str(PR_LOG), "--as-of", "2018-11-28")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Imported 22 actions from pr-board-log-2018-10.csv into P&R's log "
-                                  "(as of Wed 28 Nov 2018): 42/18 to 89/18; 22 open.\n")
+                                  "(as of Wed 28 Nov 2018): 42/18 to 89/18 (22 refs, with gaps); 22 open.\n")
     assert "New people without Slack: Gareth Nicholson, PBI, AP," in done.stdout
     assert "/clerk person" in done.stdout
 

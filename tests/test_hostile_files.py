@@ -235,7 +235,7 @@ def test_a_backup_of_an_older_schema_is_migrated_forward(db, backup, empty_url):
     older = revisions()[-2]
     path = tamper(backup, lambda b: b["Clerk backup"].cell(2, 2, older))
     done = bot("import", "backup", str(path), database_url=empty_url)
-    assert done.returncode == 0 and done.stdout.startswith(f"Imported the backup {path.name}: 1 boards"), done.stderr
+    assert done.returncode == 0 and done.stdout.startswith(f"Imported the backup {path.name}: 1 board,"), done.stderr
     assert counts(empty_url)[:2] == counts(db)[:2] == (2, 2)  # two actions; AH and the console
 
 

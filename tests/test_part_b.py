@@ -151,8 +151,8 @@ def _text_of(path) -> str:
 
 
 def test_a_part_b_action_said_anywhere_among_the_clauses_is_private(world):
-    for line in ("/action new Vetting appeal private owner AH due 14/12", "/action new Vetting appeal owner AH private due 14/12",
-                 "/action new Vetting appeal (Part B) owner AH", "/action new Vetting appeal owner AH due 14/12 confidential"):
+    for line in ("/action new Vetting appeal private owner AH due 14/12", "/action new Vetting appeal 2 owner AH private due 14/12",
+                 "/action new Vetting appeal 3 (Part B) owner AH", "/action new Vetting appeal 4 owner AH due 14/12 confidential"):
         reply = world.says("GA", line, channel="CPR")
         assert "Part B (private)" in reply, (line, reply)
     world.deliver()

@@ -22,7 +22,7 @@ def test_only_owners_chair_and_secretaries_change_an_action(pr):
     assert "reopened by Jane Gardner (JG)" in pr.says("JG", "/action reopen 1/18 Figures still missing")
     assert "Only the chair or a secretary of P&amp;R can reassign 1/18." in pr.says("DM", "/action assign 1/18 AH")
     assert "owners now AH" in pr.says("GA", "/action assign 1/18 AH")
-    assert "owners now AH; VH" in pr.says("GA", "/action assign 1/18 + VH")
+    assert "owners now AH and VH" in pr.says("GA", "/action assign 1/18 + VH")
     history = pr.says("GA", "/action show 1/18")
     assert "owners DM → AH" in history and "owners AH → AH; VH" in history
     assert "closed → open: Figures still missing" in history
@@ -71,8 +71,8 @@ def test_part_b_text_goes_to_a_private_board_channel(clerk):
 
 
 def test_refs_people_type(pr):
-    for _ in range(3):
-        pr.says("GA", "/action new Something owner AH")
+    for i in range(3):
+        pr.says("GA", f"/action new Something {i + 1} owner AH")  # three the same would be asked about (issue 28)
     for typed in ("2/18", "2", "#2", "Action 2"):
         assert pr.says("GA", f"/action show {typed}").startswith("*2/18* Something")
     pr.clock.set("2019-01-10T10:00:00+00:00")

@@ -89,6 +89,9 @@ class Board2:
         first = self.servers[0]
         if pair.subject == "action":
             reply = first.says("UGA0001", "/action new Concurrent subject owner AH", channel_id="CPR").json()["text"]
+            if "is already open" in reply:  # a twin of an open action is asked about; "again" raises it (issue 28)
+                reply = first.says("UGA0001", "/action new Concurrent subject again owner AH",
+                                   channel_id="CPR").json()["text"]
             ref = re.search(r"Raised \*(\d+/\d+)\*", reply).group(1)
             with self.world.clerk.sessions() as s:
                 number, yy = ref.split("/")

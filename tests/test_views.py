@@ -104,6 +104,6 @@ def test_the_console_says_when_nobody_is_on_slack_and_a_dry_run_shows_each_messa
     assert "Glykeria Anyfanti" in said and "secretary" in said, said
     done = bot("jobs", "run", "action-reminders", "--at", "2026-12-01T10:00", "--dry-run", env=db)
     assert "→ UGA0001 (1 item):" in done.stdout
-    assert "    Actions of Gareth Nicholson on P&amp;R (not on Slack; please pass this on)" in done.stdout
+    assert "    Actions of Gareth Nicholson on P&R (not on Slack; please pass this on)" in done.stdout  # plain text
     assert "    1/26 Send the plan — due in 5 days" in done.stdout  # the whole message, not its first line
     assert "Nobody registered" not in done.stdout

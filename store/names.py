@@ -1,0 +1,53 @@
+"""Names as people mean them: board and people names compared after Unicode normalisation.
+
+Two spellings are one name when they differ only in what a reader does not see or does not count:
+NFKC forms (full-width letters, ligatures, a non-breaking space), curly or straight quotes, case,
+runs of spaces, and invisible or direction characters (a zero-width space, a right-to-left
+override). `loose` goes one step further for lookalikes: apostrophes, dots and hyphens do not count
+either, so "Children’s Services Panel", "Children's services panel" and "childrens services panel"
+are one board."""
+from __future__ import annotations
+
+import unicodedata
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'", "‛": "'",
+                         "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"', "‟": '"'})
+_LOOSE_DROP = str.maketrans("", "", "'\".-‐‑–—")
+# invisible and direction characters nobody means in text they type: zero-width space and joiners
+# of words, the byte-order mark, a soft hyphen, and every bidirectional mark, embedding and isolate
+INVISIBLE = frozenset("\u200b\u2060\ufeff\u00ad\u180e\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                      "\u2066\u2067\u2068\u2069")
+
+
+def visible(text: str) -> str:
+    """Text without invisible and direction characters, in Unicode's composed form (NFC)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if ch not in INVISIBLE))
+
+
+def key(name: str) -> str:
+    """The form two names are compared in: NFKC, one quote style, case folded, one space between
+    words, no format (invisible, direction) characters."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_QUOTES)
+    return " ".join(text.casefold().split())
+
+
+def loose(name: str) -> str:
+    """`key` without apostrophes, quotes, dots and hyphens: lookalikes of one name meet here."""
+    return " ".join(key(name).translate(_LOOSE_DROP).split())
+
+
+def same(a: str, b: str) -> bool:
+    return loose(a) == loose(b)
+
+
+def find(typed: str, names) -> str | None:
+    """The one of `names` that `typed` means (equal after `key`, else after `loose`), or None."""
+    want = key(typed)
+    for name in names:
+        if key(name) == want:
+            return name
+    want = loose(typed)
+    return next((name for name in names if loose(name) == want), None)

@@ -1,0 +1,561 @@
+"""Issue 28: the secretary's own words. Table-driven transcripts through signed requests, as Slack
+sends them, on a fixed clock (Mon 7 Dec 2026)."""
+import datetime as dt
+import re
+
+import pytest
+
+from grammar import slacktext
+from grammar.language import all_verbs, parse
+from grammar.registry import Context, dated
+from tests.harness import ClerkUnderTest
+
+NOW = "2026-12-07T10:00:00+00:00"  # a Monday
+BOARD = [
+    ("GA", "/clerk board P&R chair <@UJG0001|jg> secretary <@UGA0001|ga> channel <#CPR|pr-board>"),
+    ("GA", "/clerk person JG <@UJG0001|jg> Jane Gardner"),
+    ("GA", "/clerk person GA <@UGA0001|ga> Glykeria Anyfanti"),
+    ("GA", "/clerk person AH Anna Hook"),
+    ("GA", "/clerk person DAG Dafydd ap Gwilym"),
+    ("GA", "/clerk person BON Bonnie Owens"),
+    ("GA", "/meeting add 14 January 2027"),
+    ("GA", "/meeting add 11 February 2027"),
+    ("GA", "/meeting add 8 April 2027"),
+]
+
+
+@pytest.fixture
+def clerk(fake_slack, tmp_path):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=NOW) as running:
+        yield running
+
+
+@pytest.fixture
+def pr(clerk):
+    for who, line in BOARD:
+        reply = clerk.says(who, line)
+        assert "Usage" not in reply and not reply.startswith("Only"), reply
+    return clerk
+
+
+# -- a command is decided on the rights its speaker had when it was typed ------------------------
+
+@pytest.mark.parametrize("line", [
+    "/clerk board P&R chair <@UJG0001|jane> secretary <@UGL0001|glykeria> channel <#CPR|pr-board>",
+    "/clerk board P&R secretary <@UGL0001|glykeria> chair <@UJG0001|jane> channel <#CPR|pr-board>",
+    "/clerk board P&R channel <#CPR|pr-board> secretary <@UGL0001|glykeria>",
+])
+def test_the_readmes_first_step_sets_up_the_board_in_one_command(clerk, line):
+    reply = clerk.says("UAN0001", line)
+    assert reply.startswith("Set up board *P&amp;R*"), reply
+    assert "Channel: <#CPR>" in reply and "Secretaries: glykeria" in reply
+    # and once set up, someone who is no longer an officer is refused
+    later = clerk.says("UAN0001", "/clerk board P&R channel <#COTHER|other>")
+    assert later.startswith("Only"), later
+
+
+# -- settings take the forms help shows, and refuse contradictions ----------------------------
+
+@pytest.mark.parametrize("line, shown", [
+    ("/clerk settings reminders 14,7,1", "reminders 14,7,1"),
+    ("/clerk settings reminders 7,1,14", "reminders 14,7,1"),
+    ("/clerk settings reminders 14, 7, 1", "reminders 14,7,1"),
+    ("/clerk settings reminders 3", "reminders 3"),
+    ("/clerk settings paper-deadline 12 publication 6", "paper-deadline 12"),
+    ("/clerk settings paper-deadline 12 working days publication 6 days", "paper-deadline 12"),
+    ("/clerk settings timezone europe/london digest-day Friday", "digest-day friday"),
+    ("/clerk settings timezone europe/dublin", "timezone Europe/Dublin"),
+    ("/clerk settings closure chair-confirms numbering municipal-year", "closure chair-confirms"),
+])
+def test_settings_in_the_forms_help_shows(pr, line, shown):
+    reply = pr.says("GA", line)
+    assert "settings changed" in reply and shown in reply, reply
+
+
+@pytest.mark.parametrize("line", [
+    "/clerk settings publication 12 paper-deadline 10",
+    "/clerk settings publication 10",
+    "/clerk settings paper-deadline 5",
+    "/clerk settings paper-deadline 3 publication 4",
+])
+def test_a_paper_deadline_after_publication_is_refused_with_the_reason(pr, line):
+    reply = pr.says("GA", line)
+    assert "Papers would be due after the pack is published" in reply, reply
+    assert "paper-deadline 10 working days" in pr.says("GA", "/clerk settings")
+
+
+# -- names as people mean them --------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [
+    "Children’s Services Panel", "children's services panel", "CHILDREN'S SERVICES PANEL",
+    "Children's  Services   Panel", "childrens services panel", "Children\u200b's Services Panel",
+    "Children's Services Panel\u202e", "Ｃhildren's Services Panel", "Children‘s Services Panel",
+])
+def test_a_lookalike_of_a_boards_name_is_that_board(pr, typed):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/clerk board {typed}")
+    assert "Set up board" not in reply and "board set up Children's Services Panel" in reply, reply
+    listed = pr.says("GA", f"/action list board {typed}")
+    assert "There is no board" not in listed, listed
+    assert pr.says("GA", "/clerk board Children's Services Panel").count("board set up") == 1
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("Childrens Servces Panel", "Children's Services Panel"),
+    ("P&Q", "P&R"),
+])
+def test_a_near_miss_of_a_board_gets_did_you_mean(pr, typed, meant):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/action list board {typed}")
+    assert f"Did you mean {meant}?" in reply.replace("&amp;", "&"), reply
+
+
+@pytest.mark.parametrize("typed", ["Dafydd", "dafydd", "DAFYDD", "Dafydd ap Gwilym", "dafydd AP gwilym", "DAG", "dag",
+                                   "Dafydd\u200b", "Dafydd  ap  Gwilym"])
+def test_people_by_any_name_they_are_registered_under(pr, typed):
+    pr.says("GA", "/action new Welsh language scheme owner DAG due 18/12")
+    reply = pr.says("GA", f"/action list {typed}")
+    assert "Welsh language scheme" in reply, reply
+    assert "Register them" not in reply
+    raised = pr.says("GA", f"/action new Translation budget owner {typed} due 18/12")
+    assert "Owners: DAG" in raised or "Owner: DAG" in raised, raised
+
+
+def test_a_first_name_two_people_share_lists_both_and_guesses_neither(pr):
+    pr.says("GA", "/clerk person DJ Dafydd Jones")
+    for line in ("/action list Dafydd", "/action new Translation budget owner dafydd due 18/12"):
+        reply = pr.says("GA", line)
+        assert "could be Dafydd ap Gwilym or Dafydd Jones" in reply, reply
+        assert not reply.startswith("Raised")
+
+
+@pytest.mark.parametrize("initials, name", [("SÓB", "Siobhán Ó Briain"), ("ŁK", "Łucja Kowalska"),
+                                            ("ÉL", "Élodie Laurent")])
+def test_initials_are_letters_in_any_script(pr, initials, name):
+    reply = pr.says("GA", f"/clerk person {initials} {name}")
+    assert reply.startswith(f"Registered *{initials}*") or reply.startswith(f"Registered {initials}"), reply
+    raised = pr.says("GA", f"/action new Equality review owner {initials.lower()} and AH due 18/12")
+    assert f"{initials} and AH" in raised, raised
+
+
+def test_unknown_initials_near_a_registered_set_get_did_you_mean(pr):
+    pr.says("GA", "/clerk person SÓB Siobhán Ó Briain")
+    reply = pr.says("GA", "/action new Equality review owner SOB due 18/12")
+    assert "I don't know SOB. Did you mean SÓB (Siobhán Ó Briain)?" in reply, reply
+
+
+def test_an_unknown_name_is_not_offered_as_initials(pr):
+    reply = pr.says("GA", "/action list Gwenllian")
+    assert "/clerk person GWENLLIAN" not in reply and "I don't know Gwenllian" in reply, reply
+
+
+# -- one resolver for meeting phrases: actions, papers and meetings alike --------------------------
+
+@pytest.mark.parametrize("phrase, day", [
+    ("the April meeting", "Thu 8 Apr 2027"), ("the april meeting", "Thu 8 Apr 2027"),
+    ("the April 2027 meeting", "Thu 8 Apr 2027"), ("the meeting in April", "Thu 8 Apr 2027"),
+    ("by the February meeting", "Thu 11 Feb 2027"), ("next meeting", "Thu 14 Jan 2027"),
+    ("the next meeting", "Thu 14 Jan 2027"), ("the meeting after next", "Thu 11 Feb 2027"),
+    ("the meeting on 11 February", "Thu 11 Feb 2027"), ("before the next meeting", "Thu 14 Jan 2027"),
+])
+def test_meeting_phrases_for_actions_and_papers(pr, phrase, day):
+    raised = pr.says("GA", f"/action new Capital programme review owner AH due {phrase}")
+    assert raised.startswith("Raised"), raised
+    planned = pr.says("GA", f"/plan add Capital programme update for {phrase}")
+    assert f"for the meeting on {day}" in planned, planned
+    moved = pr.says("GA", f"/plan move FP-1 to {phrase}")
+    assert f"the meeting on {day}" in moved or "no change" in moved.lower() or "already" in moved, moved
+    if not phrase.startswith("before"):
+        assert f"due {day}" in raised, raised
+
+
+def test_before_the_next_meeting_is_the_working_day_before_it(pr):
+    raised = pr.says("GA", "/action new Capital programme review owner AH due before the next meeting")
+    assert "due Wed 13 Jan 2027" in raised, raised
+
+
+@pytest.mark.parametrize("phrase, day", [
+    ("the February meeting", "Thu 11 Feb 2027"), ("next meeting", "Thu 14 Jan 2027"),
+    ("the meeting after next", "Thu 11 Feb 2027"), ("the meeting on 8 April", "Thu 8 Apr 2027"),
+    ("the april meeting", "Thu 8 Apr 2027"),
+])
+def test_meeting_phrases_for_meetings(pr, phrase, day):
+    assert f"The meeting on {day} is already confirmed." == pr.says("GA", f"/meeting confirm {phrase}")
+    moved = pr.says("GA", f"/meeting move {phrase} to 20 April 2027")
+    assert moved.startswith(f"Moved the meeting on {day} to *Tue 20 Apr 2027*"), moved
+    cancelled = pr.says("GA", "/meeting cancel 20/4/2027")
+    assert cancelled.startswith("Cancelled the meeting on Tue 20 Apr 2027"), cancelled
+
+
+def test_a_meeting_phrase_for_a_meeting_the_board_has_not_got_is_refused(pr):
+    reply = pr.says("GA", "/meeting cancel the March meeting")
+    assert "P&amp;R has no meeting in March 2027" in reply, reply
+
+
+@pytest.mark.parametrize("phrase, says", [
+    ("the March meeting", "P&amp;R has no meeting in March 2027. Its coming meetings: Thu 14 Jan 2027"),
+    ("the meeting on 12 January", "P&amp;R has no meeting on Tue 12 Jan 2027."),
+])
+def test_a_meeting_the_board_has_not_got_is_refused_in_plain_words(pr, phrase, says):
+    for line in (f"/action new Fleet review owner AH due {phrase}", f"/plan add Fleet paper for {phrase}"):
+        reply = pr.says("GA", line)
+        assert says in reply and "no the" not in reply, reply
+
+
+# -- everyday date phrases, with the date shown back --------------------------------------------
+
+@pytest.mark.parametrize("phrase, day", [
+    ("by the end of January", "Sun 31 Jan 2027"), ("end of January", "Sun 31 Jan 2027"),
+    ("the end of January", "Sun 31 Jan 2027"), ("mid-January", "Fri 15 Jan 2027"), ("mid January", "Fri 15 Jan 2027"),
+    ("the middle of March", "Mon 15 Mar 2027"), ("end of next week", "Fri 18 Dec 2026"),
+    ("end of this week", "Fri 11 Dec 2026"), ("end of the week", "Fri 11 Dec 2026"),
+    ("end of next month", "Sun 31 Jan 2027"), ("w/c 4 January", "Mon 4 Jan 2027"),
+    ("week commencing 11 January", "Mon 11 Jan 2027"), ("after Christmas", "Tue 29 Dec 2026"),
+    ("before Christmas", "Thu 24 Dec 2026"), ("after the New Year", "Mon 4 Jan 2027"),
+    ("by 18/12", "Fri 18 Dec 2026"), ("after Easter", "Tue 30 Mar 2027"),
+    ("Friday week", "Fri 18 Dec 2026"), ("Tuesday week", "Tue 15 Dec 2026"),
+    ("close of play Friday", "Fri 11 Dec 2026"), ("COP Thursday", "Thu 10 Dec 2026"),
+    ("end of the year", "Thu 31 Dec 2026"), ("year end", "Thu 31 Dec 2026"), ("end of next year", "Fri 31 Dec 2027"),
+])
+def test_everyday_date_phrases_are_read_and_shown_back(pr, phrase, day):
+    raised = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
+    assert f"due {day}" in raised, raised
+
+
+@pytest.mark.parametrize("phrase, day", [("after Christmas", "Tue 29 Dec 2026"), ("until after Christmas", None),
+                                         ("mid-January", "Fri 15 Jan 2027"), ("end of next week", "Fri 18 Dec 2026"),
+                                         ("a week on Friday", "Fri 18 Dec 2026")])
+def test_snooze_until_an_everyday_phrase(pr, phrase, day):
+    pr.says("GA", "/action new Fleet review owner AH due 20/1/2027")
+    typed = phrase if phrase.startswith("until") else f"until {phrase}"
+    reply = pr.says("GA", f"/action snooze 1/26 {typed}")
+    assert "snoozed until" in reply and (day is None or day in reply), reply
+
+
+@pytest.mark.parametrize("phrase, hint", [
+    ("early January", "mid-January"), ("late March", "end of March"), ("beginning of February", "w/c"),
+    ("first week of January", "w/c 4 Jan"), ("second week of January", "w/c 11 Jan"),
+    ("Christmas", "before Christmas (Thu 24 Dec) or after Christmas (Tue 29 Dec)"),
+    ("Easter", "after Easter (Tue 30 Mar)"), ("Q1", "end of March or end of June"),
+    ("end of Q2", "end of June or end of September"),
+])
+def test_vague_phrases_are_refused_with_the_nearest_form_that_works(pr, phrase, hint):
+    reply = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
+    assert hint in reply, reply
+    assert "Raised" not in reply
+
+
+# -- a no-op says "no change" and records nothing; a twin of an open action is asked about ---------
+
+def _history_lines(pr, ref):
+    return [line for line in pr.says("GA", f"/action show {ref}").splitlines() if line.startswith("•")]
+
+
+@pytest.mark.parametrize("first, again, says", [
+    ("/action due 1/26 18/12", "/action due 1/26 18 December", "No change: 1/26 is already due Fri 18 Dec 2026."),
+    ("/action due 1/26 18/12", "/action due 1/26 Friday 18 December", "No change"),
+    ("/action assign 1/26 AH and BON", "/action assign 1/26 ah, bon", "No change: 1/26's owners are already AH and BON."),
+    ("/action snooze 1/26 until 14/12", "/action snooze 1/26 until 14 December", "No change"),
+])
+def test_a_change_to_what_is_already_so_says_no_change_and_records_nothing(pr, first, again, says):
+    pr.says("GA", "/action new Fleet review owner AH due 20/12")
+    pr.says("GA", first)
+    before = _history_lines(pr, "1/26")
+    reply = pr.says("GA", again)
+    assert reply.startswith(says), reply
+    assert _history_lines(pr, "1/26") == before
+
+
+@pytest.mark.parametrize("second", [
+    "/action new Fleet review owner AH due 20/12", "/action new fleet review owner ah due 24/12",
+    "/action new Fleet  review owner Anna Hook",
+])
+def test_a_twin_of_an_open_action_is_asked_about_before_raising(pr, second):
+    pr.says("GA", "/action new Fleet review owner AH due 20/12")
+    reply = pr.says("GA", second)
+    assert reply.startswith("1/26 is already open on P&amp;R's log with that title and owner (AH"), reply
+    assert "Nothing was raised" in reply and "“again”" in reply
+    raised = pr.says("GA", second.replace(" owner", " again owner", 1))
+    first_line = raised.split("\n")[0]
+    assert raised.startswith("Raised *2/26*") and first_line.lower().endswith(": fleet review"), raised
+
+
+@pytest.mark.parametrize("other", ["/action new Fleet review owner BON board P&R",
+                                   "/action new Fleet review owner AH and BON board P&R",
+                                   "/action new Fleet review board Children's Services Panel owner AH"])
+def test_the_same_title_with_other_owners_or_board_is_raised(pr, other):
+    pr.says("GA", "/action new Fleet review owner AH due 20/12")
+    pr.says("GA", "/clerk board Children's Services Panel")
+    assert pr.says("GA", other).startswith("Raised"), other
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200b", "\u202e", "\ufeff \u200b"])
+def test_a_title_of_only_invisible_characters_is_no_title(pr, title):
+    reply = pr.says("GA", f"/action new {title} owner AH due 20/12")
+    assert "needs a title" in reply, reply
+
+
+# -- help's examples are dated from today, and every one is read as its verb -------------------------
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 7), dt.date(2027, 11, 30), dt.date(2029, 2, 28),
+                                   dt.date(2030, 12, 31)])
+def test_every_help_example_is_read_on_today_and_on_a_future_date(today):
+    context = Context(today=today, boards=("P&R",), initials=frozenset({"AH", "VH", "SH", "DM", "GN", "GNI"}),
+                      names={})
+    for verb in all_verbs():
+        for _label, example in verb.examples:
+            written = dated(example, today)
+            assert not re.search(r"\b(19|20)\d\d\b", written) or all(
+                int(y) >= today.year for y in re.findall(r"\b((?:19|20)\d\d)\b", written)), written
+            for line in written.split(" · "):
+                line = line.split("   ·   ")[0].replace(" (not on Slack)", "")
+                line = re.sub(r"(?<!\S)@([a-z][\w.\-]*)", r"<@U0000001|\1>", line)
+                line = re.sub(r"(?<!\S)#([a-z][\w\-]*)", r"<#C0000001|\1>", line)
+                command = parse(slacktext.from_slack(line.replace("&", "&amp;")), context)
+                assert command.key == verb.key, (line, command)
+
+
+def test_help_shows_no_past_date(pr):
+    for noun in ("action", "plan", "meeting", "clerk"):
+        shown = pr.says("GA", f"/{noun} help")
+        assert "2019" not in shown and "2018" not in shown, shown
+
+
+# -- replies a proofreader would pass -----------------------------------------------------------------
+
+def test_one_function_for_lists_counts_and_ref_runs():
+    from store.terms import format_ref
+    from store.words import count, listed, ref_runs
+
+    assert [listed(x) for x in ([], ["AH"], ["AH", "VH"], ["AH", "VH", "MG"])] == ["", "AH", "AH and VH", "AH, VH and MG"]
+    assert [count(n, w) for n, w in ((1, "board"), (4, "board"), (1, "person"), (9, "person"), (2, "history entry"),
+                                      (0, "paper"))] == ["1 board", "4 boards", "1 person", "9 people",
+                                                         "2 history entries", "0 papers"]
+    runs = [(2026, n) for n in (12, 13, 16, 17)]
+    assert ref_runs(runs, format_ref) == "12/26, 13/26, 16/26 and 17/26"
+    assert ref_runs([(2026, n) for n in (12, 13, 14, 16, 17, 18, 20)], format_ref) == "12/26 to 14/26, 16/26 to 18/26 and 20/26"
+    assert ref_runs([(2025, 40), (2025, 41), (2025, 42), (2026, 1)], format_ref) == "40/25 to 42/25 and 1/26"
+    sparse = [(2018, n) for n in (42, 51, 65, 66, 70, 75, 80, 89)]
+    assert ref_runs(sparse, format_ref) == "42/18 to 89/18 (8 refs, with gaps)"
+
+
+# What a template may hold after a number, where the count is never 1 (a limit) or the plural follows it.
+COUNTED_OK = {"BACKUP_MAX_ROWS", "MAX_ROWS", "MAX_PEOPLE", "DUE_SOON_DAYS", "len(days)", "len(reply.messages)",
+              "done.rowcount", "len(consoles)", "other.rows"}
+NOUN_AFTER_COUNT = re.compile(r"^ (board|person|action|paper|meeting|row|message|item|day|role|entry|update|change)s?\b")
+NO_PROOFREADER = re.compile(r"\bno the\b|\?\.|\bhas no the\b|\ba the\b|\bthe the\b")
+
+
+def _templates():
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for folder in ("grammar", "service", "render", "store", "jobs", "exchange"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if "minutes" in path.parts or "minutes" in path.name or "migrations" in path.parts:
+                continue  # issue 27's
+            yield path, ast.parse(path.read_text())
+
+
+def test_every_reply_template_reads_well():
+    import ast
+
+    problems = []
+    for path, tree in _templates():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and NO_PROOFREADER.search(node.value):
+                problems.append((path.name, node.lineno, node.value[:60]))
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            parts = node.values
+            for i, (a, b) in enumerate(zip(parts, parts[1:])):
+                if not (isinstance(a, ast.FormattedValue) and isinstance(b, ast.Constant)):
+                    continue
+                m = NOUN_AFTER_COUNT.match(b.value)
+                counted = ast.unparse(a.value)
+                if not m or counted in COUNTED_OK or not re.fullmatch(r"n|count|days|len\(.*\)|\w+\.rowcount", counted):
+                    continue
+                plural_follows = m.end() == len(b.value) and i + 2 < len(parts)  # "{n} row{'s' * (n != 1)}"
+                if not plural_follows:
+                    problems.append((path.name, node.lineno, ast.unparse(node)[:80]))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("line", [
+    "/action list", "/action digest", "/clerk board P&R", "/clerk settings", "/plan list", "/meeting list",
+    "/action new Fleet review owner AH, DAG and BON due 18/12", "/action assign 1/26 AH, DAG and BON",
+    "/action show 1/26", "/action show 9/26", "/plan move FP-9 to next meeting", "/action due 1/26 the March meeting",
+    "/clerk settings reminders 1", "/clerk settings paper-deadline 11", "/action list board P&Q",
+])
+def test_replies_read_well(pr, line):
+    pr.says("GA", "/action new Fleet review owner AH, DAG and BON due 18/12")
+    pr.says("GA", "/plan add Budget paper for next meeting owner AH")
+    reply = pr.says("GA", line).replace("&amp;", "&")
+    assert not NO_PROOFREADER.search(reply), reply
+    assert not re.search(r"(?<![\d,])1 (boards|people|actions|papers|meetings|days|working days|rows)\b", reply), reply
+    assert not re.search(r"(?<![\d,/])\b([02-9]|\d\d+) (board|person|action|paper|meeting|day|working day|row)\b(?!-)", reply), reply
+    assert "; " not in "".join(ln for ln in reply.splitlines() if "owners now" in ln), reply
+
+
+def test_owners_now_are_listed_as_people_read_them(pr):
+    pr.says("GA", "/action new Fleet review owner AH due 18/12")
+    reply = pr.says("GA", "/action assign 1/26 AH, DAG and BON")
+    assert "owners now AH, DAG and BON" in reply, reply
+    assert "owners now AH, DAG and BON" in pr.channel_sees("CPR")[-1], pr.channel_sees("CPR")
+
+
+# -- the console: #channel-name, and a piped transcript that reads as a conversation -----------------
+
+def test_the_console_takes_a_channel_by_name_and_echoes_piped_commands(tmp_path):
+    from tests.cli import console
+
+    said = console("clerk board P&R channel #pr-board\nclerk settings reminders 14,7,1\n"
+                   "clerk board Audit channel #PR-Board\naction new Budget owner nobody-known\nclerk board P&R\n",
+                   database_url=f"sqlite:///{tmp_path}/console.db")
+    assert said.startswith("clerk> clerk board P&R channel #pr-board\nSet up board P&R."), said
+    assert "Channel: #pr-board" in said
+    assert "clerk> clerk settings reminders 14,7,1\nP&R settings changed: reminders 14,7,1." in said
+    assert "clerk> clerk board Audit channel #PR-Board\nThat channel is already P&R's." in said
+    assert "clerk> clerk board P&R\n" in said and "channel #pr-board" in said and "<##" not in said
+
+
+def test_the_console_resolves_a_channel_name_through_slack_when_connected(tmp_path, fake_slack):
+    from tests.cli import console
+
+    fake_slack.set_channel("CPR0001", name="pr-board")
+    said = console("clerk board P&R channel #pr-board\n", database_url=f"sqlite:///{tmp_path}/console.db",
+                   env={"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": fake_slack.url})
+    assert "Channel: CPR0001" in said, said
+    said = console("clerk board Audit channel #PR-Board\naction show #74\n", database_url=f"sqlite:///{tmp_path}/console.db",
+                   env={"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": fake_slack.url})
+    assert "That channel is already P&R's." in said, said
+    assert sum(c.method == "conversations.list" for c in fake_slack.calls) == 2  # never for a ref such as #74
+
+
+# -- property: lookups are unchanged by case, quote style, spacing and invisible characters ----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+BOARDS = ("Children's Services Panel", "P&R", "Finance & Audit Committee", "Police, Fire and Crime Panel")
+PEOPLE = {"Siobhán O'Brien": "SÓB", "Dafydd ap Gwilym": "DAG", "Anna Hook": "AH"}
+INVISIBLES = ["\u200b", "\u200e", "\u200f", "\u202e", "\u2066", "\u2069", "\ufeff", "\u2060", "\u00ad"]
+QUOTES = ["'", "’", "‘", "ʼ"]
+
+
+@st.composite
+def lookalike(draw, name: str) -> str:
+    out = []
+    for ch in name:
+        if ch == "'":
+            ch = draw(st.sampled_from(QUOTES))
+        elif ch.isalpha():
+            ch = ch.upper() if draw(st.booleans()) else ch.lower()
+        elif ch == " ":
+            ch = " " * draw(st.integers(1, 3))
+        out.append(ch)
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLES)))
+    return "".join(out)
+
+
+def _context():
+    from service.directory import first_names
+    from store import names
+
+    return Context(today=dt.date(2026, 12, 7), boards=BOARDS, initials=frozenset(PEOPLE.values()),
+                   names={names.key(n): n for n in PEOPLE}, aliases=first_names(PEOPLE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(BOARDS).flatmap(lambda b: st.tuples(st.just(b), lookalike(b))))
+def test_a_board_is_found_whatever_its_case_quotes_spacing_and_invisible_characters(pair):
+    from grammar.registry import board_named
+    from store.boards import board_key
+
+    board, typed = pair
+    assert board_named(typed, _context(), "action", "list") == board
+    assert board_key(typed) == board_key(board)
+    command = parse(slacktext.from_slack(f"action list board {typed}".replace("&", "&amp;")), _context())
+    assert command.board == board, (typed, command)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(PEOPLE)).flatmap(lambda p: st.tuples(st.just(p), lookalike(p))))
+def test_a_person_is_found_whatever_their_names_case_quotes_spacing_and_invisible_characters(pair):
+    from grammar.who import read_who
+    from store.terms import Who
+
+    name, typed = pair
+    context = _context()
+    assert read_who(typed, context.initials, context.names, context.aliases) == [Who("name", name)], typed
+    first = typed.split()[0]
+    assert read_who(first, context.initials, context.names, context.aliases) == [Who("name", name)], first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(PEOPLE.values())).flatmap(lambda i: st.tuples(st.just(i), lookalike(i))))
+def test_initials_are_found_in_any_case_with_invisible_characters(pair):
+    from grammar.who import read_who
+    from store.terms import Who
+
+    initials, typed = pair
+    context = _context()
+    read = read_who(slacktext.from_slack(typed), context.initials, context.names, context.aliases)
+    assert read == [Who("initials", initials)], typed
+
+
+@pytest.mark.parametrize("line", ["/clerk person AHO Anna Hook", "/clerk person AHK anna  hook",
+                                  "/clerk person AN Anna\u200b Hook", "/clerk person AX ANNA HOOK"])
+def test_a_lookalike_of_a_registered_name_is_refused_as_too_close(pr, line):
+    reply = pr.says("GA", line)
+    assert "is already registered: AH (Anna Hook)" in reply, reply
+
+
+# -- clause words are whole words, and a clause word with no value is the title's ----------------------
+
+@pytest.mark.parametrize("line, title, owners", [
+    ("/action new Review the staff board owner bon due 18/12", "Review the staff board", "BON"),
+    ("/action new Onboarding owner bon due 18/12", "Onboarding", "BON"),
+    ("/action new Boardroom booking owner bon due 18/12", "Boardroom booking", "BON"),
+    ("/action new Update the ownership register owner bon due 18/12", "Update the ownership register", "BON"),
+    ("/action new Fleet review owner bon due 18/12", "Fleet review", "BON"),
+    ("/action new Overdue invoices owner bon, dag due 18/12", "Overdue invoices", "BON and DAG"),
+])
+def test_clause_words_are_whole_words(pr, line, title, owners):
+    reply = pr.says("GA", line)
+    assert reply.startswith(f"Raised *1/26* on P&amp;R's log: {title}\n"), reply
+    assert f"Owners: {owners} · due Fri 18 Dec 2026" in reply, reply
+    assert "There is no board" not in reply
+
+
+def test_a_console_command_that_fails_says_one_line_and_the_piped_commands_after_it_run(tmp_path, monkeypatch, capsys):
+    import io
+
+    import bot
+    from service.conversation import Conversation
+    from settings import load
+
+    handle = Conversation.handle
+
+    def failing(self, text, who, *args, **kwargs):
+        if text.startswith("boom"):
+            raise ValueError("a bug")
+        return handle(self, text, who, *args, **kwargs)
+
+    monkeypatch.setattr(Conversation, "handle", failing)
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk board P&R\nboom\nclerk board P&R\n"))
+    settings = load(DATABASE_URL=f"sqlite:///{tmp_path}/console.db", SLACK_BOT_TOKEN=None, SLACK_APP_TOKEN=None)
+    assert bot.console(settings, None) == 0
+    said = capsys.readouterr().out
+    assert "clerk> boom\nClerk could not do that (ValueError); nothing was changed." in said, said
+    assert said.count("clerk> clerk board P&R") == 2 and "board set up P&R" in said
+
+
+@pytest.mark.parametrize("again", ["/plan move FP-1 to 14 January 2027", "/plan move FP-1 to next meeting",
+                                   "/plan move FP-1 to the January meeting"])
+def test_moving_a_paper_where_it_is_says_no_change(pr, again):
+    pr.says("GA", "/plan add Budget paper for next meeting owner AH")
+    reply = pr.says("GA", again)
+    assert reply.startswith("No change: FP-1 is already for the meeting on Thu 14 Jan 2027."), reply
