@@ -43,6 +43,7 @@ from store.models import (
 )
 from store.people import directory_version
 from store.terms import PaperStatus, Role, Status
+from store.words import listed, plural
 
 FORMAT = "clerk-backup-1"
 BACKUP_MAX_ROWS = 2_000_000  # rows of one sheet: ten years of a hundred boards, with their history
@@ -267,7 +268,7 @@ def check_backup(data: dict[str, list[list]], schema: str | None, head: str | No
         extra = [h for h in header if h and h not in columns]
         if missing or extra:
             problems.append(f"sheet {name}: " + "; ".join(
-                ([f"no {', '.join(missing)} column{'s' * (len(missing) != 1)}"] if missing else [])
+                ([f"no {listed(missing)} {plural('column', len(missing))}"] if missing else [])
                 + ([f"a column Clerk does not keep ({', '.join(extra)})"] if extra else [])))
             continue
         found = []

@@ -14,7 +14,7 @@ from pathlib import Path
 from exchange import actions as log
 from store.errors import Refusal
 from store.terms import describe, in_words
-from store.words import count, listed
+from store.words import count, listed, plural
 
 WRITERS = {"csv": log.write_csv, "md": log.write_md}
 PUBLISHING = ("md", "docx")  # formats for the meeting pack (Part B left out); csv and xlsx are data
@@ -120,18 +120,18 @@ def import_actions(clerk, args) -> int:
     print(import_summary(done, path, as_of))
     if table.cleaned:
         shown = ", ".join(map(str, table.cleaned[:10])) + (" …" if len(table.cleaned) > 10 else "")
-        print(f"Control characters (a Word paste leaves them) were removed from row{'s' * (len(table.cleaned) != 1)} "
+        print(f"Control characters (a Word paste leaves them) were removed from {plural('row', len(table.cleaned))} "
               f"{shown}; tabs and line breaks are kept.")
     return 0
 
 
 def bad_rows_text(exc: log.BadRows, path: Path) -> str:
     n = len(exc.bad)
-    lines = [f"Nothing imported from {path.name}: {n} row{'s' * (n != 1)} cannot be read."]
+    lines = [f"Nothing imported from {path.name}: {count(n, 'row')} cannot be read."]
     lines += [f"  {bad}" for bad in exc.bad]
     if exc.readable:
         lines.append(f"Correct {'them' if n != 1 else 'it'} and import again, "
-                     f"or add --skip-bad to import the other {exc.readable} row{'s' * (exc.readable != 1)}.")
+                     f"or add --skip-bad to import the other {count(exc.readable, 'row')}.")
     else:
         lines.append("Correct them and import again.")
     return "\n".join(lines)
@@ -143,13 +143,13 @@ def import_summary(done: log.Imported, path: Path, as_of: dt.date) -> str:
         what = (f"all {done.already} of its actions are" if done.already != 1 else "its action is") \
             if done.already else "it has no actions"
         return f"Nothing imported from {path.name}: {what} already on {done.board}'s log as they are."
-    lines = [f"Imported {n} action{'s' * (n != 1)} from {path.name} into {done.board}'s log "
+    lines = [f"Imported {count(n, 'action')} from {path.name} into {done.board}'s log "
              f"(as of {describe(as_of)}): {done.refs_said or done.refs[0]}; "
              + ", ".join(f"{count} {status}" for status, count in done.statuses.items()) + "."]
     if done.already:
         lines.append(f"{done.already} already on the log as they are: left as they are.")
     if done.skipped:
-        lines.append(f"Skipped {len(done.skipped)} row{'s' * (len(done.skipped) != 1)} that cannot be read:")
+        lines.append(f"Skipped {count(len(done.skipped), 'row')} that cannot be read:")
         lines += [f"  {bad}" for bad in done.skipped]
     if done.new_people:
         example = next((label for label in done.new_people if label.isupper() and " " not in label), "GN")
@@ -191,7 +191,7 @@ def export_actions(clerk, args) -> int:
     if not args.output:
         WRITERS[args.format](rows, sys.stdout, columns)
         if hidden:
-            print(f"\n{hidden} Part B item{'s' * (hidden != 1)} not included (add --include-private).")
+            print(f"\n{count(hidden, 'Part B item')} not included (add --include-private).")
         return 0
     path = Path(args.output)
     try:
@@ -200,7 +200,7 @@ def export_actions(clerk, args) -> int:
                 body, headings, title = exporting.plan_pack_rows(rows), exporting.PLAN_HEADINGS, "Forward plan"
             else:
                 body, headings, title = exporting.appendix_rows(rows), exporting.APPENDIX_HEADINGS, "Action log"
-            note = f"As at {in_words(today)}." + (f" {hidden} Part B item{'s' * (hidden != 1)} not included." if hidden
+            note = f"As at {in_words(today)}." + (f" {count(hidden, 'Part B item')} not included." if hidden
                                                  else "")
             log.write_docx(f"{name} — {title}", headings, body, path, note)
             rows = body
@@ -212,5 +212,5 @@ def export_actions(clerk, args) -> int:
                 WRITERS[args.format](rows, out, columns)
     except OSError as exc:
         return _fail(cannot_write(path, exc), 2)
-    print(f"Wrote {len(rows)} {what}{'s' * (len(rows) != 1)} of {name}'s {'forward plan' if is_plan else 'log'} to {path}.")
+    print(f"Wrote {count(len(rows), what)} of {name}'s {'forward plan' if is_plan else 'log'} to {path}.")
     return 0

@@ -30,7 +30,7 @@ def occasion(due: dt.date, today: dt.date, offsets: list[int], notify: Notifier)
     if today >= due:
         weeks = (today - due).days // 7
         if weeks:
-            return f"overdue-{weeks}", f"{weeks} week{'s' * (weeks != 1)} overdue"
+            return f"overdue-{weeks}", f"{count(weeks, 'week')} overdue"
         return "due", "due today" if today == due else f"was due {describe(due)}"
     found = None
     for n in sorted(offsets, reverse=True):

@@ -20,6 +20,7 @@ from store import meetings
 from store.models import CLOSED, Action, Board, Meeting
 from store.people import on_slack
 from store.terms import describe
+from store.words import count, plural
 
 NAME = "meeting-pack"
 FIRST_PACK_LOOKS_BACK = dt.timedelta(weeks=6)  # no earlier meeting on record: closures of the last six weeks
@@ -68,7 +69,7 @@ def _post_log(s: Session, notify: Notifier, board: Board, meeting: Meeting, toda
                     if ev:
                         text += f"\n   _{ev.dated:%d %b %Y}: {MRKDWN.clip(ev.text or '', MAX_UPDATE_SHOWN)}_"
                     if carried:
-                        text += f"\n   carried over {carried} meeting{'s' * (carried != 1)}"
+                        text += f"\n   carried over {count(carried, 'meeting')}"
                 out.append(text)
         return out
 
@@ -94,7 +95,7 @@ def _ask_owners(s: Session, notify: Notifier, board: Board, meeting: Meeting, to
     for recipient, items in by_owner.items():
         items = [i for i in items if i[1] not in sent]
         heading = (f"{board.name} meets on {describe(meeting.day)}: please add an update to your open "
-                   f"action{'s' * (len(items) != 1)} before then")
+                   f"{plural('action', len(items))} before then")
         at = 0  # each message carries the occasions of the actions it shows
         for message, carried in reminder_messages(heading, [(a, "update for the meeting") for a, _ in items], today):
             chunk, at = items[at:at + carried], at + carried

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from jobs.notify import Notifier, Owed
 from store.db import unit_of_work
+from store.words import count
 
 log = logging.getLogger("clerk.jobs")
 
@@ -51,8 +52,8 @@ def run_job(clerk, name: str, now: dt.datetime | None = None, *, dry_run: bool =
         owed = notify.owed
         if dry_run:
             s.rollback()
-    log.info("%s at %s: %d message%s owed%s", name, now.isoformat(timespec="minutes"), len(owed),
-             "s" * (len(owed) != 1), " (dry run)" if dry_run else "")
+    log.info("%s at %s: %s owed%s", name, now.isoformat(timespec="minutes"), count(len(owed), "message"),
+             " (dry run)" if dry_run else "")
     if send and not dry_run:
         clerk.send_owed()
     return owed

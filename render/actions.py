@@ -30,7 +30,7 @@ def due_text(action: Action, today: dt.date) -> str:
         return f"due {action.due_note}" if action.due_note else "no due date"
     if overdue(action, today):
         days = (today - action.due).days
-        return f"was due {describe(action.due)} ({days} day{'s' * (days != 1)} overdue)"
+        return f"was due {describe(action.due)} ({count(days, 'day')} overdue)"
     return f"due {describe(action.due)}"
 
 
@@ -141,7 +141,7 @@ def listing(title: str, actions: Sequence[Action], fmt: Plain, today: dt.date,
     hidden = [a for a in actions if not visible(a)]
     lines += [f"• {_on(a, fmt, with_board)}{line(a, fmt, today)}" for a in actions if visible(a)]
     if hidden:
-        lines.append(f"… and {len(hidden)} Part B action{'s' * (len(hidden) != 1)} not shown here.")
+        lines.append(f"… and {count(len(hidden), 'Part B action')} not shown here.")
     return lines
 
 
@@ -170,7 +170,7 @@ def digest(board_name: str, actions: Sequence[Action], fmt: Plain, today: dt.dat
     late, soon, rest = digest_groups(actions, today)
     total = len(late) + len(soon) + len(rest)
     awaiting = sum(a.status != "open" for a in late + soon + rest)
-    lines = [fmt.bold(f"{fmt.esc(board_name)}: {total} open action{'s' * (total != 1)}"),
+    lines = [fmt.bold(f"{fmt.esc(board_name)}: {count(total, 'open action')}"),
              f"{len(late)} overdue + {len(soon)} due in the next {DUE_SOON_DAYS} days + {len(rest)} due later or "
              f"undated = {total}" + (f"; {awaiting} of the {total} await closure (proposed, or when a condition is met)"
                                      if awaiting else "")]

@@ -47,7 +47,7 @@ def person_lines(person: Person, boards: Sequence[Board], actions: int, papers: 
         roles.append(f"{board.name} ({', '.join(held)})")
     return [f"{fmt.bold(person.label)} {fmt.esc(person.name)}, {slack}",
             f"Boards: {fmt.esc('; '.join(roles)) or 'none yet'}",
-            f"{actions} open action{'s' * (actions != 1)} · {papers} paper{'s' * (papers != 1)}"]
+            f"{count(actions, 'open action')} · {count(papers, 'paper')}"]
 
 
 _WORDS = {"registered": "registered", "initials": "initials", "name": "name", "slack": "Slack user",

@@ -34,6 +34,7 @@ from store.db import reading, serially, unit_of_work
 from store.models import Action, ActionEvent, Board, ForwardPlanItem, Meeting, MinutesApplied, PlanEvent
 from store.permissions import Act
 from store.terms import PaperStatus, Refusal, describe, in_words
+from store.words import count
 
 _STARTS_CONDITION = re.compile(r"when\b", re.I)  # a closing note read as `close <ref> when …` would be a condition
 MAX_LINES = 90  # a review form has room for this many changes (Slack's 100 blocks a view)
@@ -380,8 +381,7 @@ def _summary(board: Board, said, meeting: dt.date | None, turn, fmt) -> tuple[st
             public.append(f"• {line}" if not getattr(command, "private", False) else f"• {what} (Part B)")
     of = f" of {describe(meeting)}" if meeting else ""
     by = fmt.esc(turn.actor.signature)
-    head = f"The minutes{of} were applied to {fmt.esc(board.name)}'s log by {by}: {len(said)} change" \
-           f"{'s' * (len(said) != 1)}."
+    head = f"The minutes{of} were applied to {fmt.esc(board.name)}'s log by {by}: {count(len(said), 'change')}."
     text = "\n".join([head] + full)
     private = any(getattr(r.action, "private", False) or getattr(c, "private", False) for c, r in said)
     return text, ("\n".join([head] + public) if private else None)

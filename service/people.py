@@ -22,6 +22,7 @@ from store.boards import RoleChange
 from store.models import ActionOwner, Board, Person, PlanItemOwner
 from store.permissions import Act
 from store.terms import OPEN_STATES, Refusal, Who
+from store.words import count
 
 
 def _person(turn: Turn, initials: str) -> Person:
@@ -137,7 +138,7 @@ def register(turn: Turn, cmd: RegisterPerson) -> Said:
     if not done.made:
         return Said([f"{fmt.bold(person.initials)} is {fmt.esc(person.name)}, {where}. Nothing changed."])
     actions, papers = work_of(turn, person)
-    keeps = f" Their {actions} open action{'s' * (actions != 1)} and {papers} paper{'s' * (papers != 1)} stay theirs."
+    keeps = f" Their {count(actions, 'open action')} and {count(papers, 'paper')} stay theirs."
     return Said([f"Updated {fmt.bold(person.initials)}: {fmt.esc(person.name)}, {fmt.esc('; '.join(done.made))}."
                  + keeps])
 

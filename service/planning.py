@@ -22,6 +22,7 @@ from store import meetings, plan
 from store.models import ForwardPlanItem
 from store.permissions import Act
 from store.terms import Refusal, describe
+from store.words import count
 
 
 def _announce(turn: Turn, item: ForwardPlanItem, what: str) -> str:
@@ -42,7 +43,7 @@ def _item(turn: Turn, number: int, board_name: str | None) -> ForwardPlanItem:
 
 
 def _papers(n: int) -> str:
-    return f"{n} paper{'s' * (n != 1)}"
+    return count(n, "paper")
 
 
 # -- /meeting --------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def meeting_add(turn: Turn, cmd: AddMeetings) -> Said:
     board = turn.board(cmd.board)
     added, placed = meetings.add(turn.s, board, turn.actor, cmd.days, cmd.time, cmd.provisional, turn.now, turn.today)
     fmt = turn.fmt
-    lines = [f"Added {len(added)} meeting{'s' * (len(added) != 1)} of {fmt.esc(board.name)}:"]
+    lines = [f"Added {count(len(added), 'meeting')} of {fmt.esc(board.name)}:"]
     lines += [f"• {render.meeting_line(m, fmt, turn.calendar)}" for m in added]
     for m in added:
         why = turn.calendar.why_not_working(m.day)
@@ -61,7 +62,7 @@ def meeting_add(turn: Turn, cmd: AddMeetings) -> Said:
     late = [m for m in added if turn.calendar.working_days_before(m.day, board.paper_deadline_days) < turn.today]
     if late:
         lines.append(f"Note: the paper deadline of {', '.join(describe(m.day) for m in late)} has already passed "
-                     f"({board.paper_deadline_days} working days before); papers for "
+                     f"({count(board.paper_deadline_days, 'working day')} before); papers for "
                      f"{'it' if len(late) == 1 else 'them'} are late from the start.")
     for item in placed:
         lines.append(f"{fmt.bold(item.ref)} {fmt.esc(item.title)} moves from {item.meeting.day:%B %Y} onto this meeting.")
@@ -135,7 +136,8 @@ def plan_add(turn: Turn, cmd: AddPaper) -> Said:
     deadline = plan.paper_deadline(item, turn.calendar)
     turn.refresh(owners)
     return Said([line, render.item_line(item, turn.fmt, turn.today, turn.calendar, with_deadline=True)] + (
-        [f"Paper deadline: {describe(deadline)} ({board.paper_deadline_days} working days before)."] if deadline else []))
+        [f"Paper deadline: {describe(deadline)} ({count(board.paper_deadline_days, 'working day')} before)."]
+        if deadline else []))
 
 
 @runs(MovePaper)

@@ -32,6 +32,7 @@ from store.models import (
 from store.nearest import either, nearest
 from store.permissions import Act
 from store.terms import Refusal, Role, Who
+from store.words import count
 
 CHAIR, SECRETARY, MEMBER = Role.CHAIR, Role.SECRETARY, Role.MEMBER
 MAX_NAME = 120
@@ -367,7 +368,7 @@ def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetim
             s.execute(delete(table).where(table.person_id == gone.id, getattr(table, key).in_(both)))
         n = s.execute(update(table).where(table.person_id == gone.id).values(person_id=keep.id)).rowcount + len(both)
         if n:
-            moved.append(f"{n} {'action' if table is ActionOwner else 'paper'}{'s' * (n != 1)}")
+            moved.append(count(n, "action" if table is ActionOwner else "paper"))
     held = {(r.board_id, r.role) for r in s.scalars(select(BoardRole).where(BoardRole.person_id == keep.id))}
     roles = 0
     for role in list(s.scalars(select(BoardRole).where(BoardRole.person_id == gone.id))):
@@ -377,11 +378,11 @@ def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetim
             role.person_id = keep.id
             roles += 1
     if roles:
-        moved.append(f"{roles} role{'s' * (roles != 1)}")
+        moved.append(count(roles, "role"))
     n = sum(s.execute(update(t).where(t.person_id == gone.id).values(person_id=keep.id)).rowcount
             for t in (ActionEvent, PlanEvent))
     if n:
-        moved.append(f"{n} history entr{'ies' if n != 1 else 'y'}")
+        moved.append(count(n, "history entry"))
     s.execute(update(PeopleEvent).where(PeopleEvent.person_id == gone.id).values(person_id=keep.id))
     s.execute(update(PeopleEvent).where(PeopleEvent.actor_id == gone.id).values(actor_id=keep.id))
     label, slack_id, initials = gone.label, gone.slack_user_id, gone.initials
