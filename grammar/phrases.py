@@ -20,6 +20,7 @@ _END_OF_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)
 _WEEKDAY = r"(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _WEEKDAY_WEEK = re.compile(r"^(?:" + _WEEKDAY + r"\s+week|a\s+week\s+(?:on|from)\s+(?:this\s+)?" + _WEEKDAY + r")$", re.I)
 _CLOSE_OF = re.compile(r"^(?:(?:the\s+)?(?:end|close)\s+of\s+(?:play|business|(?:the\s+)?day)|cop|cob|eod|eop)\b[\s,]*", re.I)
+_END_OF_NAMED_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+" + _MONTH + r"(?:,?\s+(\d{4}))?$", re.I)
 _YEAR_END = re.compile(r"^(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?year|(?:the\s+)?year[\s-]end)$", re.I)
 _QUARTER = re.compile(r"^(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)$", re.I)
 _FIRST_WEEK = re.compile(r"^(?:the\s+)?(first|second|third|fourth|last)\s+week\s+(?:of|in)\s+" + _MONTH
@@ -49,6 +50,10 @@ def everyday(text: str, today: dt.date) -> dt.date | None:
     m = _END_OF_MONTH.match(text)
     if m:
         first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1) if m.group(1) else today.replace(day=1)
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    m = _END_OF_NAMED_MONTH.match(text)
+    if m:  # "end of December" typed in December is this December's end, as mid-December is
+        first = _month_day(m.group(1), m.group(2), today)
         return first.replace(day=calendar.monthrange(first.year, first.month)[1])
     m = _HOLIDAY.match(text)
     if m:

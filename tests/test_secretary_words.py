@@ -559,3 +559,28 @@ def test_moving_a_paper_where_it_is_says_no_change(pr, again):
     pr.says("GA", "/plan add Budget paper for next meeting owner AH")
     reply = pr.says("GA", again)
     assert reply.startswith("No change: FP-1 is already for the meeting on Thu 14 Jan 2027."), reply
+
+
+# -- "end of <month>" is this month's end while it lasts, as mid-<month> is ----------------------------
+
+@pytest.mark.parametrize("today, phrase, day", [
+    (dt.date(2026, 12, 7), "end of December", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 7), "by the end of December", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 31), "the end of December", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 7), "end of January", dt.date(2027, 1, 31)),
+    (dt.date(2027, 1, 31), "end of January", dt.date(2027, 1, 31)),
+    (dt.date(2027, 1, 31), "by the end of Jan", dt.date(2027, 1, 31)),
+    (dt.date(2027, 2, 1), "end of January", dt.date(2028, 1, 31)),
+    (dt.date(2027, 2, 10), "end of February", dt.date(2027, 2, 28)),
+    (dt.date(2027, 2, 10), "the end of February 2028", dt.date(2028, 2, 29)),
+    (dt.date(2027, 6, 15), "end of May", dt.date(2028, 5, 31)),
+    (dt.date(2027, 6, 15), "end of the month", dt.date(2027, 6, 30)),
+])
+def test_end_of_a_month_is_read_like_mid_month_on_any_clock(today, phrase, day):
+    from grammar.dates import read_due
+    assert read_due(phrase, today).day == day
+
+
+def test_by_the_end_of_this_month_in_a_reply(pr):
+    raised = pr.says("GA", "/action new Year-end returns owner AH due by the end of December")
+    assert "due Thu 31 Dec 2026" in raised, raised
