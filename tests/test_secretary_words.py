@@ -584,3 +584,31 @@ def test_end_of_a_month_is_read_like_mid_month_on_any_clock(today, phrase, day):
 def test_by_the_end_of_this_month_in_a_reply(pr):
     raised = pr.says("GA", "/action new Year-end returns owner AH due by the end of December")
     assert "due Thu 31 Dec 2026" in raised, raised
+
+
+# -- "before <meeting>" is a due date's: anywhere else it is refused, never dropped -------------------
+
+@pytest.mark.parametrize("line, right", [
+    ("/meeting confirm before the next meeting", "next meeting"),
+    ("/meeting cancel before the April meeting", "April 2027 meeting"),
+    ("/plan add Budget monitoring for before the next meeting", "next meeting"),
+    ("/plan add Budget monitoring owner AH for before the meeting after next", "meeting after next"),
+    ("/plan move FP-1 to before the next meeting", "next meeting"),
+])
+def test_before_a_meeting_outside_a_due_date_is_refused_and_changes_nothing(pr, line, right):
+    pr.says("GA", "/plan add Treasury report for the February meeting")
+    meetings, plan = pr.says("GA", "/meeting list"), pr.says("GA", "/plan list all")
+    reply = pr.says("GA", line)
+    assert "is not a meeting" in reply and "“before” is for due dates" in reply, reply
+    assert f"e.g. {right}" in reply, reply
+    assert pr.says("GA", "/meeting list") == meetings and pr.says("GA", "/plan list all") == plan
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 7), dt.date(2027, 4, 8)])
+def test_before_a_meeting_is_read_for_due_dates_only(today):
+    from grammar.dates import DateError, read_due, read_meeting, read_when
+    assert read_due("before the next meeting", today).before
+    assert read_meeting("by the next meeting", today).kind == "next meeting"
+    for reader in (read_meeting, read_when):
+        with pytest.raises(DateError, match="is not a meeting"):
+            reader("before the April meeting", today)
