@@ -612,3 +612,30 @@ def test_before_a_meeting_is_read_for_due_dates_only(today):
     for reader in (read_meeting, read_when):
         with pytest.raises(DateError, match="is not a meeting"):
             reader("before the April meeting", today)
+
+
+# -- a due date "before <meeting>" names both days: the due date and the meeting's -------------------
+
+@pytest.mark.parametrize("now", [NOW, "2027-01-05T10:00:00+00:00"])
+@pytest.mark.parametrize("line, due, meeting", [
+    ("/action new Capital review owner AH due before the next meeting", "Wed 13 Jan 2027", "Thu 14 Jan 2027"),
+    ("/action new Capital review owner AH due before the February meeting", "Wed 10 Feb 2027", "Thu 11 Feb 2027"),
+    ("/action due 1/26 before the meeting after next", "Wed 10 Feb 2027", "Thu 11 Feb 2027"),
+])
+def test_a_due_date_before_a_meeting_shows_the_day_and_the_meeting(fake_slack, tmp_path, now, line, due, meeting):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=NOW) as clerk:
+        for who, setup in BOARD:
+            clerk.says(who, setup)
+        clerk.says("GA", "/action new Fleet review owner AH")
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=now) as clerk:
+        reply = clerk.says("GA", line)
+        assert f"Due {due}, the working day before the meeting on {meeting}." in reply, reply
+
+
+def test_a_passed_day_before_a_meeting_names_the_meeting_and_the_day(fake_slack, tmp_path):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=NOW) as clerk:
+        for who, setup in BOARD:
+            clerk.says(who, setup)
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now="2027-01-14T08:00:00+00:00") as clerk:
+        reply = clerk.says("GA", "/action new Capital review owner AH due before the next meeting")
+        assert "meeting on Thu 14 Jan 2027 (Wed 13 Jan 2027) has passed" in reply, reply
