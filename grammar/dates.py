@@ -206,14 +206,19 @@ def _month_day(name: str, year: str | None, today: dt.date) -> dt.date:
     return first if first >= today.replace(day=1) else dt.date(today.year + 1, month, 1)
 
 
-def read_meeting(words: str, today: dt.date) -> When | None:
+def read_meeting(words: str, today: dt.date, *, due: bool = False) -> When | None:
     """`next meeting`, `the meeting after next`, `the March meeting`, `the meeting on 3 January`:
-    a meeting the caller finds among the board's meetings; None when the words are not one."""
+    a meeting the caller finds among the board's meetings; None when the words are not one.
+    "before <meeting>" is a due date's (due=True), the working day before it; anywhere else (a
+    paper's meeting, the meeting to confirm) it names no meeting and is refused, never dropped."""
     text = " ".join(words.split())
     m = _MEETING_LEAD.match(text)
     if m:  # "by the next meeting" is that meeting; "before the next meeting" the working day before it
         found = read_meeting(text[m.end():], today)
         if found is not None and m.group(1).lower() == "before":
+            if not due:
+                raise DateError(f"“{text}” is not a meeting: “before” is for due dates (due {text}). "
+                                f"Name the meeting itself, e.g. {found.words().removeprefix('the ')}.")
             return When(found.kind, found.day, before=True)
         return found
     if _NEXT.match(text):
@@ -232,7 +237,7 @@ def read_meeting(words: str, today: dt.date) -> When | None:
 
 def read_due(words: str, today: dt.date) -> When:
     """A due date: a day, or a meeting (resolved against the board's meetings by the service)."""
-    meeting = read_meeting(words, today)
+    meeting = read_meeting(words, today, due=True)
     if meeting is not None:
         return meeting
     return When("day", read_date(words, today, allow_next_meeting=False).value)
