@@ -136,11 +136,12 @@ def _numeric(text: str, today: dt.date, future: bool) -> dt.date | None:
 
 
 def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bool = False,
-              allow_next_meeting: bool = True) -> ReadDate:
+              allow_next_meeting: bool = True, region: str = "ENG") -> ReadDate:
     """Read a British date typed by a person; `today` is the clock's date in the board's zone.
 
     future=True reads "24 November" as the next one (a new due date); imports of old logs pass
-    future=False and an as-of date as `today`, with allow_past=True.
+    future=False and an as-of date as `today`, with allow_past=True. `region` is the board's bank
+    holidays (CLERK_HOLIDAYS: ENG, WLS, SCT, NIR), for "before Christmas", "after Easter".
     """
     text = " ".join(words.strip().split())
     if not text:
@@ -156,7 +157,7 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         raise DateError(f"“{text}” is not a date. Dates look like {EXAMPLES}.")
     text = _LEAD.sub("", text)  # "by the end of January", "until 14/12"
     text = _WEEK_COMMENCING.sub("", text)
-    phrase = phrases.everyday(text, today)
+    phrase = phrases.everyday(text, today, region)
     if phrase is not None:
         problem = due_problem(phrase, today, allow_past=allow_past)
         if problem:
@@ -206,7 +207,7 @@ def _month_day(name: str, year: str | None, today: dt.date) -> dt.date:
     return first if first >= today.replace(day=1) else dt.date(today.year + 1, month, 1)
 
 
-def read_meeting(words: str, today: dt.date, *, due: bool = False) -> When | None:
+def read_meeting(words: str, today: dt.date, *, due: bool = False, region: str = "ENG") -> When | None:
     """`next meeting`, `the meeting after next`, `the March meeting`, `the meeting on 3 January`:
     a meeting the caller finds among the board's meetings; None when the words are not one.
     "before <meeting>" is a due date's (due=True), the working day before it; anywhere else (a
@@ -214,7 +215,7 @@ def read_meeting(words: str, today: dt.date, *, due: bool = False) -> When | Non
     text = " ".join(words.split())
     m = _MEETING_LEAD.match(text)
     if m:  # "by the next meeting" is that meeting; "before the next meeting" the working day before it
-        found = read_meeting(text[m.end():], today)
+        found = read_meeting(text[m.end():], today, region=region)
         if found is not None and m.group(1).lower() == "before":
             if not due:
                 raise DateError(f"“{text}” is not a meeting: “before” is for due dates (due {text}). "
@@ -231,16 +232,16 @@ def read_meeting(words: str, today: dt.date, *, due: bool = False) -> When | Non
         return When("month's meeting", _month_day(name, year, today))
     m = _MEETING_ON.match(text)
     if m:
-        return When("meeting on", read_date(m.group(1), today, allow_next_meeting=False).value)
+        return When("meeting on", read_date(m.group(1), today, allow_next_meeting=False, region=region).value)
     return None
 
 
-def read_due(words: str, today: dt.date) -> When:
+def read_due(words: str, today: dt.date, region: str = "ENG") -> When:
     """A due date: a day, or a meeting (resolved against the board's meetings by the service)."""
-    meeting = read_meeting(words, today, due=True)
+    meeting = read_meeting(words, today, due=True, region=region)
     if meeting is not None:
         return meeting
-    return When("day", read_date(words, today, allow_next_meeting=False).value)
+    return When("day", read_date(words, today, allow_next_meeting=False, region=region).value)
 
 
 def _later(today: dt.date) -> dt.date:
@@ -248,13 +249,13 @@ def _later(today: dt.date) -> dt.date:
     return (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
 
 
-def read_when(words: str, today: dt.date) -> When:
+def read_when(words: str, today: dt.date, region: str = "ENG") -> When:
     """Where a paper goes: `3 January 2019`, `March 2019`, `March`, `next meeting`, `the meeting
     after next`, `tbc`. Months read forward from today."""
     text = " ".join(words.strip().split())
     if _TBC.match(text):
         return When("tbc")
-    meeting = read_meeting(text, today)
+    meeting = read_meeting(text, today, region=region)
     if meeting is not None:
         return meeting
     m = _MONTH_ONLY.match(text)
@@ -268,7 +269,7 @@ def read_when(words: str, today: dt.date) -> When:
             raise DateError(f"{month:%B %Y} is more than two years away; is that what you meant?")
         return When("month", month)
     try:
-        return When("day", read_date(text, today, allow_next_meeting=False).value)
+        return When("day", read_date(text, today, allow_next_meeting=False, region=region).value)
     except DateError as exc:
         raise DateError(f"{exc} Or give a month ({_later(today):%B %Y}), next meeting, or tbc.") from None
 

@@ -2,8 +2,8 @@
 another date: mid-January, the end of this or next week, month or year, Friday week, before or
 after Christmas, Easter or the New Year, close of play Friday. Each is read as one day (and every
 reply shows it with its weekday), or refused with the nearest forms that work ("early January",
-"Q1", "Christmas" are no one day). Holidays are England's bank holidays (the `holidays` package,
-through store.calendar)."""
+"Q1", "Christmas" are no one day). Holidays are the bank holidays of the board's region (ENG, WLS,
+SCT, NIR: CLERK_HOLIDAYS, passed in by the caller; the `holidays` package, through store.calendar)."""
 from __future__ import annotations
 
 import calendar
@@ -30,11 +30,11 @@ _HOLIDAY = re.compile(r"^(before|after)\s+(?:the\s+)?(christmas|xmas|easter|new\
                       re.I)
 
 
-def everyday(text: str, today: dt.date) -> dt.date | None:
+def everyday(text: str, today: dt.date, region: str = "ENG") -> dt.date | None:
     """Phrases a UK secretary writes that dateparser does not read, or reads as another date:
     mid-January (the 15th), the end of this or next week (its Friday) or month, before or after
-    Christmas, Easter or the New Year (the working day before or after, by England's bank
-    holidays). "Early" and "late" in a month are no one day: refused with the forms that work."""
+    Christmas, Easter or the New Year (the working day before or after, by the bank holidays of
+    `region`). "Early" and "late" in a month are no one day: refused with the forms that work."""
     m = _MID.match(text)
     if m:
         return _month_day(m.group(1), m.group(2), today).replace(day=15)
@@ -57,11 +57,11 @@ def everyday(text: str, today: dt.date) -> dt.date | None:
         return first.replace(day=calendar.monthrange(first.year, first.month)[1])
     m = _HOLIDAY.match(text)
     if m:
-        return _around_holiday(m.group(1).lower(), " ".join(m.group(2).lower().split()), today)
-    return _week_and_year(text, today)
+        return _around_holiday(m.group(1).lower(), " ".join(m.group(2).lower().split()), today, region)
+    return _week_and_year(text, today, region)
 
 
-def _week_and_year(text: str, today: dt.date) -> dt.date | None:
+def _week_and_year(text: str, today: dt.date, region: str) -> dt.date | None:
     m = _CLOSE_OF.match(text)
     if m:  # "close of play Friday" is Friday; "end of play" alone is today
         rest = text[m.end():].strip()
@@ -69,7 +69,7 @@ def _week_and_year(text: str, today: dt.date) -> dt.date | None:
             return today
         from grammar.dates import read_date
 
-        return read_date(rest, today, allow_next_meeting=False).value
+        return read_date(rest, today, allow_next_meeting=False, region=region).value
     m = _WEEKDAY_WEEK.match(text)
     if m:  # "Friday week", "a week on Friday": a week after the coming Friday
         name = (m.group(1) or m.group(2)).lower()[:3]
@@ -95,7 +95,7 @@ def _week_and_year(text: str, today: dt.date) -> dt.date | None:
     m = _HOLIDAY_ALONE.match(text)
     if m:
         holiday = " ".join(m.group(1).lower().split())
-        before, after = (_around_holiday(which, holiday, today) for which in ("before", "after"))
+        before, after = (_around_holiday(which, holiday, today, region) for which in ("before", "after"))
         raise DateError(f"“{text}” is a bank holiday, not a working day: say before {m.group(1)} "
                         f"({before:%a} {before.day} {before:%b}) or after {m.group(1)} ({after:%a} {after.day} {after:%b}).")
     return None
@@ -110,17 +110,18 @@ _HOLIDAY_NAMES = {"christmas": ("Christmas Day", "Christmas Day"), "xmas": ("Chr
                   "easter": ("Good Friday", "Easter Monday"), "new year": ("New Year's Day", "New Year's Day")}
 
 
-def _around_holiday(which: str, holiday: str, today: dt.date) -> dt.date:
+def _around_holiday(which: str, holiday: str, today: dt.date, region: str) -> dt.date:
     """The working day before the holiday's first bank holiday, or after its last (and the bank
-    holidays that follow it: Boxing Day, a substitute day), the next such holiday from today."""
+    holidays that follow it: Boxing Day, a substitute day), the next such holiday from today, in
+    the board's region (Scotland has no Easter Monday: after Easter is after Good Friday there)."""
     from store.calendar import WorkingCalendar
 
-    cal = WorkingCalendar("ENG")
+    cal = WorkingCalendar(region)
     first_name, last_name = _HOLIDAY_NAMES[holiday]
     for year in (today.year, today.year + 1):
         days = sorted(d for d, name in cal.bank_holidays.items() if d.year == year)
         firsts = [d for d in days if cal.holiday(d).startswith(first_name)]
-        lasts = [d for d in days if cal.holiday(d).startswith(last_name)]
+        lasts = [d for d in days if cal.holiday(d).startswith(last_name)] or firsts
         if not firsts or not lasts:
             continue
         if which == "before":

@@ -161,12 +161,15 @@ def test_an_unknown_name_is_not_offered_as_initials(pr):
 def test_meeting_phrases_for_actions_and_papers(pr, phrase, day):
     raised = pr.says("GA", f"/action new Capital programme review owner AH due {phrase}")
     assert raised.startswith("Raised"), raised
+    if phrase.startswith("before"):  # a due date's phrase only: a paper goes to a meeting, not before one
+        refused = pr.says("GA", f"/plan add Capital programme update for {phrase}")
+        assert "is not a meeting" in refused, refused
+        return
     planned = pr.says("GA", f"/plan add Capital programme update for {phrase}")
     assert f"for the meeting on {day}" in planned, planned
     moved = pr.says("GA", f"/plan move FP-1 to {phrase}")
     assert f"the meeting on {day}" in moved or "no change" in moved.lower() or "already" in moved, moved
-    if not phrase.startswith("before"):
-        assert f"due {day}" in raised, raised
+    assert f"due {day}" in raised, raised
 
 
 def test_before_the_next_meeting_is_the_working_day_before_it(pr):
@@ -639,3 +642,21 @@ def test_a_passed_day_before_a_meeting_names_the_meeting_and_the_day(fake_slack,
     with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now="2027-01-14T08:00:00+00:00") as clerk:
         reply = clerk.says("GA", "/action new Capital review owner AH due before the next meeting")
         assert "meeting on Thu 14 Jan 2027 (Wed 13 Jan 2027) has passed" in reply, reply
+
+
+# -- holidays follow the board's region (CLERK_HOLIDAYS), passed through the parsing Context -----------
+
+@pytest.mark.parametrize("today, phrase, region, day", [
+    (dt.date(2027, 3, 1), "after Easter", "ENG", dt.date(2027, 3, 30)),  # after Easter Monday
+    (dt.date(2027, 3, 1), "after Easter", "SCT", dt.date(2027, 3, 29)),  # Scotland has no Easter Monday
+    (dt.date(2027, 3, 26), "after Easter", "SCT", dt.date(2027, 3, 29)),  # a clock on Good Friday itself
+    (dt.date(2027, 3, 1), "before Easter", "SCT", dt.date(2027, 3, 25)),
+    (dt.date(2026, 12, 7), "after New Year", "ENG", dt.date(2027, 1, 4)),
+    (dt.date(2026, 12, 7), "after New Year", "SCT", dt.date(2027, 1, 5)),  # 2 January (substitute Monday 4th)
+    (dt.date(2027, 1, 4), "after the New Year", "SCT", dt.date(2027, 1, 5)),
+    (dt.date(2026, 12, 7), "after Christmas", "NIR", dt.date(2026, 12, 29)),
+])
+def test_holiday_phrases_follow_the_boards_region(today, phrase, region, day):
+    context = Context(today=today, boards=("P&R",), initials=frozenset({"AH"}), names={}, region=region)
+    assert parse(f"action new Audit plan owner AH due {phrase}", context).due.day == day
+    assert parse(f"action snooze 1/26 until {phrase}", context).until.day == day
