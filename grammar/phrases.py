@@ -25,6 +25,7 @@ _YEAR_END = re.compile(r"^(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?
 _QUARTER = re.compile(r"^(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)$", re.I)
 _FIRST_WEEK = re.compile(r"^(?:the\s+)?(first|second|third|fourth|last)\s+week\s+(?:of|in)\s+" + _MONTH
                          + r"(?:\s+(\d{4}))?$", re.I)
+_BEFORE_AFTER = re.compile(r"^(before|after)\s+(\S.*)$", re.I)
 _HOLIDAY_ALONE = re.compile(r"^(?:at\s+)?(christmas|xmas|easter|new\s+year)$", re.I)
 _HOLIDAY = re.compile(r"^(before|after)\s+(?:the\s+)?(christmas|xmas|easter|new\s+year)(?:\s+(?:break|holidays?))?$",
                       re.I)
@@ -58,6 +59,9 @@ def everyday(text: str, today: dt.date, region: str = "ENG") -> dt.date | None:
     m = _HOLIDAY.match(text)
     if m:
         return _around_holiday(m.group(1).lower(), " ".join(m.group(2).lower().split()), today, region)
+    m = _BEFORE_AFTER.match(text)
+    if m:  # "before 18/12", "after Friday": the working day before or after that day, as for Christmas
+        return _around_day(m.group(1).lower(), m.group(2), today, region)
     return _week_and_year(text, today, region)
 
 
@@ -104,6 +108,16 @@ def _week_and_year(text: str, today: dt.date, region: str) -> dt.date | None:
 def _monday(day: dt.date) -> str:
     monday = day + dt.timedelta(days=(7 - day.weekday()) % 7)
     return f"{monday.day} {monday:%b}"
+
+
+def _around_day(which: str, words: str, today: dt.date, region: str) -> dt.date:
+    """The working day before a day, or the next one after it (the board's region's bank holidays)."""
+    from grammar.dates import read_date
+    from store.calendar import WorkingCalendar
+
+    day = read_date(words, today, allow_next_meeting=False, allow_past=True, region=region).value
+    cal = WorkingCalendar(region)
+    return cal.working_days_before(day, 1) if which == "before" else cal.next_working_day(day + ONE_DAY)
 
 
 _HOLIDAY_NAMES = {"christmas": ("Christmas Day", "Christmas Day"), "xmas": ("Christmas Day", "Christmas Day"),

@@ -660,3 +660,33 @@ def test_holiday_phrases_follow_the_boards_region(today, phrase, region, day):
     context = Context(today=today, boards=("P&R",), initials=frozenset({"AH"}), names={}, region=region)
     assert parse(f"action new Audit plan owner AH due {phrase}", context).due.day == day
     assert parse(f"action snooze 1/26 until {phrase}", context).until.day == day
+
+
+# -- "before <day>" and "after <day>" are read alike: the working day before it, or after it -----------
+
+@pytest.mark.parametrize("today, phrase, day", [
+    (dt.date(2026, 12, 7), "after Friday", dt.date(2026, 12, 14)),  # Fri 11 Dec: the Monday after
+    (dt.date(2026, 12, 7), "before Friday", dt.date(2026, 12, 10)),
+    (dt.date(2026, 12, 7), "after 18/12", dt.date(2026, 12, 21)),
+    (dt.date(2026, 12, 7), "before 18/12", dt.date(2026, 12, 17)),
+    (dt.date(2026, 12, 7), "by after 24/12", dt.date(2026, 12, 29)),  # over Christmas and Boxing Day
+    (dt.date(2026, 12, 7), "before 4/1", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 30), "after 31 December", dt.date(2027, 1, 4)),  # a clock inside the month named
+    (dt.date(2027, 3, 1), "before 1 April", dt.date(2027, 3, 31)),
+    (dt.date(2027, 3, 1), "after 26 March", dt.date(2027, 3, 30)),  # Good Friday, then Easter Monday
+])
+def test_before_and_after_a_day_are_the_working_day_either_side(today, phrase, day):
+    from grammar.dates import read_due
+    assert read_due(phrase, today).day == day
+
+
+@pytest.mark.parametrize("phrase, shown", [("after Friday", "due Mon 14 Dec 2026"),
+                                           ("before 18/12", "due Thu 17 Dec 2026")])
+def test_before_and_after_a_day_are_shown_back(pr, phrase, shown):
+    reply = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
+    assert shown in reply, reply
+
+
+def test_before_a_day_that_leaves_no_working_day_is_refused(pr):
+    reply = pr.says("GA", "/action new Fleet review owner AH due before 7/12")
+    assert "is in the past" in reply and "Fri 4 Dec 2026" in reply, reply
