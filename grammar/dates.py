@@ -20,7 +20,6 @@ from dateparser.date import DateDataParser
 
 from store.terms import When, describe
 
-EXAMPLES = "14/12, 22 December, 27 January 2027, end of January, next Friday, in 2 weeks, next meeting"
 MAX_AHEAD = dt.timedelta(days=2 * 366)
 MAX_WORDS = 60  # characters of a date; nobody writes a longer one
 NEXT_MEETING = "next meeting"
@@ -145,27 +144,27 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
     """
     text = " ".join(words.strip().split())
     if not text:
-        raise DateError(f"no date given. Dates look like {EXAMPLES}.")
+        raise DateError(f"no date given. Dates look like {examples(today)}.")
     if len(text) > MAX_WORDS:
-        raise DateError(f"“{text[:40]}…” is too long for a date. Dates look like {EXAMPLES}.")
+        raise DateError(f"“{text[:40]}…” is too long for a date. Dates look like {examples(today)}.")
     from grammar import phrases  # everyday phrases build on this module's months and errors
     if _NEXT.match(text):
         if not allow_next_meeting:
-            raise DateError(f"“{text}” is not a date here. Dates look like {EXAMPLES}.")
+            raise DateError(f"“{text}” is not a date here. Dates look like {examples(today)}.")
         return ReadDate(None, text, next_meeting=True)
     if _NOT_DATES.match(text):
-        raise DateError(f"“{text}” is not a date. Dates look like {EXAMPLES}.")
+        raise DateError(f"“{text}” is not a date. Dates look like {examples(today)}.")
     text = _LEAD.sub("", text)  # "by the end of January", "until 14/12"
     text = _WEEK_COMMENCING.sub("", text)
     phrase = phrases.everyday(text, today, region)
     if phrase is not None:
         problem = due_problem(phrase, today, allow_past=allow_past)
         if problem:
-            raise DateError(f"{problem} Dates look like {EXAMPLES}.")
+            raise DateError(f"{problem} Dates look like {examples(today)}.")
         return ReadDate(phrase, words.strip())
     impossible = _impossible(_ORDINAL_GAP.sub(r"\1\2", text))
     if impossible:
-        raise DateError(f"{impossible}. Dates look like {EXAMPLES}.")
+        raise DateError(f"{impossible}. Dates look like {examples(today)}.")
     value = _numeric(text, today, future)
     if value is None:
         end_of = _END_OF.match(text)
@@ -182,11 +181,11 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         else:
             data = parser.get_date_data(_ORDINAL_GAP.sub(r"\1\2", text))
             if data.date_obj is None or data.period not in ("day", "week", "month"):
-                raise DateError(f"I can't read “{words.strip()}” as a date. Dates look like {EXAMPLES}.")
+                raise DateError(f"I can't read “{words.strip()}” as a date. Dates look like {examples(today)}.")
             value = data.date_obj.date()
     problem = due_problem(value, today, allow_past=allow_past)
     if problem:
-        raise DateError(f"{problem} Dates look like {EXAMPLES}.")
+        raise DateError(f"{problem} Dates look like {examples(today)}.")
     return ReadDate(value, words.strip())
 
 
@@ -244,6 +243,13 @@ def read_due(words: str, today: dt.date, region: str = "ENG") -> When:
     return When("day", read_date(words, today, allow_next_meeting=False, region=region).value)
 
 
+def examples(today: dt.date) -> str:
+    """The dates a refusal shows, written from today: never a past one (a dated one is in the month
+    after next)."""
+    later = _later(today)
+    return f"14/12, 22 December, 27 {later:%B %Y}, end of {later:%B}, next Friday, in 2 weeks, next meeting"
+
+
 def _later(today: dt.date) -> dt.date:
     """A month to show in an example: the month after next."""
     return (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
@@ -274,5 +280,5 @@ def read_when(words: str, today: dt.date, region: str = "ENG") -> When:
         raise DateError(f"{exc} Or give a month ({_later(today):%B %Y}), next meeting, or tbc.") from None
 
 
-__all__ = ["EXAMPLES", "DateError", "ReadDate", "When", "describe", "due_problem", "read_date", "read_due",
+__all__ = ["examples", "DateError", "ReadDate", "When", "describe", "due_problem", "read_date", "read_due",
            "read_meeting", "read_when", "warm", "NEXT_MEETING", "MAX_AHEAD"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from grammar import slacktext
 from grammar.clauses import Scanned
 from grammar.commands import Command
-from grammar.dates import EXAMPLES, DateError, read_due, read_when
+from grammar.dates import DateError, read_due, read_when
 from grammar.refs import REF_FORMS, take_ref
 from grammar.who import WhoError, read_who
 from store import names
@@ -198,5 +198,3 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     near = nearest(word, choices, n=2)
     return f" Did you mean {either(near)}?" if near else ""
 
-
-EXAMPLE_DATES = EXAMPLES

@@ -690,3 +690,34 @@ def test_before_and_after_a_day_are_shown_back(pr, phrase, shown):
 def test_before_a_day_that_leaves_no_working_day_is_refused(pr):
     reply = pr.says("GA", "/action new Fleet review owner AH due before 7/12")
     assert "is in the past" in reply and "Fri 4 Dec 2026" in reply, reply
+
+
+# -- every example a reply shows is dated from today: never a past date --------------------------------
+
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+
+def _dates_shown(reply: str) -> list[dt.date]:
+    days = [dt.datetime.strptime(f"{d} {m} {y}", "%d %B %Y").date()
+            for d, m, y in re.findall(rf"\b(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})\b", reply)]
+    months = [dt.datetime.strptime(f"1 {m} {y}", "%d %B %Y").date()
+              for m, y in re.findall(rf"(?<!\d )\b({_MONTH_NAMES}) (\d{{4}})\b", reply)]
+    return days + months
+
+
+@pytest.mark.parametrize("now", [NOW, "2027-11-30T10:00:00+00:00", "2028-01-31T10:00:00+00:00"])
+def test_examples_in_replies_are_never_past_dated(fake_slack, tmp_path, now):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=now) as clerk:
+        for who, line in BOARD[:5]:  # a board with no meetings yet
+            clerk.says(who, line)
+        today = dt.date.fromisoformat(now[:10])
+        replies = [clerk.says("GA", line) for line in (
+            "/meeting list", "/action new Fleet review owner AH due 32 December",
+            "/action new Fleet review owner AH due whenever suits", "/action new Fleet review owner AH due",
+            "/plan add Budget for Marchh", "/plan add Budget for sometime", "/plan list Marchh",
+            "/meeting add sometime soon", "/action new Fleet review owner AH due early January")]
+        assert "/meeting add" in replies[0] and "Dates look like" in replies[1], replies
+        for reply in replies:
+            shown = _dates_shown(reply)
+            assert all(day >= today.replace(day=1) for day in shown), (reply, shown)
+            assert all(day >= today for day in shown if day.day != 1), (reply, shown)
