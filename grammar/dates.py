@@ -20,7 +20,6 @@ from dateparser.date import DateDataParser
 
 from store.terms import When, describe
 
-EXAMPLES = "14/12, 22 December, 27 January 2027, end of January, next Friday, in 2 weeks, next meeting"
 MAX_AHEAD = dt.timedelta(days=2 * 366)
 MAX_WORDS = 60  # characters of a date; nobody writes a longer one
 NEXT_MEETING = "next meeting"
@@ -136,35 +135,36 @@ def _numeric(text: str, today: dt.date, future: bool) -> dt.date | None:
 
 
 def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bool = False,
-              allow_next_meeting: bool = True) -> ReadDate:
+              allow_next_meeting: bool = True, region: str = "ENG") -> ReadDate:
     """Read a British date typed by a person; `today` is the clock's date in the board's zone.
 
     future=True reads "24 November" as the next one (a new due date); imports of old logs pass
-    future=False and an as-of date as `today`, with allow_past=True.
+    future=False and an as-of date as `today`, with allow_past=True. `region` is the board's bank
+    holidays (CLERK_HOLIDAYS: ENG, WLS, SCT, NIR), for "before Christmas", "after Easter".
     """
     text = " ".join(words.strip().split())
     if not text:
-        raise DateError(f"no date given. Dates look like {EXAMPLES}.")
+        raise DateError(f"no date given. Dates look like {examples(today)}.")
     if len(text) > MAX_WORDS:
-        raise DateError(f"“{text[:40]}…” is too long for a date. Dates look like {EXAMPLES}.")
+        raise DateError(f"“{text[:40]}…” is too long for a date. Dates look like {examples(today)}.")
     from grammar import phrases  # everyday phrases build on this module's months and errors
     if _NEXT.match(text):
         if not allow_next_meeting:
-            raise DateError(f"“{text}” is not a date here. Dates look like {EXAMPLES}.")
+            raise DateError(f"“{text}” is not a date here. Dates look like {examples(today)}.")
         return ReadDate(None, text, next_meeting=True)
     if _NOT_DATES.match(text):
-        raise DateError(f"“{text}” is not a date. Dates look like {EXAMPLES}.")
+        raise DateError(f"“{text}” is not a date. Dates look like {examples(today)}.")
     text = _LEAD.sub("", text)  # "by the end of January", "until 14/12"
     text = _WEEK_COMMENCING.sub("", text)
-    phrase = phrases.everyday(text, today)
+    phrase = phrases.everyday(text, today, region)
     if phrase is not None:
         problem = due_problem(phrase, today, allow_past=allow_past)
         if problem:
-            raise DateError(f"{problem} Dates look like {EXAMPLES}.")
+            raise DateError(f"{problem} Dates look like {examples(today)}.")
         return ReadDate(phrase, words.strip())
     impossible = _impossible(_ORDINAL_GAP.sub(r"\1\2", text))
     if impossible:
-        raise DateError(f"{impossible}. Dates look like {EXAMPLES}.")
+        raise DateError(f"{impossible}. Dates look like {examples(today)}.")
     value = _numeric(text, today, future)
     if value is None:
         end_of = _END_OF.match(text)
@@ -181,11 +181,11 @@ def read_date(words: str, today: dt.date, *, future: bool = True, allow_past: bo
         else:
             data = parser.get_date_data(_ORDINAL_GAP.sub(r"\1\2", text))
             if data.date_obj is None or data.period not in ("day", "week", "month"):
-                raise DateError(f"I can't read “{words.strip()}” as a date. Dates look like {EXAMPLES}.")
+                raise DateError(f"I can't read “{words.strip()}” as a date. Dates look like {examples(today)}.")
             value = data.date_obj.date()
     problem = due_problem(value, today, allow_past=allow_past)
     if problem:
-        raise DateError(f"{problem} Dates look like {EXAMPLES}.")
+        raise DateError(f"{problem} Dates look like {examples(today)}.")
     return ReadDate(value, words.strip())
 
 
@@ -206,14 +206,19 @@ def _month_day(name: str, year: str | None, today: dt.date) -> dt.date:
     return first if first >= today.replace(day=1) else dt.date(today.year + 1, month, 1)
 
 
-def read_meeting(words: str, today: dt.date) -> When | None:
+def read_meeting(words: str, today: dt.date, *, due: bool = False, region: str = "ENG") -> When | None:
     """`next meeting`, `the meeting after next`, `the March meeting`, `the meeting on 3 January`:
-    a meeting the caller finds among the board's meetings; None when the words are not one."""
+    a meeting the caller finds among the board's meetings; None when the words are not one.
+    "before <meeting>" is a due date's (due=True), the working day before it; anywhere else (a
+    paper's meeting, the meeting to confirm) it names no meeting and is refused, never dropped."""
     text = " ".join(words.split())
     m = _MEETING_LEAD.match(text)
     if m:  # "by the next meeting" is that meeting; "before the next meeting" the working day before it
-        found = read_meeting(text[m.end():], today)
+        found = read_meeting(text[m.end():], today, region=region)
         if found is not None and m.group(1).lower() == "before":
+            if not due:
+                raise DateError(f"“{text}” is not a meeting: “before” is for due dates (due {text}). "
+                                f"Name the meeting itself, e.g. {found.words().removeprefix('the ')}.")
             return When(found.kind, found.day, before=True)
         return found
     if _NEXT.match(text):
@@ -226,16 +231,23 @@ def read_meeting(words: str, today: dt.date) -> When | None:
         return When("month's meeting", _month_day(name, year, today))
     m = _MEETING_ON.match(text)
     if m:
-        return When("meeting on", read_date(m.group(1), today, allow_next_meeting=False).value)
+        return When("meeting on", read_date(m.group(1), today, allow_next_meeting=False, region=region).value)
     return None
 
 
-def read_due(words: str, today: dt.date) -> When:
+def read_due(words: str, today: dt.date, region: str = "ENG") -> When:
     """A due date: a day, or a meeting (resolved against the board's meetings by the service)."""
-    meeting = read_meeting(words, today)
+    meeting = read_meeting(words, today, due=True, region=region)
     if meeting is not None:
         return meeting
-    return When("day", read_date(words, today, allow_next_meeting=False).value)
+    return When("day", read_date(words, today, allow_next_meeting=False, region=region).value)
+
+
+def examples(today: dt.date) -> str:
+    """The dates a refusal shows, written from today: never a past one (a dated one is in the month
+    after next)."""
+    later = _later(today)
+    return f"14/12, 22 December, 27 {later:%B %Y}, end of {later:%B}, next Friday, in 2 weeks, next meeting"
 
 
 def _later(today: dt.date) -> dt.date:
@@ -243,13 +255,13 @@ def _later(today: dt.date) -> dt.date:
     return (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
 
 
-def read_when(words: str, today: dt.date) -> When:
+def read_when(words: str, today: dt.date, region: str = "ENG") -> When:
     """Where a paper goes: `3 January 2019`, `March 2019`, `March`, `next meeting`, `the meeting
     after next`, `tbc`. Months read forward from today."""
     text = " ".join(words.strip().split())
     if _TBC.match(text):
         return When("tbc")
-    meeting = read_meeting(text, today)
+    meeting = read_meeting(text, today, region=region)
     if meeting is not None:
         return meeting
     m = _MONTH_ONLY.match(text)
@@ -263,10 +275,10 @@ def read_when(words: str, today: dt.date) -> When:
             raise DateError(f"{month:%B %Y} is more than two years away; is that what you meant?")
         return When("month", month)
     try:
-        return When("day", read_date(text, today, allow_next_meeting=False).value)
+        return When("day", read_date(text, today, allow_next_meeting=False, region=region).value)
     except DateError as exc:
         raise DateError(f"{exc} Or give a month ({_later(today):%B %Y}), next meeting, or tbc.") from None
 
 
-__all__ = ["EXAMPLES", "DateError", "ReadDate", "When", "describe", "due_problem", "read_date", "read_due",
+__all__ = ["examples", "DateError", "ReadDate", "When", "describe", "due_problem", "read_date", "read_due",
            "read_meeting", "read_when", "warm", "NEXT_MEETING", "MAX_AHEAD"]

@@ -2,8 +2,8 @@
 another date: mid-January, the end of this or next week, month or year, Friday week, before or
 after Christmas, Easter or the New Year, close of play Friday. Each is read as one day (and every
 reply shows it with its weekday), or refused with the nearest forms that work ("early January",
-"Q1", "Christmas" are no one day). Holidays are England's bank holidays (the `holidays` package,
-through store.calendar)."""
+"Q1", "Christmas" are no one day). Holidays are the bank holidays of the board's region (ENG, WLS,
+SCT, NIR: CLERK_HOLIDAYS, passed in by the caller; the `holidays` package, through store.calendar)."""
 from __future__ import annotations
 
 import calendar
@@ -20,20 +20,22 @@ _END_OF_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)
 _WEEKDAY = r"(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _WEEKDAY_WEEK = re.compile(r"^(?:" + _WEEKDAY + r"\s+week|a\s+week\s+(?:on|from)\s+(?:this\s+)?" + _WEEKDAY + r")$", re.I)
 _CLOSE_OF = re.compile(r"^(?:(?:the\s+)?(?:end|close)\s+of\s+(?:play|business|(?:the\s+)?day)|cop|cob|eod|eop)\b[\s,]*", re.I)
+_END_OF_NAMED_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+" + _MONTH + r"(?:,?\s+(\d{4}))?$", re.I)
 _YEAR_END = re.compile(r"^(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?year|(?:the\s+)?year[\s-]end)$", re.I)
 _QUARTER = re.compile(r"^(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)$", re.I)
 _FIRST_WEEK = re.compile(r"^(?:the\s+)?(first|second|third|fourth|last)\s+week\s+(?:of|in)\s+" + _MONTH
                          + r"(?:\s+(\d{4}))?$", re.I)
+_BEFORE_AFTER = re.compile(r"^(before|after)\s+(\S.*)$", re.I)
 _HOLIDAY_ALONE = re.compile(r"^(?:at\s+)?(christmas|xmas|easter|new\s+year)$", re.I)
 _HOLIDAY = re.compile(r"^(before|after)\s+(?:the\s+)?(christmas|xmas|easter|new\s+year)(?:\s+(?:break|holidays?))?$",
                       re.I)
 
 
-def everyday(text: str, today: dt.date) -> dt.date | None:
+def everyday(text: str, today: dt.date, region: str = "ENG") -> dt.date | None:
     """Phrases a UK secretary writes that dateparser does not read, or reads as another date:
     mid-January (the 15th), the end of this or next week (its Friday) or month, before or after
-    Christmas, Easter or the New Year (the working day before or after, by England's bank
-    holidays). "Early" and "late" in a month are no one day: refused with the forms that work."""
+    Christmas, Easter or the New Year (the working day before or after, by the bank holidays of
+    `region`). "Early" and "late" in a month are no one day: refused with the forms that work."""
     m = _MID.match(text)
     if m:
         return _month_day(m.group(1), m.group(2), today).replace(day=15)
@@ -50,13 +52,20 @@ def everyday(text: str, today: dt.date) -> dt.date | None:
     if m:
         first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1) if m.group(1) else today.replace(day=1)
         return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    m = _END_OF_NAMED_MONTH.match(text)
+    if m:  # "end of December" typed in December is this December's end, as mid-December is
+        first = _month_day(m.group(1), m.group(2), today)
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
     m = _HOLIDAY.match(text)
     if m:
-        return _around_holiday(m.group(1).lower(), " ".join(m.group(2).lower().split()), today)
-    return _week_and_year(text, today)
+        return _around_holiday(m.group(1).lower(), " ".join(m.group(2).lower().split()), today, region)
+    m = _BEFORE_AFTER.match(text)
+    if m:  # "before 18/12", "after Friday": the working day before or after that day, as for Christmas
+        return _around_day(m.group(1).lower(), m.group(2), today, region)
+    return _week_and_year(text, today, region)
 
 
-def _week_and_year(text: str, today: dt.date) -> dt.date | None:
+def _week_and_year(text: str, today: dt.date, region: str) -> dt.date | None:
     m = _CLOSE_OF.match(text)
     if m:  # "close of play Friday" is Friday; "end of play" alone is today
         rest = text[m.end():].strip()
@@ -64,7 +73,7 @@ def _week_and_year(text: str, today: dt.date) -> dt.date | None:
             return today
         from grammar.dates import read_date
 
-        return read_date(rest, today, allow_next_meeting=False).value
+        return read_date(rest, today, allow_next_meeting=False, region=region).value
     m = _WEEKDAY_WEEK.match(text)
     if m:  # "Friday week", "a week on Friday": a week after the coming Friday
         name = (m.group(1) or m.group(2)).lower()[:3]
@@ -90,7 +99,7 @@ def _week_and_year(text: str, today: dt.date) -> dt.date | None:
     m = _HOLIDAY_ALONE.match(text)
     if m:
         holiday = " ".join(m.group(1).lower().split())
-        before, after = (_around_holiday(which, holiday, today) for which in ("before", "after"))
+        before, after = (_around_holiday(which, holiday, today, region) for which in ("before", "after"))
         raise DateError(f"“{text}” is a bank holiday, not a working day: say before {m.group(1)} "
                         f"({before:%a} {before.day} {before:%b}) or after {m.group(1)} ({after:%a} {after.day} {after:%b}).")
     return None
@@ -101,21 +110,32 @@ def _monday(day: dt.date) -> str:
     return f"{monday.day} {monday:%b}"
 
 
+def _around_day(which: str, words: str, today: dt.date, region: str) -> dt.date:
+    """The working day before a day, or the next one after it (the board's region's bank holidays)."""
+    from grammar.dates import read_date
+    from store.calendar import WorkingCalendar
+
+    day = read_date(words, today, allow_next_meeting=False, allow_past=True, region=region).value
+    cal = WorkingCalendar(region)
+    return cal.working_days_before(day, 1) if which == "before" else cal.next_working_day(day + ONE_DAY)
+
+
 _HOLIDAY_NAMES = {"christmas": ("Christmas Day", "Christmas Day"), "xmas": ("Christmas Day", "Christmas Day"),
                   "easter": ("Good Friday", "Easter Monday"), "new year": ("New Year's Day", "New Year's Day")}
 
 
-def _around_holiday(which: str, holiday: str, today: dt.date) -> dt.date:
+def _around_holiday(which: str, holiday: str, today: dt.date, region: str) -> dt.date:
     """The working day before the holiday's first bank holiday, or after its last (and the bank
-    holidays that follow it: Boxing Day, a substitute day), the next such holiday from today."""
+    holidays that follow it: Boxing Day, a substitute day), the next such holiday from today, in
+    the board's region (Scotland has no Easter Monday: after Easter is after Good Friday there)."""
     from store.calendar import WorkingCalendar
 
-    cal = WorkingCalendar("ENG")
+    cal = WorkingCalendar(region)
     first_name, last_name = _HOLIDAY_NAMES[holiday]
     for year in (today.year, today.year + 1):
         days = sorted(d for d, name in cal.bank_holidays.items() if d.year == year)
         firsts = [d for d in days if cal.holiday(d).startswith(first_name)]
-        lasts = [d for d in days if cal.holiday(d).startswith(last_name)]
+        lasts = [d for d in days if cal.holiday(d).startswith(last_name)] or firsts
         if not firsts or not lasts:
             continue
         if which == "before":

@@ -70,7 +70,7 @@ def _meeting(words: str, context: Context, name: str) -> dict:
     """A meeting named by its date, or by a phrase the board's meetings answer (the April meeting,
     next meeting, the meeting after next): the command's `day` or `meeting`."""
     try:
-        phrase = read_meeting(words, context.today)
+        phrase = read_meeting(words, context.today, region=context.region)
     except DateError as exc:
         raise refuse(str(exc), M, name) from None
     if phrase is not None:
@@ -80,7 +80,8 @@ def _meeting(words: str, context: Context, name: str) -> dict:
 
 def _day(words: str, context: Context, name: str, *, past: bool = True) -> dt.date:
     try:
-        return read_date(words, context.today, allow_past=past, allow_next_meeting=False).value
+        return read_date(words, context.today, allow_past=past, allow_next_meeting=False,
+                         region=context.region).value
     except DateError as exc:
         raise refuse(str(exc), M, name) from None
 
@@ -95,8 +96,8 @@ def meeting_days(text: str, context: Context) -> list[dt.date]:
             raise refuse(f"I can't read “{text}” as a series of meetings.", M, "add")
         return [_day(text, context, "add", past=False)]
     try:
-        start = read_when(m.group("start"), today) if m.group("start") else When("day", today)
-        until = read_when(m.group("until"), today) if m.group("until") else None
+        start = read_when(m.group("start"), today, context.region) if m.group("start") else When("day", today)
+        until = read_when(m.group("until"), today, context.region) if m.group("until") else None
     except DateError as exc:
         raise refuse(str(exc), M, "add") from None
     if start.kind not in ("day", "month") or (until and until.kind not in ("day", "month")):

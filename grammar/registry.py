@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from grammar import slacktext
 from grammar.clauses import Scanned
 from grammar.commands import Command
-from grammar.dates import EXAMPLES, DateError, read_due, read_when
+from grammar.dates import DateError, read_due, read_when
 from grammar.refs import REF_FORMS, take_ref
 from grammar.who import WhoError, read_who
 from store import names
@@ -40,6 +40,7 @@ class Context:
     names: Mapping[str, str] = field(default_factory=dict)  # store.names.key(name) -> as registered
     name_of: Callable[[str], str | None] | None = None
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a first name's key -> full names
+    region: str = "ENG"  # the board's bank holidays (CLERK_HOLIDAYS), for "after Christmas", working days
 
     def plain(self, text: str) -> str:
         return slacktext.plain(text, self.name_of)
@@ -155,7 +156,7 @@ def owners_from(value: str, context: Context, noun: str, name: str, clause: str 
 
 def due_from(value: str, context: Context, noun: str, name: str, clause: str = "due") -> When:
     try:
-        return read_due(value, context.today)
+        return read_due(value, context.today, context.region)
     except DateError as exc:
         why = str(exc)
         if value.strip().lower() in ("tbc", "tbd", "tba", "ongoing", "asap", "none"):
@@ -165,7 +166,7 @@ def due_from(value: str, context: Context, noun: str, name: str, clause: str = "
 
 def when_from(value: str, context: Context, noun: str, name: str) -> When:
     try:
-        return read_when(value, context.today)
+        return read_when(value, context.today, context.region)
     except DateError as exc:
         raise refuse(str(exc), noun, name) from None
 
@@ -197,5 +198,3 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     near = nearest(word, choices, n=2)
     return f" Did you mean {either(near)}?" if near else ""
 
-
-EXAMPLE_DATES = EXAMPLES

@@ -73,7 +73,9 @@ def plan_listing(title: str, items: Sequence[ForwardPlanItem], fmt: Plain, today
     return lines
 
 
-def meetings_listing(board_name: str, meetings: Sequence[Meeting], fmt: Plain, calendar: WorkingCalendar) -> list[str]:
+def meetings_listing(board_name: str, meetings: Sequence[Meeting], fmt: Plain, calendar: WorkingCalendar,
+                     example: str) -> list[str]:
+    """`example` is a meeting day written from today (grammar.registry.dated), never a past one."""
     if not meetings:
-        return [f"{fmt.esc(board_name)} has no meetings coming up. Add one: /meeting add 3 January 2019 10am"]
+        return [f"{fmt.esc(board_name)} has no meetings coming up. Add one: /meeting add {example} 10am"]
     return [fmt.bold(f"{fmt.esc(board_name)}: coming meetings")] + [f"• {meeting_line(m, fmt, calendar)}" for m in meetings]

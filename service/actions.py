@@ -63,6 +63,7 @@ def new(turn: Turn, cmd: NewAction) -> Said:
     lines = [f"Raised {fmt.bold(action.ref)} on {fmt.esc(board.name)}'s log: {fmt.esc(action.title)}",
              f"Owners: {fmt.esc(render.who(action.owners))} · {render.due_text(action, turn.today)}"
              + (" · Part B (private)" if action.private else "")]
+    lines += turn.before_note(cmd.due, board)
     if not cmd.owners:
         lines.append(f"No owner was named, so it is yours; /action assign {action.ref} <who> gives it to someone else.")
     return Said(lines, action=action)
@@ -114,7 +115,9 @@ def reopen(turn: Turn, cmd: ReopenAction) -> Said:
 def due(turn: Turn, cmd: SetDue) -> Said:
     action = turn.action(cmd.target, cmd.board)
     day = turn.due_date(cmd.due, action.board)
-    return _done(turn, log.set_due(turn.s, action, turn.actor, day, turn.now, turn.today))
+    said = _done(turn, log.set_due(turn.s, action, turn.actor, day, turn.now, turn.today))
+    said.lines[1:1] = turn.before_note(cmd.due, action.board)
+    return said
 
 
 @runs(Snooze)

@@ -86,7 +86,7 @@ class Conversation:
                 raise Refusal(problem)
             typed = slacktext.from_console(text) if who.surface == "console" else slacktext.from_slack(text)
             snapshot = self.directory.current()
-            command = parse(typed, snapshot.context(self.today(now)))
+            command = parse(typed, snapshot.context(self.today(now), self.calendar.region))
         except Refusal as exc:
             return self._refused(exc, who, now, delivery_id, then)
         return self.run(command, who, delivery_id=delivery_id, once=once, then=then, now=now,

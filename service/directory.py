@@ -30,9 +30,9 @@ class Snapshot:
     persons: dict[str, int] = field(default_factory=dict)  # Slack user id -> person id
     channels: dict[str, str] = field(default_factory=dict)  # channel id -> board name
 
-    def context(self, today: dt.date) -> Context:
+    def context(self, today: dt.date, region: str = "ENG") -> Context:
         return Context(today=today, boards=self.boards, initials=self.initials, names=self.names,
-                       name_of=self.slack_names.get, aliases=self.aliases)
+                       name_of=self.slack_names.get, aliases=self.aliases, region=region)
 
 
 def first_names(full_names) -> dict[str, tuple[str, ...]]:

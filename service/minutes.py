@@ -254,7 +254,8 @@ class _Tried(Exception):
 
 def _parsed(conversation: Conversation, lines: list[str], board_name: str) -> tuple[list[tuple[int, Command]],
                                                                                    dict[int, str]]:
-    context = conversation.directory.current().context(conversation.today(conversation.clock()))
+    context = conversation.directory.current().context(conversation.today(conversation.clock()),
+                                                       conversation.calendar.region)
     commands: list[tuple[int, Command]] = []
     errors: dict[int, str] = {}
     for n, line in enumerate(lines):

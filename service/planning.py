@@ -15,6 +15,7 @@ from grammar.commands import (
     MovePaper,
     PaperReceived,
 )
+from grammar.registry import dated
 from render import plan as render
 from render.fmt import MRKDWN
 from service.turn import Said, Turn, runs
@@ -119,7 +120,7 @@ def meeting_list(turn: Turn, cmd: ListMeetings) -> Said:
     turn.require(Act.READ)
     board = turn.board(cmd.board)
     return Said(render.meetings_listing(board.name, meetings.upcoming(turn.s, board, turn.today), turn.fmt,
-                                        turn.calendar))
+                                        turn.calendar, dated("{meeting}", turn.today)))
 
 
 # -- /plan -----------------------------------------------------------------------------------

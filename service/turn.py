@@ -132,13 +132,23 @@ class Turn:
             return None
         if when.kind == "day":
             return when.day
-        day = meetings.named(self.s, board, when, self.today).day
-        if when.before:  # "before the next meeting": the last working day before it
-            day = self.calendar.working_days_before(day, 1)
-            if day < self.today:
-                raise Refusal(f"The working day before {board.name}'s meeting on {describe(day)} has passed. "
-                              f"Give a date, e.g. due {describe(self.today + dt.timedelta(days=7))}.")
+        meeting = meetings.named(self.s, board, when, self.today).day
+        if not when.before:
+            return meeting
+        day = self.calendar.working_days_before(meeting, 1)  # "before the next meeting": the last working day before it
+        if day < self.today:
+            raise Refusal(f"The working day before {board.name}'s meeting on {describe(meeting)} ({describe(day)}) "
+                          f"has passed. Give a date, e.g. due {describe(self.today + dt.timedelta(days=7))}.")
         return day
+
+    def before_note(self, when: When | None, board: Board) -> list[str]:
+        """For a due date "before <meeting>": a line naming both days, so the reply says which
+        meeting the date is the working day before (the due date alone would hide it)."""
+        if when is None or not when.before:
+            return []
+        meeting = meetings.named(self.s, board, when, self.today).day
+        day = self.calendar.working_days_before(meeting, 1)
+        return [f"Due {describe(day)}, the working day before the meeting on {describe(meeting)}."]
 
     # -- what Slack is owed ------------------------------------------------------------------
 

@@ -161,12 +161,15 @@ def test_an_unknown_name_is_not_offered_as_initials(pr):
 def test_meeting_phrases_for_actions_and_papers(pr, phrase, day):
     raised = pr.says("GA", f"/action new Capital programme review owner AH due {phrase}")
     assert raised.startswith("Raised"), raised
+    if phrase.startswith("before"):  # a due date's phrase only: a paper goes to a meeting, not before one
+        refused = pr.says("GA", f"/plan add Capital programme update for {phrase}")
+        assert "is not a meeting" in refused, refused
+        return
     planned = pr.says("GA", f"/plan add Capital programme update for {phrase}")
     assert f"for the meeting on {day}" in planned, planned
     moved = pr.says("GA", f"/plan move FP-1 to {phrase}")
     assert f"the meeting on {day}" in moved or "no change" in moved.lower() or "already" in moved, moved
-    if not phrase.startswith("before"):
-        assert f"due {day}" in raised, raised
+    assert f"due {day}" in raised, raised
 
 
 def test_before_the_next_meeting_is_the_working_day_before_it(pr):
@@ -559,3 +562,162 @@ def test_moving_a_paper_where_it_is_says_no_change(pr, again):
     pr.says("GA", "/plan add Budget paper for next meeting owner AH")
     reply = pr.says("GA", again)
     assert reply.startswith("No change: FP-1 is already for the meeting on Thu 14 Jan 2027."), reply
+
+
+# -- "end of <month>" is this month's end while it lasts, as mid-<month> is ----------------------------
+
+@pytest.mark.parametrize("today, phrase, day", [
+    (dt.date(2026, 12, 7), "end of December", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 7), "by the end of December", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 31), "the end of December", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 7), "end of January", dt.date(2027, 1, 31)),
+    (dt.date(2027, 1, 31), "end of January", dt.date(2027, 1, 31)),
+    (dt.date(2027, 1, 31), "by the end of Jan", dt.date(2027, 1, 31)),
+    (dt.date(2027, 2, 1), "end of January", dt.date(2028, 1, 31)),
+    (dt.date(2027, 2, 10), "end of February", dt.date(2027, 2, 28)),
+    (dt.date(2027, 2, 10), "the end of February 2028", dt.date(2028, 2, 29)),
+    (dt.date(2027, 6, 15), "end of May", dt.date(2028, 5, 31)),
+    (dt.date(2027, 6, 15), "end of the month", dt.date(2027, 6, 30)),
+])
+def test_end_of_a_month_is_read_like_mid_month_on_any_clock(today, phrase, day):
+    from grammar.dates import read_due
+    assert read_due(phrase, today).day == day
+
+
+def test_by_the_end_of_this_month_in_a_reply(pr):
+    raised = pr.says("GA", "/action new Year-end returns owner AH due by the end of December")
+    assert "due Thu 31 Dec 2026" in raised, raised
+
+
+# -- "before <meeting>" is a due date's: anywhere else it is refused, never dropped -------------------
+
+@pytest.mark.parametrize("line, right", [
+    ("/meeting confirm before the next meeting", "next meeting"),
+    ("/meeting cancel before the April meeting", "April 2027 meeting"),
+    ("/plan add Budget monitoring for before the next meeting", "next meeting"),
+    ("/plan add Budget monitoring owner AH for before the meeting after next", "meeting after next"),
+    ("/plan move FP-1 to before the next meeting", "next meeting"),
+])
+def test_before_a_meeting_outside_a_due_date_is_refused_and_changes_nothing(pr, line, right):
+    pr.says("GA", "/plan add Treasury report for the February meeting")
+    meetings, plan = pr.says("GA", "/meeting list"), pr.says("GA", "/plan list all")
+    reply = pr.says("GA", line)
+    assert "is not a meeting" in reply and "“before” is for due dates" in reply, reply
+    assert f"e.g. {right}" in reply, reply
+    assert pr.says("GA", "/meeting list") == meetings and pr.says("GA", "/plan list all") == plan
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 7), dt.date(2027, 4, 8)])
+def test_before_a_meeting_is_read_for_due_dates_only(today):
+    from grammar.dates import DateError, read_due, read_meeting, read_when
+    assert read_due("before the next meeting", today).before
+    assert read_meeting("by the next meeting", today).kind == "next meeting"
+    for reader in (read_meeting, read_when):
+        with pytest.raises(DateError, match="is not a meeting"):
+            reader("before the April meeting", today)
+
+
+# -- a due date "before <meeting>" names both days: the due date and the meeting's -------------------
+
+@pytest.mark.parametrize("now", [NOW, "2027-01-05T10:00:00+00:00"])
+@pytest.mark.parametrize("line, due, meeting", [
+    ("/action new Capital review owner AH due before the next meeting", "Wed 13 Jan 2027", "Thu 14 Jan 2027"),
+    ("/action new Capital review owner AH due before the February meeting", "Wed 10 Feb 2027", "Thu 11 Feb 2027"),
+    ("/action due 1/26 before the meeting after next", "Wed 10 Feb 2027", "Thu 11 Feb 2027"),
+])
+def test_a_due_date_before_a_meeting_shows_the_day_and_the_meeting(fake_slack, tmp_path, now, line, due, meeting):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=NOW) as clerk:
+        for who, setup in BOARD:
+            clerk.says(who, setup)
+        clerk.says("GA", "/action new Fleet review owner AH")
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=now) as clerk:
+        reply = clerk.says("GA", line)
+        assert f"Due {due}, the working day before the meeting on {meeting}." in reply, reply
+
+
+def test_a_passed_day_before_a_meeting_names_the_meeting_and_the_day(fake_slack, tmp_path):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=NOW) as clerk:
+        for who, setup in BOARD:
+            clerk.says(who, setup)
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now="2027-01-14T08:00:00+00:00") as clerk:
+        reply = clerk.says("GA", "/action new Capital review owner AH due before the next meeting")
+        assert "meeting on Thu 14 Jan 2027 (Wed 13 Jan 2027) has passed" in reply, reply
+
+
+# -- holidays follow the board's region (CLERK_HOLIDAYS), passed through the parsing Context -----------
+
+@pytest.mark.parametrize("today, phrase, region, day", [
+    (dt.date(2027, 3, 1), "after Easter", "ENG", dt.date(2027, 3, 30)),  # after Easter Monday
+    (dt.date(2027, 3, 1), "after Easter", "SCT", dt.date(2027, 3, 29)),  # Scotland has no Easter Monday
+    (dt.date(2027, 3, 26), "after Easter", "SCT", dt.date(2027, 3, 29)),  # a clock on Good Friday itself
+    (dt.date(2027, 3, 1), "before Easter", "SCT", dt.date(2027, 3, 25)),
+    (dt.date(2026, 12, 7), "after New Year", "ENG", dt.date(2027, 1, 4)),
+    (dt.date(2026, 12, 7), "after New Year", "SCT", dt.date(2027, 1, 5)),  # 2 January (substitute Monday 4th)
+    (dt.date(2027, 1, 4), "after the New Year", "SCT", dt.date(2027, 1, 5)),
+    (dt.date(2026, 12, 7), "after Christmas", "NIR", dt.date(2026, 12, 29)),
+])
+def test_holiday_phrases_follow_the_boards_region(today, phrase, region, day):
+    context = Context(today=today, boards=("P&R",), initials=frozenset({"AH"}), names={}, region=region)
+    assert parse(f"action new Audit plan owner AH due {phrase}", context).due.day == day
+    assert parse(f"action snooze 1/26 until {phrase}", context).until.day == day
+
+
+# -- "before <day>" and "after <day>" are read alike: the working day before it, or after it -----------
+
+@pytest.mark.parametrize("today, phrase, day", [
+    (dt.date(2026, 12, 7), "after Friday", dt.date(2026, 12, 14)),  # Fri 11 Dec: the Monday after
+    (dt.date(2026, 12, 7), "before Friday", dt.date(2026, 12, 10)),
+    (dt.date(2026, 12, 7), "after 18/12", dt.date(2026, 12, 21)),
+    (dt.date(2026, 12, 7), "before 18/12", dt.date(2026, 12, 17)),
+    (dt.date(2026, 12, 7), "by after 24/12", dt.date(2026, 12, 29)),  # over Christmas and Boxing Day
+    (dt.date(2026, 12, 7), "before 4/1", dt.date(2026, 12, 31)),
+    (dt.date(2026, 12, 30), "after 31 December", dt.date(2027, 1, 4)),  # a clock inside the month named
+    (dt.date(2027, 3, 1), "before 1 April", dt.date(2027, 3, 31)),
+    (dt.date(2027, 3, 1), "after 26 March", dt.date(2027, 3, 30)),  # Good Friday, then Easter Monday
+])
+def test_before_and_after_a_day_are_the_working_day_either_side(today, phrase, day):
+    from grammar.dates import read_due
+    assert read_due(phrase, today).day == day
+
+
+@pytest.mark.parametrize("phrase, shown", [("after Friday", "due Mon 14 Dec 2026"),
+                                           ("before 18/12", "due Thu 17 Dec 2026")])
+def test_before_and_after_a_day_are_shown_back(pr, phrase, shown):
+    reply = pr.says("GA", f"/action new Fleet review owner AH due {phrase}")
+    assert shown in reply, reply
+
+
+def test_before_a_day_that_leaves_no_working_day_is_refused(pr):
+    reply = pr.says("GA", "/action new Fleet review owner AH due before 7/12")
+    assert "is in the past" in reply and "Fri 4 Dec 2026" in reply, reply
+
+
+# -- every example a reply shows is dated from today: never a past date --------------------------------
+
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+
+def _dates_shown(reply: str) -> list[dt.date]:
+    days = [dt.datetime.strptime(f"{d} {m} {y}", "%d %B %Y").date()
+            for d, m, y in re.findall(rf"\b(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})\b", reply)]
+    months = [dt.datetime.strptime(f"1 {m} {y}", "%d %B %Y").date()
+              for m, y in re.findall(rf"(?<!\d )\b({_MONTH_NAMES}) (\d{{4}})\b", reply)]
+    return days + months
+
+
+@pytest.mark.parametrize("now", [NOW, "2027-11-30T10:00:00+00:00", "2028-01-31T10:00:00+00:00"])
+def test_examples_in_replies_are_never_past_dated(fake_slack, tmp_path, now):
+    with ClerkUnderTest(f"sqlite:///{tmp_path}/clerk.db", fake_slack, now=now) as clerk:
+        for who, line in BOARD[:5]:  # a board with no meetings yet
+            clerk.says(who, line)
+        today = dt.date.fromisoformat(now[:10])
+        replies = [clerk.says("GA", line) for line in (
+            "/meeting list", "/action new Fleet review owner AH due 32 December",
+            "/action new Fleet review owner AH due whenever suits", "/action new Fleet review owner AH due",
+            "/plan add Budget for Marchh", "/plan add Budget for sometime", "/plan list Marchh",
+            "/meeting add sometime soon", "/action new Fleet review owner AH due early January")]
+        assert "/meeting add" in replies[0] and "Dates look like" in replies[1], replies
+        for reply in replies:
+            shown = _dates_shown(reply)
+            assert all(day >= today.replace(day=1) for day in shown), (reply, shown)
+            assert all(day >= today for day in shown if day.day != 1), (reply, shown)
