@@ -56,9 +56,18 @@ def person_by_initials(s: Session, initials: str) -> Person | None:
     return s.scalar(_BY_INITIALS, {"initials": initials.upper()})
 
 
-def person_by_name(s: Session, name: str) -> Person | None:
-    """A registered name, in any case; the first such person if two share it."""
-    return s.scalar(select(Person).where(func.lower(Person.name) == name.lower()).order_by(Person.id).limit(1))
+def person_by_name(s: Session, name: str, *, unlinked: bool = False) -> Person | None:
+    """A registered name as `names.key` compares it (any case, in any script); the first such person
+    if two share it. `unlinked`: only someone known by name alone (no initials, no Slack user).
+
+    Compared here, not in SQL: SQLite's lower() folds ASCII letters only, so "ÉLODIE" and "Élodie"
+    would differ there and not on PostgreSQL; a name is one of the workspace's few hundred people."""
+    want = names.key(name)
+    q = select(Person.id, Person.name).order_by(Person.id)
+    if unlinked:
+        q = q.where(Person.initials.is_(None), Person.slack_user_id.is_(None), Person.console.is_(False))
+    found = next((pid for pid, known in s.execute(q) if known and names.key(known) == want), None)
+    return s.get(Person, found) if found is not None else None
 
 
 def console_person(s: Session, now: dt.datetime) -> Person:
@@ -278,9 +287,7 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
             if board is not None:
                 add_members(s, board, [linked], actor, now)
             return PersonChange(linked, made)
-        adopted = None if slack is not None or name is None else s.scalar(
-            select(Person).where(func.lower(Person.name) == name.lower(), Person.initials.is_(None),
-                                 Person.slack_user_id.is_(None), Person.console.is_(False)).limit(1))
+        adopted = None if slack is not None or name is None else person_by_name(s, name, unlinked=True)
         if adopted is not None:  # someone an import knew only by name gets their initials, not a twin
             require_change(s, actor, adopted)
             adopted.initials = initials
@@ -299,7 +306,7 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
             add_members(s, board, [person], actor, now)
         return PersonChange(person, [], registered=True)
     made: list[str] = []
-    if name is not None and name.lower() != existing.name.lower():
+    if name is not None and names.key(name) != names.key(existing.name):
         raise Refusal(f"{initials} is already {existing.name}. To rename them: /clerk person {initials} name {name}; "
                       f"to register someone else, give them other initials.")
     if slack is not None and existing.slack_user_id != slack.value:

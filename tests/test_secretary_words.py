@@ -559,3 +559,29 @@ def test_moving_a_paper_where_it_is_says_no_change(pr, again):
     pr.says("GA", "/plan add Budget paper for next meeting owner AH")
     reply = pr.says("GA", again)
     assert reply.startswith("No change: FP-1 is already for the meeting on Thu 14 Jan 2027."), reply
+
+
+# -- review of issue 28: names, people and rights ------------------------------------------------
+
+@pytest.fixture
+def pr_any(database_url, fake_slack):
+    """The P&R board on SQLite and on PostgreSQL: what the store compares must not differ between them."""
+    with ClerkUnderTest(database_url, fake_slack, now=NOW) as running:
+        for who, line in BOARD:
+            reply = running.says(who, line)
+            assert "Usage" not in reply and not reply.startswith("Only"), reply
+        yield running
+
+
+@pytest.mark.parametrize("initials, name, first", [("ÉL", "Élodie Laurent", "Élodie"),
+                                                   ("SÓB", "Siobhán Ó Briain", "Siobhán"),
+                                                   ("ØR", "Ørjan Rasmussen", "Ørjan")])
+def test_names_with_a_capital_outside_ascii_are_found_on_every_database(pr_any, initials, name, first):
+    assert pr_any.says("GA", f"/clerk person {initials} {name}").startswith("Registered"), name
+    for n, typed in enumerate((name, first, name.upper())):
+        raised = pr_any.says("GA", f"/action new Review {n} for {typed} owner {typed} due 18/12")
+        assert raised.startswith("Raised") and re.search(f"Owners?: {initials} ", raised), raised
+        listed = pr_any.says("GA", f"/action list {typed}")
+        assert f"Review {n} for {typed}" in listed and "I don't know" not in listed, listed
+    again = pr_any.says("GA", f"/clerk person {initials} {name.upper()}")
+    assert "is already" not in again, again
