@@ -585,3 +585,15 @@ def test_names_with_a_capital_outside_ascii_are_found_on_every_database(pr_any, 
         assert f"Review {n} for {typed}" in listed and "I don't know" not in listed, listed
     again = pr_any.says("GA", f"/clerk person {initials} {name.upper()}")
     assert "is already" not in again, again
+
+
+@pytest.mark.parametrize("line", [
+    "/clerk board Audit secretary <@UNS0001|newsec> members <@UNM0001|newmember>",
+    "/clerk board Audit members <@UNM0001|newmember> secretary <@UNS0001|newsec>",
+])
+def test_every_clause_is_decided_on_the_rights_the_speaker_had_when_it_was_typed(pr, line):
+    reply = pr.says("JG", line)
+    assert reply.startswith("Set up board *Audit*"), reply
+    assert "Secretaries: newsec" in reply, reply
+    shown = pr.says("UNS0001", "/clerk board Audit")
+    assert "newmember" in shown, shown
