@@ -597,3 +597,16 @@ def test_every_clause_is_decided_on_the_rights_the_speaker_had_when_it_was_typed
     assert "Secretaries: newsec" in reply, reply
     shown = pr.says("UNS0001", "/clerk board Audit")
     assert "newmember" in shown, shown
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Children’s review", "Children's review"), ("Children's review", "Children’s review"),
+    ("Élan review", "ÉLAN REVIEW"), ("Ｆleet review", "Fleet review"), ("Fleet\u200b review", "fleet review"),
+])
+def test_a_twin_in_other_quotes_or_letters_is_asked_about(pr_any, first, second):
+    assert pr_any.says("GA", f"/action new {first} owner AH due 20/12").startswith("Raised")
+    reply = pr_any.says("GA", f"/action new {second} owner AH due 20/12")
+    assert reply.startswith("1/26 is already open"), reply
+    assert pr_any.says("GA", f"/action new {second} owner AH and BON due 20/12").startswith("Raised")
+    assert pr_any.says("GA", f"/action new {second} due 20/12").startswith("Raised")
+    assert pr_any.says("GA", f"/action new {second} due 20/12").startswith("3/26 is already open")  # owner: the speaker
