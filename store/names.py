@@ -26,12 +26,29 @@ def visible(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in text if ch not in INVISIBLE))
 
 
+# characters that draw nothing though Unicode calls them letters or marks: the Hangul fillers, the
+# Braille blank, the combining grapheme joiner, Khmer's inherent vowels and the variation selectors
+BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5" + "".join(map(chr, range(0xFE00, 0xFE10)))
+                  + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def _unseen(ch: str) -> bool:
+    """A character nobody sees: a format (Cf: invisible, direction) character, a control other
+    than white space, or a blank of BLANK."""
+    return ch in BLANK or unicodedata.category(ch) == "Cf" or (unicodedata.category(ch) == "Cc" and not ch.isspace())
+
+
 def key(name: str) -> str:
     """The form two names are compared in: NFKC, one quote style, case folded, one space between
-    words, no format (invisible, direction) characters."""
+    words, nothing unseen (format, direction or blank characters)."""
     text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_QUOTES)
+    text = "".join(ch for ch in text if not _unseen(ch)).translate(_QUOTES)
     return " ".join(text.casefold().split())
+
+
+def blank(text: str) -> bool:
+    """True when nothing in `text` can be seen: the one test of "no title" and "no name"."""
+    return not key(text)
 
 
 def loose(name: str) -> str:

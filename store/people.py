@@ -442,7 +442,7 @@ def _known_as(person: Person) -> str:
 
 
 def _check_name(name: str) -> None:
-    if not name.strip():
+    if names.blank(name):
         raise Refusal("Give the person's full name.")
     if name.lstrip().startswith("@") or "<@" in name:
         raise Refusal(f"“{name}” looks like a mention, not a name. Pick the person from Slack's @ menu, "

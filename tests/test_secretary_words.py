@@ -289,7 +289,8 @@ def test_the_same_title_with_other_owners_or_board_is_raised(pr, other):
     assert pr.says("GA", other).startswith("Raised"), other
 
 
-@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200b", "\u202e", "\ufeff \u200b"])
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200b", "\u202e", "\ufeff \u200b", "\u2063", "\u200d", "\u3164",
+                                   "\u2063 \u3164", "\ufe0f", "\u2800", "\uffa0\u115f", "\u034f \u200c"])
 def test_a_title_of_only_invisible_characters_is_no_title(pr, title):
     reply = pr.says("GA", f"/action new {title} owner AH due 20/12")
     assert "needs a title" in reply, reply
@@ -610,3 +611,9 @@ def test_a_twin_in_other_quotes_or_letters_is_asked_about(pr_any, first, second)
     assert pr_any.says("GA", f"/action new {second} owner AH and BON due 20/12").startswith("Raised")
     assert pr_any.says("GA", f"/action new {second} due 20/12").startswith("Raised")
     assert pr_any.says("GA", f"/action new {second} due 20/12").startswith("3/26 is already open")  # owner: the speaker
+
+
+@pytest.mark.parametrize("name", ["\u3164", "\u2063\u200d", "\u2800 \ufe0f"])
+def test_a_name_of_only_unseen_characters_is_no_name(pr, name):
+    reply = pr.says("GA", f"/clerk person ZZ {name}")
+    assert "Give the person's full name" in reply, reply
