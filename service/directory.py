@@ -35,12 +35,23 @@ class Snapshot:
                        name_of=self.slack_names.get, aliases=self.aliases)
 
 
+# forms of address a name may start with; never anyone's first name
+TITLES = frozenset("dr mr mrs ms miss mx prof professor cllr councillor sir dame lord lady rev revd".split())
+
+
 def first_names(full_names) -> dict[str, tuple[str, ...]]:
-    """Each first name (and each name's every word after a title) -> the full names it may mean."""
+    """Each first name -> the full names it may mean, and each name that starts with titles
+    ("Dr", "Cllr") -> the full name without them: Dr Jane Smith is "Jane" and "Jane Smith"."""
     found: dict[str, list[str]] = {}
     for name in full_names:
         words = names.key(name).split()
-        if len(words) > 1:
+        titled = 0
+        while titled < len(words) - 1 and words[titled].rstrip(".") in TITLES:
+            titled += 1
+        words, untitled = words[titled:], titled > 0
+        if untitled and len(words) > 1:
+            found.setdefault(" ".join(words), []).append(name)
+        if len(words) > 1 or untitled:
             found.setdefault(words[0], []).append(name)
     return {first: tuple(dict.fromkeys(full)) for first, full in found.items()}
 

@@ -617,3 +617,14 @@ def test_a_twin_in_other_quotes_or_letters_is_asked_about(pr_any, first, second)
 def test_a_name_of_only_unseen_characters_is_no_name(pr, name):
     reply = pr.says("GA", f"/clerk person ZZ {name}")
     assert "Give the person's full name" in reply, reply
+
+
+@pytest.mark.parametrize("registered", ["Dr Imogen Smith", "Cllr. Imogen Smith", "Prof Dr Imogen Smith", "Mrs Imogen Smith"])
+def test_a_title_is_not_a_first_name(pr, registered):
+    assert pr.says("GA", f"/clerk person JSM {registered}").startswith("Registered")
+    pr.says("GA", "/clerk person DRX Dr Xavier Ruiz")
+    for n, typed in enumerate(("Imogen", "imogen smith", registered)):
+        raised = pr.says("GA", f"/action new Audit {n} owner {typed} due 18/12")
+        assert raised.startswith("Raised") and re.search("Owners?: JSM ", raised), raised
+    listed = pr.says("GA", "/action list Dr")
+    assert "could be" not in listed and "Audit 0" not in listed, listed
