@@ -628,3 +628,30 @@ def test_a_title_is_not_a_first_name(pr, registered):
         assert raised.startswith("Raised") and re.search("Owners?: JSM ", raised), raised
     listed = pr.says("GA", "/action list Dr")
     assert "could be" not in listed and "Audit 0" not in listed, listed
+
+
+@pytest.mark.parametrize("typed", ["Childrens Service Panel", "Children's Service Panel",
+                                   "Childrens Services Panels chair <@UJG0001|jg>"])
+def test_a_near_miss_of_a_board_is_not_made_a_second_board(pr, typed):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/clerk board {typed}")
+    assert "There is a board Children's Services Panel already" in reply and "in quotes" in reply, reply
+    assert "Set up board" not in reply
+    assert "Childrens Service" not in pr.says("GA", "/clerk boards").replace("Children's Services", ""), "made"
+    name = typed.split(" chair")[0]
+    made = pr.says("GA", f'/clerk board "{name}"')
+    assert made.startswith(f"Set up board *{name.replace(chr(39), '&#x27;')}*") or made.startswith("Set up board"), made
+    assert "Set up board" not in pr.says("GA", f'/clerk board "{name}"')
+
+
+@pytest.mark.parametrize("typed", ["Сhildrеn's Sеrviсеs Pаnеl", "CHILDRΕN'S SΕRVICΕS PΑNΕL", "Children's Services Ρanel"])
+def test_lookalike_letters_of_other_alphabets_are_the_same_board(pr, typed):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/clerk board {typed}")
+    assert "board set up Children's Services Panel" in reply, reply
+
+
+@pytest.mark.parametrize("typed", ["Аnnа Hооk", "АNNА НООК", "Anna Ηοοk"])
+def test_lookalike_letters_of_other_alphabets_are_the_same_person(pr, typed):
+    raised = pr.says("GA", f"/action new Fleet review owner {typed} due 20/12")
+    assert raised.startswith("Raised") and re.search("Owners?: AH ", raised), raised
