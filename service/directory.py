@@ -16,7 +16,7 @@ from grammar.registry import Context
 from store import names
 from store.db import KeptReader, reading
 from store.models import Board, Person
-from store.people import VERSION_SQL, directory_version
+from store.people import VERSION_SQL, directory_version, slack_keys
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,15 @@ def first_names(full_names) -> dict[str, tuple[str, ...]]:
     return {first: tuple(dict.fromkeys(full)) for first, full in found.items()}
 
 
+def with_slack_names(aliases: dict[str, tuple[str, ...]], slack_names) -> dict[str, tuple[str, ...]]:
+    """The aliases, and each person's Slack name (`jsmith`, `@jsmith`) -> their full name."""
+    found = {first: list(full) for first, full in aliases.items()}
+    for name, slack in slack_names:
+        for typed in slack_keys(slack):
+            found.setdefault(typed, []).append(name)
+    return {typed: tuple(dict.fromkeys(full)) for typed, full in found.items()}
+
+
 class Directory:
     def __init__(self, read_sessions: sessionmaker[Session]):
         self.read_sessions = read_sessions
@@ -83,12 +92,13 @@ class Directory:
             return snapshot
         boards = s.execute(select(Board.name, Board.channel_id).order_by(Board.name)).all()
         people = s.execute(select(Person.id, Person.initials, Person.name, Person.slack_user_id)).all()
+        slack_names = s.execute(select(Person.name, Person.slack_name).where(Person.slack_name.is_not(None))).all()
         snapshot = Snapshot(
             version=version,
             boards=tuple(name for name, _ in boards),
             initials=frozenset(i for _, i, _, _ in people if i),
             names={names.key(name): name for _, _, name, _ in people if name},
-            aliases=first_names(name for _, _, name, _ in people if name),
+            aliases=with_slack_names(first_names(name for _, _, name, _ in people if name), slack_names),
             slack_names={u: name for _, _, name, u in people if u},
             persons={u: pid for pid, _, _, u in people if u},
             channels={c: name for name, c in boards if c},

@@ -63,11 +63,28 @@ def person_by_name(s: Session, name: str, *, unlinked: bool = False) -> Person |
     Compared here, not in SQL: SQLite's lower() folds ASCII letters only, so "ÉLODIE" and "Élodie"
     would differ there and not on PostgreSQL; a name is one of the workspace's few hundred people."""
     want = names.key(name)
-    q = select(Person.id, Person.name).order_by(Person.id)
+    q = select(Person.id, Person.name, Person.slack_name).order_by(Person.id)
     if unlinked:
         q = q.where(Person.initials.is_(None), Person.slack_user_id.is_(None), Person.console.is_(False))
-    found = next((pid for pid, known in s.execute(q) if known and names.key(known) == want), None)
+    rows = s.execute(q).all()
+    found = next((pid for pid, known, _ in rows if known and names.key(known) == want), None)
+    if found is None and not unlinked:  # else the name Slack labels them with (jsmith, @jsmith)
+        found = next((pid for pid, _, slack in rows if slack and want in slack_keys(slack)), None)
     return s.get(Person, found) if found is not None else None
+
+
+def slack_keys(slack_name: str) -> tuple[str, str]:
+    """The keys a Slack name is typed as: `jsmith` and `@jsmith`."""
+    plain = names.key(slack_name).lstrip("@")
+    return plain, "@" + plain
+
+
+def note_slack_name(s: Session, person: Person, who: Who | None) -> None:
+    """Keep the name Slack labelled a mention of this person with, so it finds them when typed."""
+    label = " ".join((who.display if who is not None else "").split())[:80]
+    if label and label != person.slack_name:
+        person.slack_name = label
+        bump_directory(s)  # every process's directory learns the new name
 
 
 def console_person(s: Session, now: dt.datetime) -> Person:
@@ -208,6 +225,7 @@ def resolve(s: Session, whos: Sequence[Who], now: dt.datetime, *, actor: Person 
                 s.add(person)
                 s.flush()
                 record(s, now, actor, "registered", person=person, board=board, new=person.name)
+            note_slack_name(s, person, who)
         elif who.kind == "initials":
             person = person_by_initials(s, who.value)
         else:
@@ -280,6 +298,7 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
         if linked is not None:  # known by their Slack user only (named in passing): the same record gets initials
             require_change(s, actor, linked)
             linked.initials = initials
+            note_slack_name(s, linked, slack)
             record(s, now, actor, "initials", person=linked, new=initials)
             made = [f"initials {initials}"]
             if name and name != linked.name:
@@ -300,6 +319,7 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
                         name=_name(name or (slack.display if slack and slack.display else initials)), created=now)
         s.add(person)
         s.flush()
+        note_slack_name(s, person, slack)
         record(s, now, actor, "registered", person=person, board=board,
                new=f"{person.initials} {person.name}" + (f" <@{person.slack_user_id}>" if slack else ""))
         if board is not None:
@@ -311,6 +331,8 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
                       f"to register someone else, give them other initials.")
     if slack is not None and existing.slack_user_id != slack.value:
         made += link(s, actor, existing, slack, linked, now)
+    elif slack is not None:
+        note_slack_name(s, existing, slack)
     return PersonChange(existing, made)
 
 
@@ -326,6 +348,7 @@ def link(s: Session, actor: Person, person: Person, slack: Who, linked: Person |
         s.flush()
     old = person.slack_user_id
     person.slack_user_id = slack.value
+    note_slack_name(s, person, slack)
     record(s, now, actor, "slack", person=person, old=f"<@{old}>" if old else None, new=f"<@{slack.value}>")
     return [f"linked to {slack}"]
 
@@ -391,12 +414,12 @@ def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetim
         moved.append(f"{n} history entr{'ies' if n != 1 else 'y'}")
     s.execute(update(PeopleEvent).where(PeopleEvent.person_id == gone.id).values(person_id=keep.id))
     s.execute(update(PeopleEvent).where(PeopleEvent.actor_id == gone.id).values(actor_id=keep.id))
-    label, slack_id, initials = gone.label, gone.slack_user_id, gone.initials
+    label, slack_id, initials, slack_name = gone.label, gone.slack_user_id, gone.initials, gone.slack_name
     s.delete(gone)
     s.flush()
     s.expire_all()  # owner rows, roles and events were moved under the ORM
     if slack_id and not keep.slack_user_id:
-        keep.slack_user_id = slack_id
+        keep.slack_user_id, keep.slack_name = slack_id, slack_name
     if initials and not keep.initials:
         keep.initials = initials
     s.flush()

@@ -655,3 +655,14 @@ def test_lookalike_letters_of_other_alphabets_are_the_same_board(pr, typed):
 def test_lookalike_letters_of_other_alphabets_are_the_same_person(pr, typed):
     raised = pr.says("GA", f"/action new Fleet review owner {typed} due 20/12")
     assert raised.startswith("Raised") and re.search("Owners?: AH ", raised), raised
+
+
+def test_people_are_found_by_the_name_slack_labels_them_with(pr_any):
+    assert pr_any.says("GA", "/clerk person IS <@UIS0001|imogen.s> Imogen Smith").startswith("Registered")
+    pr_any.says("GA", "/clerk person KS Kate Sims")
+    pr_any.says("GA", "/clerk person KS <@UKS0001|katie>")
+    for n, (typed, initials) in enumerate((("imogen.s", "IS"), ("@imogen.s", "IS"), ("Katie", "KS"), ("@katie", "KS"))):
+        raised = pr_any.says("GA", f"/action new Audit {n} owner {typed} due 18/12")
+        assert raised.startswith("Raised") and re.search(f"Owners?: {initials} ", raised), raised
+    listed = pr_any.says("GA", "/action list katie")
+    assert "Audit 2" in listed and "Audit 0" not in listed, listed
