@@ -644,6 +644,13 @@ def test_a_near_miss_of_a_board_is_not_made_a_second_board(pr, typed):
     assert "Set up board" not in pr.says("GA", f'/clerk board "{name}"')
 
 
+@pytest.mark.parametrize("first, second", [("New board 5", "New board 6"), ("Panel A", "Panel B"),
+                                           ("Audit 2026", "Audit 2027")])
+def test_boards_whose_names_differ_in_a_number_or_letter_are_other_boards(pr, first, second):
+    assert pr.says("GA", f"/clerk board {first}").startswith("Set up board")
+    assert pr.says("GA", f"/clerk board {second}").startswith("Set up board")
+
+
 @pytest.mark.parametrize("typed", ["Сhildrеn's Sеrviсеs Pаnеl", "CHILDRΕN'S SΕRVICΕS PΑNΕL", "Children's Services Ρanel"])
 def test_lookalike_letters_of_other_alphabets_are_the_same_board(pr, typed):
     pr.says("GA", "/clerk board Children's Services Panel")
