@@ -28,7 +28,7 @@ from store.boards import board_names, find_board
 from store.db import unit_of_work
 from store.errors import Refusal
 from store.models import OPEN, Action, ActionEvent, ActionOwner, Board, Person
-from store.people import add_members, bump_directory
+from store.people import add_members, bump_directory, person_by_name
 from store.terms import Numbering, Status, Who
 from store.words import ref_runs
 
@@ -334,8 +334,7 @@ class _People:
         elif who.kind == "initials":
             person = self._initials.get(who.value.upper())
         else:
-            person = s.scalars(select(Person).where(func.lower(Person.name) == who.value.lower())
-                               .order_by(Person.id).limit(1)).first()
+            person = person_by_name(s, who.value)
         if person is None:
             person = Person(slack_user_id=who.value if who.kind == "slack" else None,
                             initials=who.value if who.kind == "initials" else None,

@@ -19,6 +19,7 @@ from grammar.commands import (
 from grammar.registry import Context, board_named, only_head, owners_from, refuse, suggest, verb
 from grammar.slacktext import CHANNEL, MENTION, NAMED_CHANNEL
 from store import names
+from store.nearest import nearest
 from store.permissions import Act
 from store.terms import ClosureRule, Numbering, Who
 
@@ -80,9 +81,22 @@ def board(text: str, context: Context) -> SetUpBoard | ShowBoard:
         if channel is None:
             raise refuse(f"“{context.plain(value)}” is not a channel. Pick it from Slack's # menu.", C, "board")
     known = names.find(name, context.boards)  # a lookalike of a board's name is that board
+    # a quoted name is a new board however close it is; unquoted, a near miss is asked about
+    near = [] if known or found.quoted else [
+        b for b in nearest(name, context.boards, n=3, key=names.loose) if _labels(b) == _labels(name)][:1]
+    if near:  # a near miss (the lookup's "did you mean") is not made a second board by mistake
+        raise refuse(f"There is a board {near[0]} already; I have not set up “{name}”. If you meant {near[0]}, "
+                     f"use its name. To set up a different board with this name, put it in quotes: "
+                     f"/clerk board \"{name}\"", C, "board")
     if known and not roles and channel is None:
         return ShowBoard(name=known)
     return SetUpBoard(name=known or name, roles=tuple(roles), channel=channel)
+
+
+def _labels(name: str) -> list[str]:
+    """The numbers and one-letter words of a name: "Panel 2" and "Panel B" are other boards than
+    "Panel 1" and "Panel A", not misspellings of them."""
+    return re.findall(r"\d+|(?<!\w)\w(?!\w)", names.loose(name))
 
 
 @verb(C, "person", "/clerk person <initials> <@user | Full Name>   ·   /clerk person <initials> name <Full Name> | "

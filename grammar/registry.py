@@ -187,7 +187,7 @@ def only_head(scanned: Scanned, noun: str, name: str) -> str:
 
 def title_problem(title: str, what: str = "action") -> str | None:
     """What is wrong with a title however it was given (typed, or written in a form)."""
-    if not names.visible(title).strip():  # nothing, or only invisible characters (a zero-width space)
+    if names.blank(title):  # nothing, or only characters nobody sees (a zero-width space, a Hangul filler)
         return f"The {what} needs a title."
     if len(title) > MAX_TITLE:
         return f"That title is {len(title)} characters; keep it to {MAX_TITLE} and add the detail as an update."

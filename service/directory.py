@@ -16,7 +16,7 @@ from grammar.registry import Context
 from store import names
 from store.db import KeptReader, reading
 from store.models import Board, Person
-from store.people import VERSION_SQL, directory_version
+from store.people import VERSION_SQL, directory_version, slack_keys
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,34 @@ class Snapshot:
                        name_of=self.slack_names.get, aliases=self.aliases, region=region)
 
 
+# forms of address a name may start with; never anyone's first name
+TITLES = frozenset("dr mr mrs ms miss mx prof professor cllr councillor sir dame lord lady rev revd".split())
+
+
 def first_names(full_names) -> dict[str, tuple[str, ...]]:
-    """Each first name (and each name's every word after a title) -> the full names it may mean."""
+    """Each first name -> the full names it may mean, and each name that starts with titles
+    ("Dr", "Cllr") -> the full name without them: Dr Jane Smith is "Jane" and "Jane Smith"."""
     found: dict[str, list[str]] = {}
     for name in full_names:
         words = names.key(name).split()
-        if len(words) > 1:
+        titled = 0
+        while titled < len(words) - 1 and words[titled].rstrip(".") in TITLES:
+            titled += 1
+        words, untitled = words[titled:], titled > 0
+        if untitled and len(words) > 1:
+            found.setdefault(" ".join(words), []).append(name)
+        if len(words) > 1 or untitled:
             found.setdefault(words[0], []).append(name)
     return {first: tuple(dict.fromkeys(full)) for first, full in found.items()}
+
+
+def with_slack_names(aliases: dict[str, tuple[str, ...]], slack_names) -> dict[str, tuple[str, ...]]:
+    """The aliases, and each person's Slack name (`jsmith`, `@jsmith`) -> their full name."""
+    found = {first: list(full) for first, full in aliases.items()}
+    for name, slack in slack_names:
+        for typed in slack_keys(slack):
+            found.setdefault(typed, []).append(name)
+    return {typed: tuple(dict.fromkeys(full)) for typed, full in found.items()}
 
 
 class Directory:
@@ -72,12 +92,13 @@ class Directory:
             return snapshot
         boards = s.execute(select(Board.name, Board.channel_id).order_by(Board.name)).all()
         people = s.execute(select(Person.id, Person.initials, Person.name, Person.slack_user_id)).all()
+        slack_names = s.execute(select(Person.name, Person.slack_name).where(Person.slack_name.is_not(None))).all()
         snapshot = Snapshot(
             version=version,
             boards=tuple(name for name, _ in boards),
             initials=frozenset(i for _, i, _, _ in people if i),
             names={names.key(name): name for _, _, name, _ in people if name},
-            aliases=first_names(name for _, _, name, _ in people if name),
+            aliases=with_slack_names(first_names(name for _, _, name, _ in people if name), slack_names),
             slack_names={u: name for _, _, name, u in people if u},
             persons={u: pid for pid, _, _, u in people if u},
             channels={c: name for name, c in boards if c},

@@ -66,8 +66,10 @@ def set_up_board(turn: Turn, cmd: SetUpBoard) -> Said:
     made: list[str] = []
     if cmd.roles or cmd.channel:  # decided once, on the rights the speaker had when it was typed
         rules.require(turn.actor, Act.BOARD_OFFICERS, board=board)
-    for words in cmd.roles:
-        holders = turn.people(words.people, board)
+    # every clause's people are found (and new ones registered) before any role changes, so a clause
+    # that replaces the speaker as secretary does not take away their right to name the next clause's
+    holders_of = [turn.people(words.people, board) for words in cmd.roles]
+    for words, holders in zip(cmd.roles, holders_of, strict=True):
         made += boards.change_roles(turn.s, board, turn.actor, RoleChange(words.role, tuple(holders), words.how),
                                     turn.now, creating=creating, allowed=True)
         turn.refresh(holders)

@@ -250,12 +250,26 @@ def raise_action(s: Session, board: Board, actor: Person | None, title: str, own
 
 
 def open_twin(s: Session, board: Board, title: str, owners: Sequence[Person]) -> Action | None:
-    """An open action on the board with the same title (as people mean it) and the same owners."""
-    same = s.scalars(select(Action).where(Action.board_id == board.id, Action.status.in_(OPEN_STATES),
-                                          func.lower(Action.title) == title.lower()).limit(20)).all()
+    """An open action on the board with the same title (as people mean it) and the same owners.
+
+    SQL narrows to the board's open actions every one of these owners holds (or, with no owners,
+    those nobody holds); the titles are compared by `names.key` here, since quotes, lookalikes and
+    letters outside ASCII fold differently, or not at all, in a database's lower()."""
     want = {p.id for p in owners}
-    return next((a for a in same if names.key(a.title) == names.key(title) and {p.id for p in a.owners} == want),
-                None)
+    q = select(Action.id, Action.title).where(Action.board_id == board.id, Action.status.in_(OPEN_STATES))
+    if want:
+        held = (select(ActionOwner.action_id).where(ActionOwner.person_id.in_(want))
+                .group_by(ActionOwner.action_id).having(func.count() == len(want)))
+        q = q.where(Action.id.in_(held))
+    else:
+        q = q.where(~select(ActionOwner.action_id).where(ActionOwner.action_id == Action.id).exists())
+    typed = names.key(title)
+    for action_id, known in s.execute(q.order_by(Action.id)):
+        if names.key(known) == typed:
+            action = s.get(Action, action_id)
+            if action is not None and {p.id for p in action.owners} == want:
+                return action
+    return None
 
 
 def add_update(s: Session, action: Action, actor: Person, text: str, now: dt.datetime, today: dt.date) -> Change:

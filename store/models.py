@@ -79,6 +79,7 @@ class Person(Base):
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     initials: Mapped[str | None] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    slack_name: Mapped[str | None] = mapped_column(String(80))  # as Slack last labelled a mention of them
     console: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created: Mapped[dt.datetime]
 

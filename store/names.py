@@ -26,12 +26,42 @@ def visible(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in text if ch not in INVISIBLE))
 
 
+# characters that draw nothing though Unicode calls them letters or marks: the Hangul fillers, the
+# Braille blank, the combining grapheme joiner, Khmer's inherent vowels and the variation selectors
+BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5" + "".join(map(chr, range(0xFE00, 0xFE10)))
+                  + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def _unseen(ch: str) -> bool:
+    """A character nobody sees: a format (Cf: invisible, direction) character, a control other
+    than white space, or a blank of BLANK."""
+    return ch in BLANK or unicodedata.category(ch) == "Cf" or (unicodedata.category(ch) == "Cc" and not ch.isspace())
+
+
+# letters of other alphabets drawn like Latin ones (a small table, not Unicode's whole confusables
+# list): Cyrillic and Greek letters that look like a, b, c, e, … in lower or upper case. Applied after
+# case folding, so a name typed with a Cyrillic "а" or "Е" or a Greek "ο" is the Latin one; a name
+# written wholly in Cyrillic or Greek still equals itself, letter for letter.
+LOOKALIKES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w",
+    "α": "a", "β": "b", "ε": "e", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "y", "χ": "x", "ζ": "z",
+})
+
+
 def key(name: str) -> str:
-    """The form two names are compared in: NFKC, one quote style, case folded, one space between
-    words, no format (invisible, direction) characters."""
+    """The form two names are compared in: NFKC, one quote style, case folded, lookalike letters of
+    other alphabets as the Latin ones, one space between words, nothing unseen (format, direction
+    or blank characters)."""
     text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_QUOTES)
-    return " ".join(text.casefold().split())
+    text = "".join(ch for ch in text if not _unseen(ch)).translate(_QUOTES)
+    return " ".join(text.casefold().translate(LOOKALIKES).split())
+
+
+def blank(text: str) -> bool:
+    """True when nothing in `text` can be seen: the one test of "no title" and "no name"."""
+    return not key(text)
 
 
 def loose(name: str) -> str:

@@ -57,9 +57,35 @@ def person_by_initials(s: Session, initials: str) -> Person | None:
     return s.scalar(_BY_INITIALS, {"initials": initials.upper()})
 
 
-def person_by_name(s: Session, name: str) -> Person | None:
-    """A registered name, in any case; the first such person if two share it."""
-    return s.scalar(select(Person).where(func.lower(Person.name) == name.lower()).order_by(Person.id).limit(1))
+def person_by_name(s: Session, name: str, *, unlinked: bool = False) -> Person | None:
+    """A registered name as `names.key` compares it (any case, in any script); the first such person
+    if two share it. `unlinked`: only someone known by name alone (no initials, no Slack user).
+
+    Compared here, not in SQL: SQLite's lower() folds ASCII letters only, so "ÉLODIE" and "Élodie"
+    would differ there and not on PostgreSQL; a name is one of the workspace's few hundred people."""
+    want = names.key(name)
+    q = select(Person.id, Person.name, Person.slack_name).order_by(Person.id)
+    if unlinked:
+        q = q.where(Person.initials.is_(None), Person.slack_user_id.is_(None), Person.console.is_(False))
+    rows = s.execute(q).all()
+    found = next((pid for pid, known, _ in rows if known and names.key(known) == want), None)
+    if found is None and not unlinked:  # else the name Slack labels them with (jsmith, @jsmith)
+        found = next((pid for pid, _, slack in rows if slack and want in slack_keys(slack)), None)
+    return s.get(Person, found) if found is not None else None
+
+
+def slack_keys(slack_name: str) -> tuple[str, str]:
+    """The keys a Slack name is typed as: `jsmith` and `@jsmith`."""
+    plain = names.key(slack_name).lstrip("@")
+    return plain, "@" + plain
+
+
+def note_slack_name(s: Session, person: Person, who: Who | None) -> None:
+    """Keep the name Slack labelled a mention of this person with, so it finds them when typed."""
+    label = " ".join((who.display if who is not None else "").split())[:80]
+    if label and label != person.slack_name:
+        person.slack_name = label
+        bump_directory(s)  # every process's directory learns the new name
 
 
 def console_person(s: Session, now: dt.datetime) -> Person:
@@ -200,6 +226,7 @@ def resolve(s: Session, whos: Sequence[Who], now: dt.datetime, *, actor: Person 
                 s.add(person)
                 s.flush()
                 record(s, now, actor, "registered", person=person, board=board, new=person.name)
+            note_slack_name(s, person, who)
         elif who.kind == "initials":
             person = person_by_initials(s, who.value)
         else:
@@ -272,6 +299,7 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
         if linked is not None:  # known by their Slack user only (named in passing): the same record gets initials
             require_change(s, actor, linked)
             linked.initials = initials
+            note_slack_name(s, linked, slack)
             record(s, now, actor, "initials", person=linked, new=initials)
             made = [f"initials {initials}"]
             if name and name != linked.name:
@@ -279,9 +307,7 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
             if board is not None:
                 add_members(s, board, [linked], actor, now)
             return PersonChange(linked, made)
-        adopted = None if slack is not None or name is None else s.scalar(
-            select(Person).where(func.lower(Person.name) == name.lower(), Person.initials.is_(None),
-                                 Person.slack_user_id.is_(None), Person.console.is_(False)).limit(1))
+        adopted = None if slack is not None or name is None else person_by_name(s, name, unlinked=True)
         if adopted is not None:  # someone an import knew only by name gets their initials, not a twin
             require_change(s, actor, adopted)
             adopted.initials = initials
@@ -294,17 +320,20 @@ def register(s: Session, actor: Person, initials: str, *, slack: Who | None, nam
                         name=_name(name or (slack.display if slack and slack.display else initials)), created=now)
         s.add(person)
         s.flush()
+        note_slack_name(s, person, slack)
         record(s, now, actor, "registered", person=person, board=board,
                new=f"{person.initials} {person.name}" + (f" <@{person.slack_user_id}>" if slack else ""))
         if board is not None:
             add_members(s, board, [person], actor, now)
         return PersonChange(person, [], registered=True)
     made: list[str] = []
-    if name is not None and name.lower() != existing.name.lower():
+    if name is not None and names.key(name) != names.key(existing.name):
         raise Refusal(f"{initials} is already {existing.name}. To rename them: /clerk person {initials} name {name}; "
                       f"to register someone else, give them other initials.")
     if slack is not None and existing.slack_user_id != slack.value:
         made += link(s, actor, existing, slack, linked, now)
+    elif slack is not None:
+        note_slack_name(s, existing, slack)
     return PersonChange(existing, made)
 
 
@@ -320,6 +349,7 @@ def link(s: Session, actor: Person, person: Person, slack: Who, linked: Person |
         s.flush()
     old = person.slack_user_id
     person.slack_user_id = slack.value
+    note_slack_name(s, person, slack)
     record(s, now, actor, "slack", person=person, old=f"<@{old}>" if old else None, new=f"<@{slack.value}>")
     return [f"linked to {slack}"]
 
@@ -385,12 +415,12 @@ def merge(s: Session, actor: Person, gone: Person, keep: Person, now: dt.datetim
         moved.append(count(n, "history entry"))
     s.execute(update(PeopleEvent).where(PeopleEvent.person_id == gone.id).values(person_id=keep.id))
     s.execute(update(PeopleEvent).where(PeopleEvent.actor_id == gone.id).values(actor_id=keep.id))
-    label, slack_id, initials = gone.label, gone.slack_user_id, gone.initials
+    label, slack_id, initials, slack_name = gone.label, gone.slack_user_id, gone.initials, gone.slack_name
     s.delete(gone)
     s.flush()
     s.expire_all()  # owner rows, roles and events were moved under the ORM
     if slack_id and not keep.slack_user_id:
-        keep.slack_user_id = slack_id
+        keep.slack_user_id, keep.slack_name = slack_id, slack_name
     if initials and not keep.initials:
         keep.initials = initials
     s.flush()
@@ -436,7 +466,7 @@ def _known_as(person: Person) -> str:
 
 
 def _check_name(name: str) -> None:
-    if not name.strip():
+    if names.blank(name):
         raise Refusal("Give the person's full name.")
     if name.lstrip().startswith("@") or "<@" in name:
         raise Refusal(f"“{name}” looks like a mention, not a name. Pick the person from Slack's @ menu, "

@@ -292,7 +292,8 @@ def test_the_same_title_with_other_owners_or_board_is_raised(pr, other):
     assert pr.says("GA", other).startswith("Raised"), other
 
 
-@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200b", "\u202e", "\ufeff \u200b"])
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200b", "\u202e", "\ufeff \u200b", "\u2063", "\u200d", "\u3164",
+                                   "\u2063 \u3164", "\ufe0f", "\u2800", "\uffa0\u115f", "\u034f \u200c"])
 def test_a_title_of_only_invisible_characters_is_no_title(pr, title):
     reply = pr.says("GA", f"/action new {title} owner AH due 20/12")
     assert "needs a title" in reply, reply
@@ -721,3 +722,114 @@ def test_examples_in_replies_are_never_past_dated(fake_slack, tmp_path, now):
             shown = _dates_shown(reply)
             assert all(day >= today.replace(day=1) for day in shown), (reply, shown)
             assert all(day >= today for day in shown if day.day != 1), (reply, shown)
+# -- review of issue 28: names, people and rights ------------------------------------------------
+
+@pytest.fixture
+def pr_any(database_url, fake_slack):
+    """The P&R board on SQLite and on PostgreSQL: what the store compares must not differ between them."""
+    with ClerkUnderTest(database_url, fake_slack, now=NOW) as running:
+        for who, line in BOARD:
+            reply = running.says(who, line)
+            assert "Usage" not in reply and not reply.startswith("Only"), reply
+        yield running
+
+
+@pytest.mark.parametrize("initials, name, first", [("ÉL", "Élodie Laurent", "Élodie"),
+                                                   ("SÓB", "Siobhán Ó Briain", "Siobhán"),
+                                                   ("ØR", "Ørjan Rasmussen", "Ørjan")])
+def test_names_with_a_capital_outside_ascii_are_found_on_every_database(pr_any, initials, name, first):
+    assert pr_any.says("GA", f"/clerk person {initials} {name}").startswith("Registered"), name
+    for n, typed in enumerate((name, first, name.upper())):
+        raised = pr_any.says("GA", f"/action new Review {n} for {typed} owner {typed} due 18/12")
+        assert raised.startswith("Raised") and re.search(f"Owners?: {initials} ", raised), raised
+        listed = pr_any.says("GA", f"/action list {typed}")
+        assert f"Review {n} for {typed}" in listed and "I don't know" not in listed, listed
+    again = pr_any.says("GA", f"/clerk person {initials} {name.upper()}")
+    assert "is already" not in again, again
+
+
+@pytest.mark.parametrize("line", [
+    "/clerk board Audit secretary <@UNS0001|newsec> members <@UNM0001|newmember>",
+    "/clerk board Audit members <@UNM0001|newmember> secretary <@UNS0001|newsec>",
+])
+def test_every_clause_is_decided_on_the_rights_the_speaker_had_when_it_was_typed(pr, line):
+    reply = pr.says("JG", line)
+    assert reply.startswith("Set up board *Audit*"), reply
+    assert "Secretaries: newsec" in reply, reply
+    shown = pr.says("UNS0001", "/clerk board Audit")
+    assert "newmember" in shown, shown
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Children’s review", "Children's review"), ("Children's review", "Children’s review"),
+    ("Élan review", "ÉLAN REVIEW"), ("Ｆleet review", "Fleet review"), ("Fleet\u200b review", "fleet review"),
+])
+def test_a_twin_in_other_quotes_or_letters_is_asked_about(pr_any, first, second):
+    assert pr_any.says("GA", f"/action new {first} owner AH due 20/12").startswith("Raised")
+    reply = pr_any.says("GA", f"/action new {second} owner AH due 20/12")
+    assert reply.startswith("1/26 is already open"), reply
+    assert pr_any.says("GA", f"/action new {second} owner AH and BON due 20/12").startswith("Raised")
+    assert pr_any.says("GA", f"/action new {second} due 20/12").startswith("Raised")
+    assert pr_any.says("GA", f"/action new {second} due 20/12").startswith("3/26 is already open")  # owner: the speaker
+
+
+@pytest.mark.parametrize("name", ["\u3164", "\u2063\u200d", "\u2800 \ufe0f"])
+def test_a_name_of_only_unseen_characters_is_no_name(pr, name):
+    reply = pr.says("GA", f"/clerk person ZZ {name}")
+    assert "Give the person's full name" in reply, reply
+
+
+@pytest.mark.parametrize("registered", ["Dr Imogen Smith", "Cllr. Imogen Smith", "Prof Dr Imogen Smith", "Mrs Imogen Smith"])
+def test_a_title_is_not_a_first_name(pr, registered):
+    assert pr.says("GA", f"/clerk person JSM {registered}").startswith("Registered")
+    pr.says("GA", "/clerk person DRX Dr Xavier Ruiz")
+    for n, typed in enumerate(("Imogen", "imogen smith", registered)):
+        raised = pr.says("GA", f"/action new Audit {n} owner {typed} due 18/12")
+        assert raised.startswith("Raised") and re.search("Owners?: JSM ", raised), raised
+    listed = pr.says("GA", "/action list Dr")
+    assert "could be" not in listed and "Audit 0" not in listed, listed
+
+
+@pytest.mark.parametrize("typed", ["Childrens Service Panel", "Children's Service Panel",
+                                   "Childrens Services Panels chair <@UJG0001|jg>"])
+def test_a_near_miss_of_a_board_is_not_made_a_second_board(pr, typed):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/clerk board {typed}")
+    assert "There is a board Children's Services Panel already" in reply and "in quotes" in reply, reply
+    assert "Set up board" not in reply
+    assert "Childrens Service" not in pr.says("GA", "/clerk boards").replace("Children's Services", ""), "made"
+    name = typed.split(" chair")[0]
+    made = pr.says("GA", f'/clerk board "{name}"')
+    assert made.startswith(f"Set up board *{name.replace(chr(39), '&#x27;')}*") or made.startswith("Set up board"), made
+    assert "Set up board" not in pr.says("GA", f'/clerk board "{name}"')
+
+
+@pytest.mark.parametrize("first, second", [("New board 5", "New board 6"), ("Panel A", "Panel B"),
+                                           ("Audit 2026", "Audit 2027")])
+def test_boards_whose_names_differ_in_a_number_or_letter_are_other_boards(pr, first, second):
+    assert pr.says("GA", f"/clerk board {first}").startswith("Set up board")
+    assert pr.says("GA", f"/clerk board {second}").startswith("Set up board")
+
+
+@pytest.mark.parametrize("typed", ["Сhildrеn's Sеrviсеs Pаnеl", "CHILDRΕN'S SΕRVICΕS PΑNΕL", "Children's Services Ρanel"])
+def test_lookalike_letters_of_other_alphabets_are_the_same_board(pr, typed):
+    pr.says("GA", "/clerk board Children's Services Panel")
+    reply = pr.says("GA", f"/clerk board {typed}")
+    assert "board set up Children's Services Panel" in reply, reply
+
+
+@pytest.mark.parametrize("typed", ["Аnnа Hооk", "АNNА НООК", "Anna Ηοοk"])
+def test_lookalike_letters_of_other_alphabets_are_the_same_person(pr, typed):
+    raised = pr.says("GA", f"/action new Fleet review owner {typed} due 20/12")
+    assert raised.startswith("Raised") and re.search("Owners?: AH ", raised), raised
+
+
+def test_people_are_found_by_the_name_slack_labels_them_with(pr_any):
+    assert pr_any.says("GA", "/clerk person IS <@UIS0001|imogen.s> Imogen Smith").startswith("Registered")
+    pr_any.says("GA", "/clerk person KS Kate Sims")
+    pr_any.says("GA", "/clerk person KS <@UKS0001|katie>")
+    for n, (typed, initials) in enumerate((("imogen.s", "IS"), ("@imogen.s", "IS"), ("Katie", "KS"), ("@katie", "KS"))):
+        raised = pr_any.says("GA", f"/action new Audit {n} owner {typed} due 18/12")
+        assert raised.startswith("Raised") and re.search(f"Owners?: {initials} ", raised), raised
+    listed = pr_any.says("GA", "/action list katie")
+    assert "Audit 2" in listed and "Audit 0" not in listed, listed
