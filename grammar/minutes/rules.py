@@ -69,6 +69,11 @@ _TRAILING_STATUS = re.compile(r"\s*(?:[–—:-]|\(|\[)\s*((?:action\s+)?(?:now\
 _UPDATE_LABEL = re.compile(r"^(?:update|updates|progress|comment|comments|response|status)\s*[:–-]\s*", re.I)
 
 
+_STATUS_HINT = re.compile(r"clos|complet|done|discharg|achiev|finish|signed|ticked|log\b|open|outstanding|going|progress|live|"
+                          r"carr|roll|defer|until|superseded|longer|amber|red\b|green|track|pending|started|update|c/f|"
+                          r"action", re.I)
+
+
 @dataclass(frozen=True)
 class Status:
     kind: str  # CLOSE, CLOSE_WHEN, UPDATE, or "reopen"
@@ -114,8 +119,8 @@ def _clause(text: str) -> str:
 def status_of(sentence: str) -> Status | None:
     """What a sentence (or a status cell) says of its action, if anything."""
     s = mt.without_speaker(sentence)[:MAX_SENTENCE].strip()
-    if not s:
-        return None
+    if not s or not _STATUS_HINT.search(s):
+        return None  # none of the words any status below is made of: one search instead of fifteen
     neg = _NEG_CLOSE.search(s)
     if neg:
         return Status(UPDATE, note="the minutes say it cannot close yet", at=neg.start())
