@@ -30,8 +30,8 @@ def plural(word: str, n: int) -> str:
 
 
 def count(n: int, word: str) -> str:
-    """"1 board", "4 boards", "9 people", "no papers" for 0 only when asked (`n` is written as a number)."""
-    return f"{n:,} {plural(word, n)}"
+    """"1 board", "4 boards", "9 people", "4500 actions" (`n` as digits, as the sums beside it are written)."""
+    return f"{n} {plural(word, n)}"
 
 
 def ref_runs(refs: Sequence[tuple[int | None, int]], write: Callable[[int, int | None], str], *,
