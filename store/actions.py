@@ -249,26 +249,24 @@ def raise_action(s: Session, board: Board, actor: Person | None, title: str, own
     return Change(action, "raised")
 
 
+TWIN_CANDIDATES = 2000  # the newest open actions of a twin's length that are compared
+
+
 def open_twin(s: Session, board: Board, title: str, owners: Sequence[Person]) -> Action | None:
     """An open action on the board with the same title (as people mean it) and the same owners.
 
-    SQL narrows to the board's open actions every one of these owners holds (or, with no owners,
-    those nobody holds); the titles are compared by `names.key` here, since quotes, lookalikes and
-    letters outside ASCII fold differently, or not at all, in a database's lower()."""
+    SQL narrows to the board's open actions of a twin's length (the newest TWIN_CANDIDATES); the
+    titles are compared by `names.key` here, since quotes, lookalikes and letters outside ASCII
+    fold differently, or not at all, in a database's lower(); then the owners."""
     want = {p.id for p in owners}
     typed = names.key(title)
     # a twin's raw title is its key's length give or take what the key folds away (invisible
-    # characters, NFKC's expansions): a window on length keeps the Python comparison to a few
-    # titles however many open actions the owners hold (a 100,000-row import's, say)
+    # characters, NFKC's expansions): a window on length, on the board's open actions, keeps the
+    # Python comparison to a few titles however many actions the owners hold (a 100,000-row
+    # import's, say); the owners are compared on the one candidate whose title matches
     q = select(Action.id, Action.title).where(Action.board_id == board.id, Action.status.in_(OPEN_STATES),
                                               func.length(Action.title).between(max(1, len(typed) - 8), len(typed) + 16))
-    if want:
-        held = (select(ActionOwner.action_id).where(ActionOwner.person_id.in_(want))
-                .group_by(ActionOwner.action_id).having(func.count() == len(want)))
-        q = q.where(Action.id.in_(held))
-    else:
-        q = q.where(~select(ActionOwner.action_id).where(ActionOwner.action_id == Action.id).exists())
-    for action_id, known in s.execute(q.order_by(Action.id)):
+    for action_id, known in s.execute(q.order_by(Action.id.desc()).limit(TWIN_CANDIDATES)):
         if names.key(known) == typed:
             action = s.get(Action, action_id)
             if action is not None and {p.id for p in action.owners} == want:
