@@ -309,8 +309,12 @@ class PlanReading:
         """One lettered clause of a resolution: an action when it names a registered person (or their
         initials) to act, else the board's decision."""
         words = re.sub(r"^(?:that\s+)", "", clause.strip(" ;,."), flags=re.I)
-        if _PASSIVE_DECISION.search(words):  # "Councillor Rachel Adebayo be appointed Vice-Chair": decided, not to do
+
+        def decided() -> Change:  # the clause as the board's decision, listed and not applied
             return Change(DECISION, title=words[:1].upper() + words[1:], text=p.text, lines=p.lines)
+
+        if _PASSIVE_DECISION.search(words):  # "Councillor Rachel Adebayo be appointed Vice-Chair": decided, not to do
+            return decided()
         asked = _ASK_TO.match(words)  # "(ii) ask KB to publish …", "request the Clerk, Jo Pike, to write …"
         if asked:
             initials = mt.owners_of(asked.group(1)) or ()
@@ -319,14 +323,14 @@ class PlanReading:
             if who:
                 words = f"{' and '.join(who)} to {words[asked.end():]}"
             else:  # "ask the Chief Fire Officer to …": an office, not a registered person; not guessed
-                return Change(DECISION, title=words[:1].upper() + words[1:], text=p.text, lines=p.lines)
+                return decided()
         owners, _ = mt.leading_owners(words)
         owners = owners if owners else self.named_in(words[:120])
         if owners:
             change = self.action_from(words, None, p.lines, owners_written=" and ".join(owners))
             if change:
                 return replace(change, text=p.text)
-        return Change(DECISION, title=words[:1].upper() + words[1:], text=p.text, lines=p.lines)
+        return decided()
 
     def sentence(self, s: str, p: Para) -> list[Change]:
         """The changes one sentence outside an item asks for."""
